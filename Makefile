@@ -1,0 +1,44 @@
+# precis — build, run and test. `make run` and `make test` install what they need.
+SWIFT ?= swift
+OUT ?= precis-out
+APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build run test samples measure-estimator clean
+
+all: build
+
+## deps: install the system packages the build needs (Debian/Ubuntu), only those missing
+deps:
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "make deps: not a Debian system; install poppler-glib, pkg-config and sqlite3 headers yourself"; exit 0; fi; \
+	missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+## build: debug build of the precis binary
+build: deps
+	$(SWIFT) build
+
+## run: summarize samples/ into $(OUT)/ with the offline default pipeline
+run: build
+	"$$($(SWIFT) build --show-bin-path)/precis" run samples --out $(OUT)
+
+## test: build and run the whole test suite
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## samples: rebuild the sample PDFs from scripts/sample-sources
+samples:
+	python3 scripts/make_sample_pdfs.py
+
+## measure-estimator: compare the token estimator with cl100k_base (needs PyPI)
+measure-estimator:
+	python3 -m venv .build/venv-measure && .build/venv-measure/bin/pip install -q bpe-openai==0.1.4
+	.build/venv-measure/bin/python scripts/measure_estimator.py samples scripts/sample-sources
+
+clean:
+	rm -rf .build $(OUT)

@@ -1,0 +1,31 @@
+/// Why the checkpoint store could not be opened, read or written.
+public struct CheckpointError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case open
+        case read
+        case write
+    }
+
+    public var code: Code
+    public var message: String
+    public var cause: (any Error & Sendable)?
+
+    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        cause.map { "\(message): \($0)" } ?? message
+    }
+}
+
+/// The text of an underlying error that is not itself `Sendable`.
+public struct UnderlyingError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ error: any Error) {
+        description = String(describing: error)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+
+/// The SQLite store of finished calls and per-file state, in `OUT/.precis/state.sqlite`.
+///
+/// Each finished call is committed in its own transaction before anything uses it, so a run killed
+/// at any moment loses at most the calls in flight. WAL with `synchronous = NORMAL` makes every
+/// commit survive a killed process (the WAL is in the OS's hands once `write` returns); only a
+/// power loss can drop the last commits, which then cost a repeated call, never a corrupt store.
+public final class CheckpointStore: Sendable {
+    private let pool: DatabasePool
+    /// Where the database lives.
+    public let url: URL
+
+    /// Opens (creating if needed) the store at `url` and brings its schema up to date.
+    public init(url: URL) throws(CheckpointError) {
+        self.url = url
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            pool = try DatabasePool(path: url.path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw CheckpointError(.open, "cannot open the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "call") { t in
+                t.primaryKey("key", .text)
+                t.column("stage", .text).notNull()
+                t.column("summarizer", .text).notNull()
+                t.column("output", .text).notNull()
+                t.column("promptTokens", .integer).notNull()
+                t.column("completionTokens", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "file") { t in
+                t.primaryKey("path", .text)
+                t.column("contentHash", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("modified", .datetime).notNull()
+                t.column("pipelineFingerprint", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("error", .text)
+                t.column("outputPath", .text)
+                t.column("title", .text)
+                t.column("gist", .text)
+                t.column("chunks", .integer).notNull()
+                t.column("levels", .integer).notNull()
+                t.column("calls", .integer).notNull()
+                t.column("promptTokens", .integer).notNull()
+                t.column("completionTokens", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .datetime).notNull()
+                t.column("endedAt", .datetime)
+                t.column("exitCode", .integer)
+                t.column("pipeline", .text).notNull()
+                t.column("filesOK", .integer).notNull()
+                t.column("filesFailed", .integer).notNull()
+                t.column("filesSkipped", .integer).notNull()
+                t.column("callsMade", .integer).notNull()
+                t.column("callsReused", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// The stored call with `key`, if a run has finished it.
+    public func call(key: String) throws(CheckpointError) -> StoredCall? {
+        try read { try StoredCall.fetchOne($0, key: key) }
+    }
+
+    /// Commits a finished call; a call already stored under the key is kept as it is.
+    public func save(_ call: StoredCall) throws(CheckpointError) {
+        try write { try call.insert($0, onConflict: .ignore) }
+    }
+
+    /// The state the last run left for the file with id `path`.
+    public func fileState(path: String) throws(CheckpointError) -> FileState? {
+        try read { try FileState.fetchOne($0, key: path) }
+    }
+
+    /// Records what a run did with a file.
+    public func save(_ state: FileState) throws(CheckpointError) {
+        try write { try state.save($0) }
+    }
+
+    /// Every file's state, by path.
+    public func fileStates() throws(CheckpointError) -> [FileState] {
+        try read { try FileState.order(Column("path")).fetchAll($0) }
+    }
+
+    /// The number of stored calls.
+    public func callCount() throws(CheckpointError) -> Int {
+        try read { try StoredCall.fetchCount($0) }
+    }
+
+    /// Records the start of a run and returns it with its id.
+    public func begin(_ run: RunRecord) throws(CheckpointError) -> RunRecord {
+        var run = run
+        try write { try run.insert($0) }
+        return run
+    }
+
+    /// Records how a run ended.
+    public func finish(_ run: RunRecord) throws(CheckpointError) {
+        try write { try run.update($0) }
+    }
+
+    /// The most recent runs, newest first.
+    public func runs(limit: Int = 10) throws(CheckpointError) -> [RunRecord] {
+        try read { try RunRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
+        do { return try pool.read(body) } catch {
+            throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
+        do { return try pool.write(body) } catch {
+            throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+        }
+    }
+}

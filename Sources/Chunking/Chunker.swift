@@ -1,0 +1,161 @@
+/// Splits sections into chunks that each fit a token budget, cutting at the strongest boundary that fits.
+///
+/// Text too large for the budget is split recursively: paragraphs, then sentences, then whitespace,
+/// then a hard cut between characters. The pieces are packed greedily in order; when the next piece
+/// does not fit, the chunk ends at the strongest boundary in its second half, so chunks neither
+/// break sentences needlessly nor shrink to slivers.
+public struct Chunker: Sendable {
+    /// The most tokens a chunk may hold.
+    public var budget: Int
+    /// The estimator the budget is counted with.
+    public var estimator: TokenEstimator
+
+    /// Creates a chunker; a budget below 16 tokens is raised to 16.
+    public init(budget: Int, estimator: TokenEstimator = TokenEstimator()) {
+        self.budget = max(16, budget)
+        self.estimator = estimator
+    }
+
+    struct Piece {
+        var section: Int
+        var range: Range<String.Index>
+        var tokens: Int
+        var before: Boundary
+    }
+
+    /// The chunks of `sections`, in order; whitespace-only text yields no chunk.
+    public func chunks(of sections: [Section]) -> [Chunk] {
+        var pieces: [Piece] = []
+        for (i, section) in sections.enumerated() {
+            let text = section.text
+            let start = pieces.count
+            split(text, text.startIndex..<text.endIndex, section: i, level: .paragraph, into: &pieces)
+            if pieces.count > start { pieces[start].before = .section }
+        }
+        return pack(pieces, sections: sections)
+    }
+
+    /// The chunks of one plain text.
+    public func chunks(of text: String) -> [Chunk] {
+        chunks(of: [Section(text: text)])
+    }
+
+    private func split(_ text: String, _ range: Range<String.Index>, section: Int, level: Boundary, into out: inout [Piece]) {
+        let tokens = estimator.estimate(text[range])
+        if tokens <= budget || level == .hard {
+            if level == .hard && tokens > budget {
+                hardCut(text, range, section: section, into: &out)
+            } else {
+                out.append(Piece(section: section, range: range, tokens: tokens, before: level))
+            }
+            return
+        }
+        let cuts = BoundaryScanner.cuts(in: text, range, level: level)
+        let weaker = Boundary(rawValue: level.rawValue - 1) ?? .hard
+        var lower = range.lowerBound
+        var first = true
+        var afterHeading = false
+        for cut in cuts + [range.upperBound] where cut > lower {
+            let start = out.count
+            split(text, lower..<cut, section: section, level: weaker, into: &out)
+            // A heading belongs with the text it introduces, so the cut after it is weak.
+            if !first, out.count > start { out[start].before = afterHeading ? .whitespace : level }
+            afterHeading = level == .paragraph && Self.isHeadingLike(text[lower..<cut])
+            first = false
+            lower = cut
+        }
+    }
+
+    /// A short single line without a sentence end, such as "Chapter 2: The Station".
+    static func isHeadingLike(_ paragraph: Substring) -> Bool {
+        let line = paragraph.trimmingWhitespace()
+        return !line.isEmpty && line.count <= 100 && !line.contains("\n") && !SentenceSplitter.isComplete(line)
+    }
+
+    private func hardCut(_ text: String, _ range: Range<String.Index>, section: Int, into out: inout [Piece]) {
+        // A token spans at most ~9 characters under the estimator, so no fitting prefix is longer.
+        let window = budget * 10
+        var lower = range.lowerBound
+        while lower < range.upperBound {
+            var ends: [String.Index] = []
+            var i = lower
+            while i < range.upperBound, ends.count < window {
+                i = text.index(after: i)
+                ends.append(i)
+            }
+            // Binary search for the longest prefix, in whole characters, that fits.
+            var lo = 0, hi = ends.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if estimator.estimate(text[lower..<ends[mid]]) <= budget { lo = mid } else { hi = mid - 1 }
+            }
+            let upper = ends[lo]
+            out.append(Piece(section: section, range: lower..<upper, tokens: estimator.estimate(text[lower..<upper]), before: .hard))
+            lower = upper
+        }
+    }
+
+    private func pack(_ pieces: [Piece], sections: [Section]) -> [Chunk] {
+        var chunks: [Chunk] = []
+        var current: [Piece] = []
+        var currentTokens = 0
+        func emit(_ count: Int) {
+            let taken = Array(current[..<count])
+            current.removeFirst(count)
+            currentTokens = current.reduce(0) { $0 + $1.tokens + joinCost($1) }
+            if let chunk = makeChunk(taken, sections: sections, index: chunks.count) { chunks.append(chunk) }
+        }
+        for piece in pieces {
+            while !current.isEmpty && currentTokens + piece.tokens + joinCost(piece) > budget {
+                emit(bestCut(current, next: piece))
+            }
+            current.append(piece)
+            currentTokens += piece.tokens + joinCost(piece)
+        }
+        if !current.isEmpty { emit(current.count) }
+        return chunks
+    }
+
+    /// A piece that starts a new section is joined with a blank line, which costs a token.
+    private func joinCost(_ piece: Piece) -> Int { piece.before == .section ? 1 : 0 }
+
+    /// The number of leading pieces to emit: the strongest boundary in the chunk's second half, latest on ties.
+    private func bestCut(_ current: [Piece], next: Piece) -> Int {
+        var best = current.count
+        var bestStrength = next.before
+        var before = 0
+        for i in 0..<current.count {
+            if i > 0, before * 2 >= budget, current[i].before > bestStrength {
+                best = i
+                bestStrength = current[i].before
+            }
+            before += current[i].tokens + joinCost(current[i])
+        }
+        return best
+    }
+
+    private func makeChunk(_ pieces: [Piece], sections: [Section], index: Int) -> Chunk? {
+        var parts: [Substring] = []
+        var section = -1
+        var lower = pieces[0].range.lowerBound, upper = lower
+        for piece in pieces {
+            if piece.section != section {
+                if section >= 0 { parts.append(sections[section].text[lower..<upper]) }
+                section = piece.section
+                lower = piece.range.lowerBound
+            }
+            upper = piece.range.upperBound
+        }
+        parts.append(sections[section].text[lower..<upper])
+        let text = parts.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        guard !text.isEmpty else { return nil }
+        let pages = pieces.compactMap { sections[$0.section].page }
+        return Chunk(
+            index: index,
+            text: text,
+            tokens: estimator.estimate(text),
+            pages: pages.min().flatMap { lo in pages.max().map { lo...$0 } },
+            headingPath: sections[pieces[0].section].headingPath
+        )
+    }
+}

@@ -1,0 +1,54 @@
+import CPoppler
+import Foundation
+
+/// Reads a PDF's pages and title through poppler-glib.
+enum PDFReader {
+    struct Contents {
+        var title: String?
+        var pages: [String]
+    }
+
+    /// The text of each page of the PDF at `url`; `path` names the file in errors.
+    static func read(_ url: URL, path: String) throws(IngestError) -> Contents {
+        var error: UnsafeMutablePointer<GError>?
+        guard let uri = g_filename_to_uri(url.path, nil, &error) else {
+            throw IngestError(.unreadable, path: path, "cannot form a file URI: \(consume(&error))")
+        }
+        defer { g_free(uri) }
+        guard let document = poppler_document_new_from_file(uri, nil, &error) else {
+            let encrypted = error.map { $0.pointee.domain == poppler_error_quark() && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) } ?? false
+            let reason = consume(&error)
+            if encrypted { throw IngestError(.pdfEncrypted, path: path, "encrypted PDF: a password is required") }
+            throw IngestError(.pdfDamaged, path: path, "damaged or unreadable PDF: \(reason)")
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(document)) }
+
+        let title = take(poppler_document_get_title(document))?.trimmingWhitespace()
+        let count = poppler_document_get_n_pages(document)
+        var pages: [String] = []
+        pages.reserveCapacity(Int(max(count, 0)))
+        for index in 0..<max(count, 0) {
+            guard let page = poppler_document_get_page(document, index) else {
+                pages.append("")
+                continue
+            }
+            pages.append(take(poppler_page_get_text(page)) ?? "")
+            g_object_unref(UnsafeMutableRawPointer(page))
+        }
+        return Contents(title: title?.isEmpty == false ? title : nil, pages: pages)
+    }
+
+    /// Copies a `gchar*` into a Swift string and frees it.
+    private static func take(_ pointer: UnsafeMutablePointer<gchar>?) -> String? {
+        guard let pointer else { return nil }
+        defer { g_free(pointer) }
+        return String(cString: pointer)
+    }
+
+    /// The message of a `GError`, which is then freed.
+    private static func consume(_ error: inout UnsafeMutablePointer<GError>?) -> String {
+        guard let e = error else { return "unknown error" }
+        defer { g_error_free(e); error = nil }
+        return e.pointee.message.map { String(cString: $0) } ?? "unknown error"
+    }
+}

@@ -1,0 +1,88 @@
+/// Finds the title and the heading structure of plain text.
+///
+/// Headings are Markdown `#` lines, "Chapter 12" / "CHAPTER XII" lines, and Chinese
+/// "第十二章" (level 1) or "第3节" (level 2) lines. The text under each heading becomes one part.
+enum TextStructure {
+    struct Heading {
+        var level: Int
+        var title: String
+    }
+
+    /// The parts of `text`, split at headings, each with its heading path.
+    static func parts(of text: String) -> [Document.Part] {
+        var parts: [Document.Part] = []
+        var path: [(level: Int, title: String)] = []
+        var lines: [Substring] = []
+        func flush() {
+            let body = lines.joined(separator: "\n")
+            if body.contains(where: { !$0.isWhitespace }) {
+                parts.append(Document.Part(text: body, headingPath: path.map(\.title)))
+            }
+            lines.removeAll(keepingCapacity: true)
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let heading = heading(line) {
+                flush()
+                path.removeAll { $0.level >= heading.level }
+                path.append((heading.level, heading.title))
+            }
+            lines.append(line)
+        }
+        flush()
+        return parts
+    }
+
+    /// The title: the first Markdown heading near the top, else a short first line set off by a blank line.
+    static func title(of text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(60)
+        for line in lines {
+            if let heading = heading(line), line.hasPrefix("#") { return heading.title }
+        }
+        guard let first = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else { return nil }
+        let candidate = lines[first].trimmingWhitespace()
+        let next = lines.index(after: first)
+        let setOff = next == lines.endIndex || lines[next].allSatisfy(\.isWhitespace)
+        let ends = candidate.last.map { ".。!！?？;；,，:：".contains($0) } ?? true
+        return setOff && !ends && candidate.count <= 100 ? candidate : nil
+    }
+
+    static func heading(_ line: Substring) -> Heading? {
+        let trimmed = line.trimmingWhitespace()
+        guard !trimmed.isEmpty, trimmed.count <= 120 else { return nil }
+        if trimmed.hasPrefix("#") {
+            let hashes = trimmed.prefix { $0 == "#" }.count
+            let rest = trimmed.dropFirst(hashes)
+            guard hashes <= 6, rest.first == " " else { return nil }
+            let title = rest.trimmingWhitespace()
+            return title.isEmpty ? nil : Heading(level: hashes, title: title)
+        }
+        let lower = trimmed.lowercased()
+        for word in ["chapter ", "part "] where lower.hasPrefix(word) {
+            let number = lower.dropFirst(word.count).prefix { !$0.isWhitespace && $0 != ":" && $0 != "." }
+            if !number.isEmpty, number.allSatisfy({ $0.isNumber || "ivxlcdm".contains($0) }) || numberWords.contains(String(number)) {
+                return Heading(level: 1, title: trimmed)
+            }
+        }
+        if trimmed.hasPrefix("第") {
+            let number = trimmed.dropFirst().prefix { chineseNumerals.contains($0) || $0.isASCII && $0.isNumber }
+            let marker = trimmed.dropFirst(1 + number.count).first
+            if !number.isEmpty, let marker, "章回部篇卷".contains(marker) { return Heading(level: 1, title: trimmed) }
+            if !number.isEmpty, marker == "节" || marker == "節" { return Heading(level: 2, title: trimmed) }
+        }
+        return nil
+    }
+
+    static let chineseNumerals: Set<Character> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "零", "〇", "两"]
+    static let numberWords: Set<String> = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    ]
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+              let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
+}

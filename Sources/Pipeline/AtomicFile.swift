@@ -1,0 +1,41 @@
+import Checkpoint
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes files so that a reader sees the old content or the new, never half of either.
+enum AtomicFile {
+    /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames it over `url`.
+    static func write(_ data: Data, to url: URL) throws(PipelineError) {
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError(.output, "cannot create \(directory.path)", cause: UnderlyingError(error))
+        }
+        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw failure("cannot create", temp) }
+        let written = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        let synced = written && fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temp.path, url.path) == 0 else {
+            let error = failure("cannot write", url)
+            unlink(temp.path)
+            throw error
+        }
+    }
+
+    private static func failure(_ what: String, _ url: URL) -> PipelineError {
+        PipelineError(.output, "\(what) \(url.path): \(String(cString: strerror(errno)))")
+    }
+}

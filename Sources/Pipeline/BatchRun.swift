@@ -1,0 +1,101 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Logging
+import Scheduling
+import Summarization
+
+/// One `precis run`: walks the inputs and summarizes every document through one shared pool.
+///
+/// Documents overlap: several are open at once, each starting its reduce levels as soon as its own
+/// map level is done. A file that fails is recorded and reported; the batch goes on.
+public struct BatchRun: Sendable {
+    public var options: RunOptions
+    public var config: PipelineConfig
+    public var logger: Logger
+
+    public init(options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis")) {
+        self.options = options
+        self.config = config
+        self.logger = logger
+    }
+
+    /// The concurrency in force: the flag, else the pipeline, else one per core.
+    public var concurrency: Int {
+        options.concurrency ?? config.concurrency ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Runs the batch and writes `index.md` and `report.json`.
+    /// - Throws: ``PipelineError`` when the run cannot start (a missing input, an unusable output directory).
+    public func run() async throws(PipelineError) -> RunReport {
+        let started = Date()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let out = options.outputDirectory
+        let files: [InputFile]
+        do {
+            files = try InputWalker(excluding: [out]).files(in: options.inputs)
+        } catch {
+            throw PipelineError(.usage, error.description)
+        }
+        let store: CheckpointStore
+        do { store = try CheckpointStore(url: options.storeURL) } catch {
+            throw PipelineError(.output, "cannot use the output directory \(out.path)", cause: error)
+        }
+        let summarizer = config.makeSummarizer()
+        let context = FileJob.Context(
+            store: store, pool: WorkPool(concurrency: concurrency), summarizer: summarizer,
+            fingerprint: config.fingerprint(summarizer: summarizer), config: config, outputDirectory: out, logger: logger
+        )
+        var record: RunRecord?
+        do { record = try store.begin(RunRecord(startedAt: started, pipeline: config.name)) } catch {
+            throw PipelineError(.output, "cannot record the run", cause: error)
+        }
+        logger.info("\(files.count) file(s), pipeline \(config.name), concurrency \(concurrency), output \(out.path)")
+
+        let reports = await process(files, context: context)
+        let report = RunReport(pipeline: config.name, startedAt: started, seconds: (clock.now - begin).seconds, files: reports)
+        try AtomicFile.write(Data(OutputPages.index(reports).utf8), to: out.appendingPathComponent("index.md"))
+        try AtomicFile.write(report.json(), to: out.appendingPathComponent("report.json"))
+        if var finished = record {
+            finished.endedAt = Date()
+            finished.exitCode = report.totals.failed > 0 ? 1 : 0
+            finished.filesOK = report.totals.ok
+            finished.filesFailed = report.totals.failed
+            finished.filesSkipped = report.totals.skipped
+            finished.callsMade = report.totals.callsMade
+            finished.callsReused = report.totals.callsReused
+            try? store.finish(finished)
+        }
+        return report
+    }
+
+    /// Summarizes files with a bounded number open at once, keeping the reports in input order.
+    private func process(_ files: [InputFile], context: FileJob.Context) async -> [RunReport.File] {
+        let open = max(2, concurrency * 2)
+        return await withTaskGroup(of: (Int, RunReport.File).self) { group in
+            var reports = [RunReport.File?](repeating: nil, count: files.count)
+            var next = 0
+            func start() {
+                let index = next
+                let job = FileJob(file: files[index], ordinal: index, context: context)
+                group.addTask { (index, await job.run()) }
+                next += 1
+            }
+            while next < min(open, files.count) { start() }
+            for await (index, report) in group {
+                reports[index] = report
+                if next < files.count { start() }
+            }
+            return reports.compactMap { $0 }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,120 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Logging
+import Scheduling
+import Summarization
+
+/// Summarizes one input file, or reports why it could not, or that it was already done.
+struct FileJob: Sendable {
+    /// What every file of a run shares.
+    struct Context: Sendable {
+        let store: CheckpointStore
+        let pool: WorkPool
+        let summarizer: any Summarizer
+        /// The pipeline fingerprint stored with each finished file.
+        let fingerprint: String
+        let config: PipelineConfig
+        let outputDirectory: URL
+        let logger: Logger
+    }
+
+    let file: InputFile
+    let ordinal: Int
+    let context: Context
+
+    /// The output path, relative to the output directory.
+    var outputPath: String { file.id + ".md" }
+
+    func run() async -> RunReport.File {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report: RunReport.File
+        do {
+            report = try await summarize()
+        } catch let error as IngestError {
+            // The report already names the file; the reason is what the user needs.
+            report = RunReport.File(path: file.id, status: .failed, error: error.cause.map { "\(error.message) (\($0))" } ?? error.message)
+        } catch {
+            report = RunReport.File(path: file.id, status: .failed, error: String(describing: error))
+        }
+        report.seconds = (clock.now - start).seconds
+        log(report)
+        return report
+    }
+
+    private func summarize() async throws -> RunReport.File {
+        let loader = DocumentLoader()
+        let (data, hash) = try loader.read(file)
+        let previous = try context.store.fileState(path: file.id)
+        if let previous, let done = unchanged(previous, hash: hash) { return done }
+        do {
+            let document = try loader.load(file, data: data, hash: hash)
+            return try await summarize(document)
+        } catch {
+            // Keep the last good output and its path: a file that went bad loses nothing already done.
+            try? context.store.save(FileState(
+                path: file.id, contentHash: hash, size: file.size, modified: file.modified,
+                pipelineFingerprint: context.fingerprint, status: .failed, error: String(describing: error),
+                outputPath: previous?.outputPath, title: previous?.title
+            ))
+            throw error
+        }
+    }
+
+    /// A skipped report when the file, the pipeline and the output are as the last good run left them.
+    private func unchanged(_ previous: FileState, hash: String) -> RunReport.File? {
+        guard previous.status == .ok, previous.contentHash == hash, previous.pipelineFingerprint == context.fingerprint,
+              let output = previous.outputPath,
+              FileManager.default.fileExists(atPath: context.outputDirectory.appendingPathComponent(output).path)
+        else { return nil }
+        return RunReport.File(
+            path: file.id, status: .skipped, title: previous.title, output: output,
+            chunks: previous.chunks, levels: previous.levels, callsReused: previous.calls, gist: previous.gist
+        )
+    }
+
+    private func summarize(_ document: Document) async throws -> RunReport.File {
+        let config = context.config
+        let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
+        let estimator = TokenEstimator()
+        let chunks = Chunker(budget: config.chunking.chunkTokens, estimator: estimator).chunks(of: sections)
+        let tree = MapReduce(budget: config.chunking.chunkTokens, estimator: estimator, maxLevels: config.maxLevels)
+        let result = try await tree.summarize(
+            documentID: document.id, title: document.title, chunks: chunks, summarizer: context.summarizer,
+            executor: StoreExecutor(store: context.store, pool: context.pool, documentOrdinal: ordinal)
+        )
+        let page = OutputPages.document(
+            title: document.title, summary: result.summary.text, id: document.id,
+            chunks: chunks.count, levels: result.levels, pipeline: config.name
+        )
+        try AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
+        let gist = OutputPages.gist(of: result.summary.text)
+        try context.store.save(FileState(
+            path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
+            pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
+            gist: gist, chunks: chunks.count, levels: result.levels, calls: result.callsMade + result.callsReused,
+            promptTokens: result.promptTokens, completionTokens: result.completionTokens
+        ))
+        return RunReport.File(
+            path: document.id, status: .ok, title: document.title, output: outputPath, encoding: document.encoding,
+            warnings: document.warnings, chunks: chunks.count, levels: result.levels,
+            callsMade: result.callsMade, callsReused: result.callsReused,
+            promptTokens: result.promptTokens, completionTokens: result.completionTokens, gist: gist
+        )
+    }
+
+    private func log(_ report: RunReport.File) {
+        let seconds = String(format: "%.2f s", report.seconds)
+        switch report.status {
+        case .ok:
+            context.logger.info("ok      \(report.path): \(report.chunks) chunks, \(report.levels) levels, \(report.callsMade) calls made, \(report.callsReused) reused, \(seconds)")
+            for warning in report.warnings { context.logger.warning("warning \(report.path): \(warning)") }
+        case .skipped:
+            context.logger.info("same    \(report.path): unchanged, output kept")
+        case .failed:
+            context.logger.error("failed  \(report.path): \(report.error ?? "unknown error")")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// Why a run could not start or finish as a whole (a single file's failure is reported, not thrown).
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The command line named something that does not exist or cannot be used.
+        case usage
+        /// A pipeline file is missing, malformed or holds a bad value.
+        case config
+        /// The output directory or the store could not be written.
+        case output
+    }
+
+    public var code: Code
+    public var message: String
+    public var cause: (any Error & Sendable)?
+
+    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        cause.map { "\(message): \($0)" } ?? message
+    }
+}

@@ -1,0 +1,120 @@
+import Chunking
+
+/// The offline summarizer: picks the most central sentences by TextRank, in their original order.
+///
+/// Deterministic: the same inputs always give the same summary. It treats Chinese by character
+/// bigrams, so it needs no word segmenter.
+public struct ExtractiveSummarizer: Summarizer {
+    /// How long summaries are at each stage.
+    public struct Options: Sendable, Hashable, Codable {
+        /// The most tokens of a map, reduce and final summary.
+        public var mapTokens: Int
+        public var reduceTokens: Int
+        public var finalTokens: Int
+        /// The share of the input a summary keeps at most, per stage, before the caps apply.
+        public var mapRatio: Double
+        public var reduceRatio: Double
+        public var finalRatio: Double
+        /// The least tokens a summary aims for, when the input has that many.
+        public var minimumTokens: Int
+
+        public init(mapTokens: Int = 180, reduceTokens: Int = 300, finalTokens: Int = 400,
+                    mapRatio: Double = 0.25, reduceRatio: Double = 0.5, finalRatio: Double = 0.6, minimumTokens: Int = 60) {
+            self.mapTokens = mapTokens
+            self.reduceTokens = reduceTokens
+            self.finalTokens = finalTokens
+            self.mapRatio = mapRatio
+            self.reduceRatio = reduceRatio
+            self.finalRatio = finalRatio
+            self.minimumTokens = minimumTokens
+        }
+    }
+
+    public var options: Options
+    public var estimator: TokenEstimator
+
+    public init(options: Options = Options(), estimator: TokenEstimator = TokenEstimator()) {
+        self.options = options
+        self.estimator = estimator
+    }
+
+    public var fingerprint: String {
+        let o = options
+        return "extractive/textrank-v1 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens)"
+    }
+
+    public func maxOutputTokens(for stage: Stage) -> Int {
+        switch stage {
+        case .map: options.mapTokens
+        case .reduce: options.reduceTokens
+        case .final: options.finalTokens
+        }
+    }
+
+    /// The token target for an input of `inputTokens` at `stage`: the stage's ratio, within its floor and cap.
+    public func target(for stage: Stage, inputTokens: Int) -> Int {
+        let ratio = switch stage {
+        case .map: options.mapRatio
+        case .reduce: options.reduceRatio
+        case .final: options.finalRatio
+        }
+        let wanted = max(options.minimumTokens, Int((Double(inputTokens) * ratio).rounded()))
+        return max(1, min(maxOutputTokens(for: stage), wanted))
+    }
+
+    public func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
+        let sentences = inputs.flatMap(SentenceSplitter.sentences(in:))
+        let inputTokens = estimator.estimate(inputs)
+        let target = target(for: stage, inputTokens: inputTokens)
+        let text = select(sentences, target: target)
+        return Summary(text: text, promptTokens: inputTokens, completionTokens: estimator.estimate(text))
+    }
+
+    func select(_ sentences: [String], target: Int) -> String {
+        guard !sentences.isEmpty else { return "" }
+        var extractor = TermExtractor()
+        let terms = sentences.map { extractor.terms(of: $0) }
+        let scores = TextRank().scores(terms)
+        // Headings and scraps make poor summaries: rank full sentences first, the rest only as a fallback.
+        let full = sentences.indices.map { SentenceSplitter.isComplete(sentences[$0]) && terms[$0].count >= 4 }
+        let order = sentences.indices.sorted {
+            if full[$0] != full[$1] { return full[$0] }
+            return scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1
+        }
+        var chosen: [Int] = []
+        var remaining = target
+        let fallbackAllowed = !full.contains(true)
+        for i in order where remaining > 0 && (full[i] || fallbackAllowed) {
+            let cost = estimator.estimate(sentences[i])
+            guard cost <= remaining, !redundant(terms[i], chosen.map { terms[$0] }) else { continue }
+            chosen.append(i)
+            remaining -= cost
+        }
+        if chosen.isEmpty, let best = order.first {
+            // Every sentence is longer than the target: keep the best one, cut to fit.
+            return Chunker(budget: target, estimator: estimator).chunks(of: sentences[best]).first?.text ?? ""
+        }
+        return join(chosen.sorted().map { sentences[$0] })
+    }
+
+    /// Whether a sentence mostly repeats one already chosen.
+    private func redundant(_ terms: [Int32], _ chosen: [[Int32]]) -> Bool {
+        guard !terms.isEmpty else { return false }
+        return chosen.contains { other in
+            let shared = TextRank.overlap(terms, other)
+            return Double(shared) / Double(terms.count + other.count - shared) > 0.6
+        }
+    }
+
+    /// Joins sentences with a space, or with nothing between CJK text.
+    func join(_ sentences: [String]) -> String {
+        var out = ""
+        for sentence in sentences {
+            if let last = out.unicodeScalars.last, let first = sentence.unicodeScalars.first, !(last.isCJK && first.isCJK) {
+                out += " "
+            }
+            out += sentence
+        }
+        return out
+    }
+}

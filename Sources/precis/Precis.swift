@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The `precis` command: summarizes directories of TXT and PDF documents.
+@main
+struct Precis: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "precis",
+        abstract: "Summarize directories of TXT and PDF documents with recursive map-reduce.",
+        discussion: "Runs offline with an extractive summarizer by default. Every finished call is checkpointed, so a rerun after a crash or an edit repeats only what is missing or changed.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: nil
+    )
+
+    /// Parses the command line, runs the command, and exits with the code ``ExitStatus`` gives.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = ExitStatus(for: error)
+            if error is ExitStatus {
+                // The command already said what happened.
+            } else if status == .ok {
+                print(fullMessage(for: error))
+            } else {
+                let message = ExitStatus.isDomainError(error) ? "precis: \(error)" : fullMessage(for: error)
+                if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            }
+            Foundation.exit(status.rawValue)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Pipeline
+import Testing
+
+struct PipelineLoaderTests {
+    @Test func theShippedDefaultMatchesTheBuiltIn() throws {
+        let shipped = try PipelineLoader.load(TestSupport.root.appendingPathComponent("pipelines/default.yaml").path)
+        #expect(shipped == PipelineConfig.builtIn)
+        #expect(try PipelineLoader.load(nil) == .builtIn)
+    }
+
+    @Test func readsNestedSettings() throws {
+        let config = try PipelineLoader.parse("name: big\nchunking:\n  chunk_tokens: 4000\nconcurrency: 3\n", file: "big.yaml")
+        #expect(config.name == "big")
+        #expect(config.chunking.chunkTokens == 4000)
+        #expect(config.concurrency == 3)
+        #expect(config.extractive == PipelineConfig.Extractive())
+    }
+
+    @Test func namesTheFileKeyAndLineOfAnUnknownKey() {
+        #expect {
+            try PipelineLoader.parse("name: x\nchunking:\n  chunk_tokenz: 10\n", file: "p.yaml")
+        } throws: { error in
+            let text = String(describing: error)
+            return (error as? PipelineError)?.code == .config && text.contains("p.yaml") && text.contains("line 3") && text.contains("chunking.chunk_tokenz")
+        }
+    }
+
+    @Test func namesTheKeyOfAWrongType() {
+        #expect {
+            try PipelineLoader.parse("chunking:\n  chunk_tokens: many\n", file: "p.yaml")
+        } throws: { String(describing: $0).contains("chunking.chunk_tokens") }
+    }
+
+    @Test func refusesValuesThatCannotConverge() {
+        #expect {
+            try PipelineLoader.parse("chunking:\n  chunk_tokens: 300\nextractive:\n  map_tokens: 100\n  reduce_tokens: 200\n", file: "p.yaml")
+        } throws: { String(describing: $0).contains("extractive.reduce_tokens") }
+    }
+
+    @Test func reportsAMissingFileAndBadYAML() {
+        #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: { String(describing: $0).contains("not found") }
+        #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: { String(describing: $0).contains("bad.yaml") }
+    }
+
+    @Test func fingerprintChangesWithSettingsThatShapeOutput() {
+        var config = PipelineConfig.builtIn
+        let before = config.fingerprint(summarizer: config.makeSummarizer())
+        config.concurrency = 9
+        #expect(config.fingerprint(summarizer: config.makeSummarizer()) == before)
+        config.chunking.chunkTokens = 900
+        #expect(config.fingerprint(summarizer: config.makeSummarizer()) != before)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Synchronization
+
+/// Paths and scratch space shared by the tests.
+enum TestSupport {
+    /// The package root, found from this file's path.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = root.appendingPathComponent("samples")
+
+    /// The built `precis` binary: `PRECIS_BIN` if set, else the debug build.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["PRECIS_BIN"] { return URL(fileURLWithPath: path) }
+        return root.appendingPathComponent(".build/debug/precis")
+    }
+
+    /// A new empty directory, removed by the caller or left for the OS to clean.
+    static func temporaryDirectory(_ name: String = #function) throws -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("precis-tests-\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `text` as UTF-8 to `name` under `directory`, creating folders.
+    @discardableResult
+    static func write(_ text: String, to name: String, in directory: URL) throws -> URL {
+        try write(Data(text.utf8), to: name, in: directory)
+    }
+
+    @discardableResult
+    static func write(_ data: Data, to name: String, in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+        return url
+    }
+
+    /// The long English sample, a real multi-chapter text.
+    static func storyText() throws -> String {
+        try String(contentsOf: samples.appendingPathComponent("en/harrow-point.txt"), encoding: .utf8)
+    }
+
+    /// SHA-256-free fingerprint of every `.md` under `directory`: relative path → contents.
+    static func markdownFiles(in directory: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let base = directory.standardizedFileURL.path
+        guard let e = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return out }
+        for case let url as URL in e where url.pathExtension == "md" {
+            out[String(url.standardizedFileURL.path.dropFirst(base.count + 1))] = try Data(contentsOf: url)
+        }
+        return out
+    }
+}
+
+/// A value shared between test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    @discardableResult
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+
+    var value: Value { mutex.withLock { $0 } }
+}
