@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,9 +31,14 @@ let package = Package(
         ),
         .target(name: "Chunking"),
         .target(
+            name: "ChatAPI",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .target(
             name: "Summarization",
             dependencies: [
                 "Chunking",
+                "ChatAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -43,7 +50,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Ingest", "Chunking", "Summarization", "Scheduling", "Checkpoint",
+                "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,9 +64,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "PrecisTesting",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "PrecisTests",
-            dependencies: ["Ingest", "Chunking", "Summarization", "Scheduling", "Checkpoint", "Pipeline", "precis"]
+            dependencies: [
+                "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint", "Pipeline", "PrecisTesting", "precis",
+            ]
         ),
     ]
 )

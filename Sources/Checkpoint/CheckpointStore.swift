@@ -72,6 +72,13 @@ public final class CheckpointStore: Sendable {
                 t.column("callsReused", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2: model calls") { db in
+            try db.alter(table: "call") { t in
+                t.add(column: "model", .text)
+                t.add(column: "truncated", .boolean).notNull().defaults(to: false)
+                t.add(column: "usageEstimated", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 

@@ -12,16 +12,25 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var output: String
     public var promptTokens: Int
     public var completionTokens: Int
+    /// The model that answered, for model backends.
+    public var model: String?
+    /// Whether the answer was cut at its token limit.
+    public var truncated: Bool
+    /// Whether the token counts are estimates because the server sent none.
+    public var usageEstimated: Bool
     public var createdAt: Date
 
-    public init(key: String, stage: String, summarizer: String, output: String,
-                promptTokens: Int, completionTokens: Int, createdAt: Date = Date()) {
+    public init(key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
+                model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, createdAt: Date = Date()) {
         self.key = key
         self.stage = stage
         self.summarizer = summarizer
         self.output = output
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.model = model
+        self.truncated = truncated
+        self.usageEstimated = usageEstimated
         self.createdAt = createdAt
     }
 }

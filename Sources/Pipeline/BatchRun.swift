@@ -21,17 +21,37 @@ public struct BatchRun: Sendable {
         self.logger = logger
     }
 
-    /// The concurrency in force: the flag, else the pipeline, else one per core.
+    /// The concurrency in force: the flag, else the pipeline, else one per core offline and 4 for models.
     public var concurrency: Int {
-        options.concurrency ?? config.concurrency ?? ProcessInfo.processInfo.activeProcessorCount
+        let fallback = config.backend == .extractive ? ProcessInfo.processInfo.activeProcessorCount : 4
+        return options.concurrency ?? config.concurrency ?? fallback
     }
 
     /// Runs the batch and writes `index.md` and `report.json`.
-    /// - Throws: ``PipelineError`` when the run cannot start (a missing input, an unusable output directory).
+    /// - Throws: ``PipelineError`` when the run cannot start (no API key, a missing input, an unusable
+    ///   output directory); nothing has been read or written then.
     public func run() async throws(PipelineError) -> RunReport {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
+        let out = options.outputDirectory
+        // The backend first: a missing key or an unknown model fails before any file is touched.
+        let backend = try await Backend.make(config, options: options)
+        let report: RunReport
+        do {
+            report = try await run(backend: backend, started: started)
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+        await backend.shutdown()
+        var timed = report
+        timed.seconds = (clock.now - begin).seconds
+        try AtomicFile.write(timed.json(), to: out.appendingPathComponent("report.json"))
+        return timed
+    }
+
+    private func run(backend: Backend, started: Date) async throws(PipelineError) -> RunReport {
         let out = options.outputDirectory
         let files: [InputFile]
         do {
@@ -43,31 +63,31 @@ public struct BatchRun: Sendable {
         do { store = try CheckpointStore(url: options.storeURL) } catch {
             throw PipelineError(.output, "cannot use the output directory \(out.path)", cause: error)
         }
-        let summarizer = config.makeSummarizer()
+        let gate = RunGate()
         let context = FileJob.Context(
-            store: store, pool: WorkPool(concurrency: concurrency), summarizer: summarizer,
-            fingerprint: config.fingerprint(summarizer: summarizer), config: config, outputDirectory: out, logger: logger
+            store: store, pool: WorkPool(concurrency: concurrency), backend: backend,
+            fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
+            outputDirectory: out, gate: gate, logger: logger
         )
-        var record: RunRecord?
+        var record: RunRecord
         do { record = try store.begin(RunRecord(startedAt: started, pipeline: config.name)) } catch {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }
-        logger.info("\(files.count) file(s), pipeline \(config.name), concurrency \(concurrency), output \(out.path)")
+        let model = config.backend == .extractive ? "extractive" : config.llm.model
+        logger.info("\(files.count) file(s), pipeline \(config.name), model \(model)\(backend.endpoint.map { " at \($0)" } ?? ""), \(backend.budget)-token chunks, concurrency \(concurrency), output \(out.path)")
 
         let reports = await process(files, context: context)
-        let report = RunReport(pipeline: config.name, startedAt: started, seconds: (clock.now - begin).seconds, files: reports)
+        let report = RunReport(pipeline: config.name, model: model, currency: config.currency, startedAt: started,
+                               seconds: 0, stopped: gate.stopReason, files: reports)
         try AtomicFile.write(Data(OutputPages.index(reports).utf8), to: out.appendingPathComponent("index.md"))
-        try AtomicFile.write(report.json(), to: out.appendingPathComponent("report.json"))
-        if var finished = record {
-            finished.endedAt = Date()
-            finished.exitCode = report.totals.failed > 0 ? 1 : 0
-            finished.filesOK = report.totals.ok
-            finished.filesFailed = report.totals.failed
-            finished.filesSkipped = report.totals.skipped
-            finished.callsMade = report.totals.callsMade
-            finished.callsReused = report.totals.callsReused
-            try? store.finish(finished)
-        }
+        record.endedAt = Date()
+        record.exitCode = report.stopped != nil ? 4 : report.totals.failed > 0 ? 1 : 0
+        record.filesOK = report.totals.ok
+        record.filesFailed = report.totals.failed
+        record.filesSkipped = report.totals.skipped
+        record.callsMade = report.totals.callsMade
+        record.callsReused = report.totals.callsReused
+        try? store.finish(record)
         return report
     }
 

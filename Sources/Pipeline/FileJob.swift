@@ -12,11 +12,12 @@ struct FileJob: Sendable {
     struct Context: Sendable {
         let store: CheckpointStore
         let pool: WorkPool
-        let summarizer: any Summarizer
+        let backend: Backend
         /// The pipeline fingerprint stored with each finished file.
         let fingerprint: String
         let config: PipelineConfig
         let outputDirectory: URL
+        let gate: RunGate
         let logger: Logger
     }
 
@@ -32,6 +33,7 @@ struct FileJob: Sendable {
         let start = clock.now
         var report: RunReport.File
         do {
+            try context.gate.check()
             report = try await summarize()
         } catch let error as IngestError {
             // The report already names the file; the reason is what the user needs.
@@ -49,10 +51,13 @@ struct FileJob: Sendable {
         let (data, hash) = try loader.read(file)
         let previous = try context.store.fileState(path: file.id)
         if let previous, let done = unchanged(previous, hash: hash) { return done }
+        let spend = DocumentSpend()
         do {
             let document = try loader.load(file, data: data, hash: hash)
-            return try await summarize(document)
+            return try await summarize(document, spend: spend)
         } catch {
+            // A call stopped by the gate says nothing about this file: leave its state as it was.
+            if context.gate.stopReason != nil { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
             try? context.store.save(FileState(
                 path: file.id, contentHash: hash, size: file.size, modified: file.modified,
@@ -75,15 +80,19 @@ struct FileJob: Sendable {
         )
     }
 
-    private func summarize(_ document: Document) async throws -> RunReport.File {
+    private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
         let config = context.config
+        let backend = context.backend
         let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
-        let estimator = TokenEstimator()
-        let chunks = Chunker(budget: config.chunking.chunkTokens, estimator: estimator).chunks(of: sections)
-        let tree = MapReduce(budget: config.chunking.chunkTokens, estimator: estimator, maxLevels: config.maxLevels)
+        let language = Language.detect(document.parts.lazy.map(\.text).joined(separator: "\n").prefix(20_000))
+        let estimator = backend.estimator
+        let chunks = Chunker(budget: backend.budget, estimator: estimator).chunks(of: sections)
+        let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels)
+        let executor = StoreExecutor(store: context.store, pool: context.pool, documentOrdinal: ordinal,
+                                     gate: context.gate, spend: spend, config: config)
         let result = try await tree.summarize(
-            documentID: document.id, title: document.title, chunks: chunks, summarizer: context.summarizer,
-            executor: StoreExecutor(store: context.store, pool: context.pool, documentOrdinal: ordinal)
+            documentID: document.id, title: document.title, language: language, chunks: chunks,
+            summarizer: backend.summarizer, executor: executor
         )
         let page = OutputPages.document(
             title: document.title, summary: result.summary.text, id: document.id,
@@ -97,11 +106,16 @@ struct FileJob: Sendable {
             gist: gist, chunks: chunks.count, levels: result.levels, calls: result.callsMade + result.callsReused,
             promptTokens: result.promptTokens, completionTokens: result.completionTokens
         ))
+        let spent = spend.value
+        var warnings = document.warnings
+        if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
         return RunReport.File(
             path: document.id, status: .ok, title: document.title, output: outputPath, encoding: document.encoding,
-            warnings: document.warnings, chunks: chunks.count, levels: result.levels,
+            warnings: warnings, chunks: chunks.count, levels: result.levels,
             callsMade: result.callsMade, callsReused: result.callsReused,
-            promptTokens: result.promptTokens, completionTokens: result.completionTokens, gist: gist
+            promptTokens: result.promptTokens, completionTokens: result.completionTokens,
+            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated,
+            language: language.rawValue, gist: gist
         )
     }
 

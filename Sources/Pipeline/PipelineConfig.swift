@@ -1,24 +1,105 @@
+import ChatAPI
 import Crypto
 import Foundation
 import Summarization
 
-/// A pipeline file: which summarizer, how text is chunked, how far the tree may grow.
+/// A pipeline file: which summarizer, how text is chunked, how far the tree may grow, what calls cost.
 public struct PipelineConfig: Sendable, Hashable, Codable {
     /// The summarizer behind the pipeline.
-    public enum Backend: String, Sendable, Codable { case extractive }
+    public enum Backend: String, Sendable, Codable {
+        case extractive
+        case openAICompatible = "openai-compatible"
+    }
 
+    public var name: String
+    public var description: String?
+    public var backend: Backend
+    public var chunking: Chunking
+    public var extractive: Extractive
+    /// The model, its server and its prompts, for the `openai-compatible` backend.
+    public var llm: LLM
+    /// Price per million tokens, by model.
+    public var prices: [String: Price]
+    public var currency: String
+    /// The most calls running at once; nil means one per processor core (extractive) or 4 (models).
+    public var concurrency: Int?
+    /// The most levels a summary tree may have.
+    public var maxLevels: Int
+
+    public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
+                chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
+                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 8) {
+        self.name = name
+        self.description = description
+        self.backend = backend
+        self.chunking = chunking
+        self.extractive = extractive
+        self.llm = llm
+        self.prices = prices
+        self.currency = currency
+        self.concurrency = concurrency
+        self.maxLevels = maxLevels
+    }
+
+    /// The built-in offline pipeline, the same as the shipped `pipelines/default.yaml`.
+    public static let builtIn = PipelineConfig(
+        name: "default", description: "Offline extractive summaries (TextRank); needs no API key.",
+        chunking: Chunking(chunkTokens: Chunking.extractiveDefault)
+    )
+
+    /// Moonshot's published prices (CNY per million tokens, input and output alike).
+    public static let moonshotPrices: [String: Price] = [
+        "moonshot-v1-8k": Price(input: 12, output: 12),
+        "moonshot-v1-32k": Price(input: 24, output: 24),
+        "moonshot-v1-128k": Price(input: 60, output: 60),
+    ]
+
+    /// The cost of `prompt` and `completion` tokens on `model`, or 0 for a model without a price.
+    public func cost(model: String?, prompt: Int, completion: Int) -> Double {
+        guard let model, let price = prices[model] else { return 0 }
+        return (Double(prompt) * price.input + Double(completion) * price.output) / 1_000_000
+    }
+
+    /// A hash of every setting that shapes a document's output; a file is redone when it changes.
+    public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
+        let text = "precis-output-v1|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)"
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Checks values a YAML type check cannot.
+    func validate(file: String) throws(PipelineError) {
+        func check(_ ok: Bool, _ key: String, _ rule: String) throws(PipelineError) {
+            if !ok { throw PipelineError(.config, "\(file): \(key) \(rule)") }
+        }
+        try check((chunking.chunkTokens ?? 64) >= 64, "chunking.chunk_tokens", "must be at least 64")
+        try check((concurrency ?? 1) >= 1, "concurrency", "must be at least 1")
+        try check((2...32).contains(maxLevels), "max_levels", "must be between 2 and 32")
+        switch backend {
+        case .extractive:
+            let chunk = chunking.chunkTokens ?? Chunking.extractiveDefault
+            for (key, value) in [("map_tokens", extractive.mapTokens), ("reduce_tokens", extractive.reduceTokens), ("final_tokens", extractive.finalTokens)] {
+                try check(value >= 16, "extractive.\(key)", "must be at least 16")
+            }
+            for (key, value) in [("map_tokens", extractive.mapTokens), ("reduce_tokens", extractive.reduceTokens)] {
+                try check(value * 2 <= chunk, "extractive.\(key)", "must be at most half of chunking.chunk_tokens, so that summaries can be merged")
+            }
+        case .openAICompatible:
+            try llm.validate(file: file)
+        }
+    }
+}
+
+extension PipelineConfig {
     public struct Chunking: Sendable, Hashable, Codable {
-        /// The most tokens of source text one call reads.
-        public var chunkTokens: Int
+        /// The extractive pipeline's chunk size when the file gives none.
+        public static let extractiveDefault = 1200
 
-        public init(chunkTokens: Int = 1200) { self.chunkTokens = chunkTokens }
+        /// The most tokens of source text one call reads; for models, nil derives it from the window.
+        public var chunkTokens: Int?
+
+        public init(chunkTokens: Int? = nil) { self.chunkTokens = chunkTokens }
 
         enum CodingKeys: String, CodingKey { case chunkTokens = "chunk_tokens" }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            chunkTokens = try c.decodeIfPresent(Int.self, forKey: .chunkTokens) ?? Chunking().chunkTokens
-        }
     }
 
     public struct Extractive: Sendable, Hashable, Codable {
@@ -45,80 +126,14 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         }
     }
 
-    public var name: String
-    public var description: String?
-    public var backend: Backend
-    public var chunking: Chunking
-    public var extractive: Extractive
-    /// The most calls running at once; nil means one per processor core.
-    public var concurrency: Int?
-    /// The most levels a summary tree may have.
-    public var maxLevels: Int
+    /// Price per million tokens.
+    public struct Price: Sendable, Hashable, Codable {
+        public var input: Double
+        public var output: Double
 
-    public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
-                chunking: Chunking = Chunking(), extractive: Extractive = Extractive(),
-                concurrency: Int? = nil, maxLevels: Int = 8) {
-        self.name = name
-        self.description = description
-        self.backend = backend
-        self.chunking = chunking
-        self.extractive = extractive
-        self.concurrency = concurrency
-        self.maxLevels = maxLevels
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, description, backend, chunking, extractive, concurrency
-        case maxLevels = "max_levels"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = PipelineConfig()
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? defaults.name
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        backend = try c.decodeIfPresent(Backend.self, forKey: .backend) ?? defaults.backend
-        chunking = try c.decodeIfPresent(Chunking.self, forKey: .chunking) ?? defaults.chunking
-        extractive = try c.decodeIfPresent(Extractive.self, forKey: .extractive) ?? defaults.extractive
-        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
-        maxLevels = try c.decodeIfPresent(Int.self, forKey: .maxLevels) ?? defaults.maxLevels
-    }
-
-    /// The built-in offline pipeline, the same as the shipped `pipelines/default.yaml`.
-    public static let builtIn = PipelineConfig(
-        name: "default", description: "Offline extractive summaries (TextRank); needs no API key."
-    )
-
-    /// The summarizer this pipeline describes.
-    public func makeSummarizer() -> any Summarizer {
-        switch backend {
-        case .extractive:
-            ExtractiveSummarizer(options: .init(
-                mapTokens: extractive.mapTokens, reduceTokens: extractive.reduceTokens, finalTokens: extractive.finalTokens
-            ))
+        public init(input: Double, output: Double) {
+            self.input = input
+            self.output = output
         }
-    }
-
-    /// A hash of every setting that shapes a document's output; a file is redone when it changes.
-    public func fingerprint(summarizer: any Summarizer) -> String {
-        let text = "precis-output-v1|\(summarizer.fingerprint)|chunk=\(chunking.chunkTokens)|levels=\(maxLevels)"
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Checks values a YAML type check cannot.
-    func validate(file: String) throws(PipelineError) {
-        func check(_ ok: Bool, _ key: String, _ rule: String) throws(PipelineError) {
-            if !ok { throw PipelineError(.config, "\(file): \(key) \(rule)") }
-        }
-        try check(chunking.chunkTokens >= 64, "chunking.chunk_tokens", "must be at least 64")
-        try check(extractive.mapTokens >= 16, "extractive.map_tokens", "must be at least 16")
-        try check(extractive.reduceTokens >= 16, "extractive.reduce_tokens", "must be at least 16")
-        try check(extractive.finalTokens >= 16, "extractive.final_tokens", "must be at least 16")
-        try check(extractive.mapTokens * 2 <= chunking.chunkTokens, "extractive.map_tokens",
-                  "must be at most half of chunking.chunk_tokens, so that summaries can be merged")
-        try check(extractive.reduceTokens * 2 <= chunking.chunkTokens, "extractive.reduce_tokens",
-                  "must be at most half of chunking.chunk_tokens, so that summaries can be merged")
-        try check((concurrency ?? 1) >= 1, "concurrency", "must be at least 1")
-        try check((2...32).contains(maxLevels), "max_levels", "must be between 2 and 32")
     }
 }

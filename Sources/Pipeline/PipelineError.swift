@@ -7,6 +7,8 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         case config
         /// The output directory or the store could not be written.
         case output
+        /// The server refused the key or the account ran out of quota, so the run stopped.
+        case stopped
     }
 
     public var code: Code

@@ -3,13 +3,6 @@ import Yams
 
 /// Reads pipeline files, with errors that name the file, the key and the line.
 public enum PipelineLoader {
-    /// Keys each mapping may hold; anything else is a typo worth stopping for.
-    static let knownKeys: [String: Set<String>] = [
-        "": ["name", "description", "backend", "chunking", "extractive", "concurrency", "max_levels"],
-        "chunking": ["chunk_tokens"],
-        "extractive": ["map_tokens", "reduce_tokens", "final_tokens"],
-    ]
-
     /// The pipeline named by `reference`: a path, or a name under `./pipelines/`; nil gives the built-in default.
     public static func load(_ reference: String?) throws(PipelineError) -> PipelineConfig {
         guard let reference else { return .builtIn }
@@ -46,7 +39,7 @@ public enum PipelineLoader {
     }
 
     private static func checkKeys(_ node: Node, path: String, file: String) throws(PipelineError) {
-        guard let mapping = node.mapping, let allowed = knownKeys[path] else { return }
+        guard let mapping = node.mapping, let allowed = PipelineConfig.knownKeys[path] else { return }
         for (key, value) in mapping {
             let name = key.string ?? "?"
             let full = path.isEmpty ? name : "\(path).\(name)"

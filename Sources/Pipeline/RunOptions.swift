@@ -8,11 +8,18 @@ public struct RunOptions: Sendable {
     public var outputDirectory: URL
     /// Overrides the pipeline's concurrency.
     public var concurrency: Int?
+    /// Overrides the pipeline's base URL and its environment variable.
+    public var baseURL: String?
+    /// Where the API key and base URL variables are read from.
+    public var environment: [String: String]
 
-    public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil) {
+    public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency
+        self.baseURL = baseURL
+        self.environment = environment
     }
 
     /// The store's location inside the output directory.

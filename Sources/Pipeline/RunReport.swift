@@ -19,19 +19,28 @@ public struct RunReport: Sendable, Codable {
         public var callsReused: Int
         public var promptTokens: Int
         public var completionTokens: Int
+        /// What this run's calls for the file cost, from the pipeline's price table.
+        public var cost: Double
+        /// Calls whose answer was cut at `max_tokens` and kept.
+        public var truncatedCalls: Int
+        /// Whether some token counts are estimates because the server reported none.
+        public var tokensEstimated: Bool
+        public var language: String?
         public var seconds: Double
         /// The summary's first sentence, for the index; not in the JSON.
         public var gist: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, status, error, title, output, encoding, warnings, chunks, levels, seconds
+            case path, status, error, title, output, encoding, warnings, chunks, levels, seconds, cost, language
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
         }
 
         public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
                     encoding: String? = nil, warnings: [String] = [], chunks: Int = 0, levels: Int = 0,
                     callsMade: Int = 0, callsReused: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
+                    cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, language: String? = nil,
                     seconds: Double = 0, gist: String? = nil) {
             self.path = path
             self.status = status
@@ -46,6 +55,10 @@ public struct RunReport: Sendable, Codable {
             self.callsReused = callsReused
             self.promptTokens = promptTokens
             self.completionTokens = completionTokens
+            self.cost = RunReport.roundedCost(cost)
+            self.truncatedCalls = truncatedCalls
+            self.tokensEstimated = tokensEstimated
+            self.language = language
             self.seconds = seconds
             self.gist = gist
         }
@@ -56,29 +69,42 @@ public struct RunReport: Sendable, Codable {
         public var files = 0, ok = 0, failed = 0, skipped = 0
         public var callsMade = 0, callsReused = 0
         public var promptTokens = 0, completionTokens = 0
+        public var cost = 0.0
+        public var truncatedCalls = 0
+        public var tokensEstimated = false
 
         enum CodingKeys: String, CodingKey {
-            case files, ok, failed, skipped
+            case files, ok, failed, skipped, cost
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
         }
     }
 
     public var pipeline: String
+    /// The model setting of the pipeline, or `extractive`.
+    public var model: String
+    public var currency: String
     public var startedAt: Date
     public var seconds: Double
+    /// Why the run stopped early (a refused key, an empty balance), if it did.
+    public var stopped: String?
     public var files: [File]
     public var totals: Totals
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, seconds, files, totals
+        case pipeline, model, currency, seconds, stopped, files, totals
         case startedAt = "started_at"
     }
 
-    public init(pipeline: String, startedAt: Date, seconds: Double, files: [File]) {
+    public init(pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,
+                stopped: String? = nil, files: [File]) {
         self.pipeline = pipeline
+        self.model = model
+        self.currency = currency
         self.startedAt = startedAt
         self.seconds = seconds
+        self.stopped = stopped
         self.files = files
         var totals = Totals()
         for file in files {
@@ -92,8 +118,16 @@ public struct RunReport: Sendable, Codable {
             totals.callsReused += file.callsReused
             totals.promptTokens += file.promptTokens
             totals.completionTokens += file.completionTokens
+            totals.cost = RunReport.roundedCost(totals.cost + file.cost)
+            totals.truncatedCalls += file.truncatedCalls
+            totals.tokensEstimated = totals.tokensEstimated || file.tokensEstimated
         }
         self.totals = totals
+    }
+
+    /// Costs kept to a millionth of the currency unit, below any price's precision.
+    static func roundedCost(_ cost: Double) -> Double {
+        (cost * 1_000_000).rounded() / 1_000_000
     }
 
     /// The report as pretty, key-sorted JSON.
@@ -108,6 +142,10 @@ public struct RunReport: Sendable, Codable {
     /// The one-line summary printed at the end of a run.
     public var summaryLine: String {
         let t = totals
-        return "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged; calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(t.promptTokens) in, \(t.completionTokens) out; \(String(format: "%.1f", seconds)) s"
+        let approx = t.tokensEstimated ? "~" : ""
+        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged; calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
+        if t.cost > 0 { line += "; cost " + String(format: "%.4f", t.cost) + " " + currency }
+        if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
+        return line + String(format: "; %.1f s", seconds)
     }
 }

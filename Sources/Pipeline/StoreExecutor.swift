@@ -1,3 +1,4 @@
+import ChatAPI
 import Checkpoint
 import Scheduling
 import Summarization
@@ -9,21 +10,34 @@ struct StoreExecutor: CallExecutor {
     let pool: WorkPool
     /// The order the document was opened in, for the pool's priority.
     let documentOrdinal: Int
+    let gate: RunGate
+    let spend: DocumentSpend
+    let config: PipelineConfig
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         if let stored = try store.call(key: call.key) {
-            return CallOutcome(
-                summary: Summary(text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens),
-                reused: true
-            )
+            return CallOutcome(summary: Summary(
+                text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
+                model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
+            ), reused: true)
         }
-        let summary = try await pool.run(priority: CallPriority(document: documentOrdinal, level: call.level)) {
-            try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+        let summary: Summary
+        do {
+            summary = try await pool.run(priority: CallPriority(document: documentOrdinal, level: call.level)) {
+                try gate.check()
+                return try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+            }
+        } catch let error as ChatAPIError where error.stopsRun {
+            gate.stop(error.description)
+            throw error
         }
         try store.save(StoredCall(
             key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
-            promptTokens: summary.promptTokens, completionTokens: summary.completionTokens
+            promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
+            model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated
         ))
+        spend.add(cost: config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens),
+                  truncated: summary.truncated, estimated: summary.usageEstimated)
         return CallOutcome(summary: summary, reused: false)
     }
 }

@@ -33,7 +33,7 @@ public struct MapReduce: Sendable {
     /// Summarizes one document's chunks through `executor`.
     /// - Throws: ``SummarizationError`` for no text, a level that does not shrink or a tree too deep;
     ///   errors of the executor pass through.
-    public func summarize(documentID: String, title: String, chunks: [Chunk],
+    public func summarize(documentID: String, title: String, language: Language = .english, chunks: [Chunk],
                           summarizer: any Summarizer, executor: any CallExecutor) async throws -> Result {
         guard !chunks.isEmpty else { throw SummarizationError(.noText, "the document has no text to summarize") }
         var tally = Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
@@ -49,7 +49,7 @@ public struct MapReduce: Sendable {
             let stage: Stage = groups.count == 1 ? .final : (level == 0 ? .map : .reduce)
             let calls = groups.map { group in
                 SummaryCall(fingerprint: fingerprint, stage: stage, inputs: group.inputs,
-                            context: SummaryContext(title: title, headingPath: level == 0 ? group.headingPath : []),
+                            context: SummaryContext(title: title, headingPath: level == 0 ? group.headingPath : [], language: language),
                             documentID: documentID, level: level, estimatedTokens: estimator.estimate(group.inputs))
             }
             let outcomes = try await run(calls, summarizer: summarizer, executor: executor)

@@ -5,10 +5,20 @@ public struct Summary: Sendable, Hashable, Codable {
     public var promptTokens: Int
     /// Tokens the call produced.
     public var completionTokens: Int
+    /// The model that answered, for model backends.
+    public var model: String?
+    /// Whether the answer was cut at its token limit and kept as it was.
+    public var truncated: Bool
+    /// Whether the token counts are estimates because the server reported none.
+    public var usageEstimated: Bool
 
-    public init(text: String, promptTokens: Int = 0, completionTokens: Int = 0) {
+    public init(text: String, promptTokens: Int = 0, completionTokens: Int = 0, model: String? = nil,
+                truncated: Bool = false, usageEstimated: Bool = false) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.model = model
+        self.truncated = truncated
+        self.usageEstimated = usageEstimated
     }
 }

@@ -40,6 +40,7 @@ public struct SummaryCall: Sendable, Hashable {
         field(fingerprint)
         field(stage.rawValue)
         field(context.title)
+        field(context.language.rawValue)
         field(String(context.headingPath.count))
         context.headingPath.forEach(field)
         field(String(inputs.count))

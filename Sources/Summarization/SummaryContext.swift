@@ -4,9 +4,12 @@ public struct SummaryContext: Sendable, Hashable {
     public var title: String
     /// The headings above the input, outermost first; empty above the map level.
     public var headingPath: [String]
+    /// The document's language, which picks the built-in prompts.
+    public var language: Language
 
-    public init(title: String, headingPath: [String] = []) {
+    public init(title: String, headingPath: [String] = [], language: Language = .english) {
         self.title = title
         self.headingPath = headingPath
+        self.language = language
     }
 }

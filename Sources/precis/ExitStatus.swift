@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatAPI
 import Checkpoint
 import Pipeline
 
@@ -12,6 +13,8 @@ enum ExitStatus: Int32, Error {
     case usage = 2
     /// The output directory or the checkpoint store could not be used.
     case output = 3
+    /// The run stopped early: the API refused the key or the account is out of quota.
+    case stopped = 4
 
     init(for error: any Error) {
         switch error {
@@ -20,8 +23,10 @@ enum ExitStatus: Int32, Error {
             self = switch error.code {
             case .usage, .config: .usage
             case .output: .output
+            case .stopped: .stopped
             }
         case is CheckpointError: self = .output
+        case let error as ChatAPIError: self = error.code == .authentication || error.code == .quotaExceeded ? .stopped : .usage
         default:
             let code = Precis.exitCode(for: error)
             self = code == .success ? .ok : .usage
@@ -30,6 +35,6 @@ enum ExitStatus: Int32, Error {
 
     /// Whether the error is one of precis's own, printed as is rather than as a usage message.
     static func isDomainError(_ error: any Error) -> Bool {
-        error is PipelineError || error is CheckpointError
+        error is PipelineError || error is CheckpointError || error is ChatAPIError
     }
 }

@@ -11,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Writes OUT/<relative path>.md per document, OUT/index.md and OUT/report.json, and keeps every \
         finished call in OUT/.precis/state.sqlite so that running the same command again repeats nothing.
-        Exit codes: 0 all files ok, 1 some files failed, 2 usage or pipeline error, 3 output unusable.
+        Exit codes: 0 all files ok, 1 some files failed, 2 usage or pipeline error (a missing API key \
+        included), 3 output unusable, 4 stopped early because the API refused the key or the quota ran out.
         """
     )
 
@@ -24,8 +25,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "A pipeline file, or the name of one in ./pipelines (default: the built-in offline pipeline).")
     var pipeline: String?
 
-    @Option(help: "The most summarizer calls running at once (default: the pipeline's, else one per core).")
+    @Option(help: "The most summarizer calls running at once (default: the pipeline's, else one per core offline, 4 for models).")
     var concurrency: Int?
+
+    @Option(help: "The API root of an OpenAI-compatible server (overrides MOONSHOT_BASE_URL and the pipeline).")
+    var baseURL: String?
 
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.")
     var quiet = false
@@ -40,17 +44,17 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level: Logger.Level = quiet ? .warning : verbose ? .debug : .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        Logs.bootstrap(level: level)
         let config = try PipelineLoader.load(pipeline)
         let options = RunOptions(
-            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency
+            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL
         )
         let report = try await BatchRun(options: options, config: config).run()
         FileHandle.standardError.write(Data("precis: \(report.summaryLine)\n".utf8))
+        if let stopped = report.stopped {
+            FileHandle.standardError.write(Data("precis: stopped early: \(stopped)\n".utf8))
+            throw ExitStatus.stopped
+        }
         if report.totals.failed > 0 { throw ExitStatus.someFilesFailed }
     }
 }

@@ -11,11 +11,16 @@ struct EndToEndTests {
     }
 
     @discardableResult
-    func precis(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    func precis(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = TestSupport.binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env["MOONSHOT_API_KEY"] = nil
+        env["MOONSHOT_BASE_URL"] = nil
+        env.merge(environment) { $1 }
+        process.environment = env
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -31,7 +36,8 @@ struct EndToEndTests {
     }
 
     func totals(_ out: URL) throws -> [String: Int] {
-        try #require(try report(out)["totals"] as? [String: Int])
+        let totals = try #require(try report(out)["totals"] as? [String: Any])
+        return totals.compactMapValues { $0 as? Int }
     }
 
     @Test func summarizesTheSamplesThenRerunsWithZeroCallsAndIdenticalOutputs() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+@testable import Pipeline
 import Testing
 
 struct PipelineLoaderTests {
@@ -43,12 +43,36 @@ struct PipelineLoaderTests {
         #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: { String(describing: $0).contains("bad.yaml") }
     }
 
-    @Test func fingerprintChangesWithSettingsThatShapeOutput() {
+    func fingerprint(_ config: PipelineConfig) async throws -> String {
+        let backend = try await Backend.make(config, options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "/tmp")))
+        return config.fingerprint(summarizer: backend.summarizer, budget: backend.budget)
+    }
+
+    @Test func fingerprintChangesWithSettingsThatShapeOutput() async throws {
         var config = PipelineConfig.builtIn
-        let before = config.fingerprint(summarizer: config.makeSummarizer())
+        let before = try await fingerprint(config)
         config.concurrency = 9
-        #expect(config.fingerprint(summarizer: config.makeSummarizer()) == before)
+        #expect(try await fingerprint(config) == before)
         config.chunking.chunkTokens = 900
-        #expect(config.fingerprint(summarizer: config.makeSummarizer()) != before)
+        #expect(try await fingerprint(config) != before)
+        config = .builtIn
+        config.extractive.finalTokens = 350
+        #expect(try await fingerprint(config) != before)
+    }
+
+    @Test func readsTheShippedMoonshotPipelines() throws {
+        let moonshot = try PipelineLoader.load(TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path)
+        #expect(moonshot.backend == .openAICompatible)
+        #expect(moonshot.llm.model == "moonshot-v1-8k")
+        #expect(moonshot.llm.apiKeyEnv == "MOONSHOT_API_KEY")
+        #expect(moonshot.prices["moonshot-v1-8k"] == PipelineConfig.Price(input: 12, output: 12))
+        let auto = try PipelineLoader.load(TestSupport.root.appendingPathComponent("pipelines/moonshot-auto.yaml").path)
+        #expect(auto.llm.model == "auto")
+    }
+
+    @Test func refusesAPromptWithoutItsText() {
+        #expect {
+            try PipelineLoader.parse("backend: openai-compatible\nprompts:\n  map: \"Summarize.\"\n", file: "p.yaml")
+        } throws: { String(describing: $0).contains("prompts.map must contain {text}") }
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A failed chat API call, classified so the scheduler knows whether trying again can help.
+public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The request broke a rule of the API and was never sent.
+        case invalidRequest = "invalid_request"
+        /// The server answered 400.
+        case badRequest = "bad_request"
+        /// The server refused the key (401).
+        case authentication
+        /// The key may not do this (403).
+        case permission
+        /// No such endpoint or model (404).
+        case notFound = "not_found"
+        /// The account's balance is gone (429 `exceeded_current_quota_error`).
+        case quotaExceeded = "quota_exceeded"
+        /// Too many requests or tokens for the account's limits (429 `rate_limit_reached_error`).
+        case rateLimited = "rate_limited"
+        /// The server is busy (429 `engine_overloaded_error`).
+        case overloaded
+        /// 500, 502 or 503.
+        case server
+        /// 504, a read timeout, or the overall deadline.
+        case timeout
+        /// The connection failed or dropped.
+        case connection
+        /// The server's answer could not be understood.
+        case malformedResponse = "malformed_response"
+        /// A stream ended without `[DONE]` or without a finish reason.
+        case cutStream = "cut_stream"
+        /// The content was refused by the server's filter.
+        case contentFilter = "content_filter"
+        /// A key would have gone over plain HTTP to a host that is not this machine.
+        case insecureTransport = "insecure_transport"
+        /// No API key was configured.
+        case missingKey = "missing_key"
+        /// Any other HTTP status.
+        case http
+    }
+
+    public var code: Code
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// The error type from the server's body, such as `rate_limit_reached_error`.
+    public var type: String?
+    public var message: String
+    /// How long the server asked us to wait, from `Retry-After` or `retry-after-ms`.
+    public var retryAfter: Duration?
+    public var cause: (any Error & Sendable)?
+
+    public init(_ code: Code, status: Int? = nil, type: String? = nil, _ message: String,
+                retryAfter: Duration? = nil, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.status = status
+        self.type = type
+        self.message = message
+        self.retryAfter = retryAfter
+        self.cause = cause
+    }
+
+    /// Whether the same request may succeed later: rate limits, overload, server errors, timeouts,
+    /// dropped connections and broken answers. Quota, auth and request errors never will.
+    public var isRetryable: Bool {
+        switch code {
+        case .rateLimited, .overloaded, .server, .timeout, .connection, .malformedResponse, .cutStream: true
+        default: false
+        }
+    }
+
+    /// Whether no later call of this run can succeed either: the key or the balance is the problem.
+    public var stopsRun: Bool {
+        code == .authentication || code == .quotaExceeded || code == .missingKey || code == .insecureTransport
+    }
+
+    public var description: String {
+        var text = message
+        if let status { text = "HTTP \(status)" + (type.map { " \($0)" } ?? "") + ": " + text }
+        if let cause { text += " (\(cause))" }
+        return text
+    }
+}

@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Foundation
+
+extension ChatClient {
+    struct Response: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable { var content: String? }
+            var message: Message?
+            var delta: Message?
+            var finishReason: String?
+            var usage: ChatCompletion.Usage?
+
+            enum CodingKeys: String, CodingKey { case message, delta, usage, finishReason = "finish_reason" }
+        }
+
+        var model: String?
+        var choices: [Choice]?
+        var usage: ChatCompletion.Usage?
+        var error: ServerError?
+
+        struct ServerError: Decodable { var type: String?; var message: String? }
+    }
+
+    /// A non-streaming answer: one choice with content and a finish reason, or an error.
+    static func decodeCompletion(_ bytes: [UInt8], model: String) throws -> ChatCompletion {
+        guard let response = try? JSONDecoder().decode(Response.self, from: Data(bytes)) else {
+            throw ChatAPIError(.malformedResponse, "the answer is not a chat completion: \(String(decoding: bytes.prefix(120), as: UTF8.self))")
+        }
+        if let error = response.error { throw inBodyError(error) }
+        guard let choice = response.choices?.first, let content = choice.message?.content else {
+            throw ChatAPIError(.malformedResponse, "the answer has no choices[0].message.content")
+        }
+        guard let reason = choice.finishReason else {
+            throw ChatAPIError(.malformedResponse, "the answer has no finish_reason")
+        }
+        if reason == "content_filter" { throw ChatAPIError(.contentFilter, "the answer was withheld by the server's content filter") }
+        return ChatCompletion(text: content, finishReason: reason, usage: response.usage ?? choice.usage, model: response.model ?? model)
+    }
+
+    /// Reads an SSE stream to its `[DONE]`; a stream cut short, or with no finish reason, is an error.
+    func readStream(_ body: HTTPClientResponse.Body, model: String) async throws -> ChatCompletion {
+        var parser = SSEParser()
+        var text = ""
+        var finishReason: String?
+        var usage: ChatCompletion.Usage?
+        var answeredModel: String?
+        var done = false
+        func handle(_ event: String) throws {
+            if event == "[DONE]" { done = true; return }
+            guard !done else { return }
+            guard let chunk = try? JSONDecoder().decode(Response.self, from: Data(event.utf8)) else {
+                throw ChatAPIError(.malformedResponse, "a stream event is not JSON: \(event.prefix(120))")
+            }
+            if let error = chunk.error { throw Self.inBodyError(error) }
+            answeredModel = answeredModel ?? chunk.model
+            for choice in chunk.choices ?? [] {
+                text += choice.delta?.content ?? choice.message?.content ?? ""
+                if let reason = choice.finishReason { finishReason = reason }
+                if let u = choice.usage { usage = u }
+            }
+            if let u = chunk.usage { usage = u }
+        }
+        do {
+            for try await buffer in body {
+                for event in parser.feed(buffer.readableBytesView) { try handle(event) }
+            }
+        } catch let error as ChatAPIError {
+            throw error
+        } catch {
+            throw Self.transportError(error)
+        }
+        // An event with no blank line after it never finished; only a bare [DONE] is taken as said.
+        for event in parser.finish() {
+            guard event == "[DONE]" else { throw ChatAPIError(.cutStream, "the stream ended inside an event") }
+            try handle(event)
+        }
+        guard done else { throw ChatAPIError(.cutStream, "the stream ended without data: [DONE]") }
+        guard let finishReason else { throw ChatAPIError(.cutStream, "the stream ended without a finish_reason") }
+        if finishReason == "content_filter" { throw ChatAPIError(.contentFilter, "the answer was withheld by the server's content filter") }
+        return ChatCompletion(text: text, finishReason: finishReason, usage: usage, model: answeredModel ?? model)
+    }
+
+    static func inBodyError(_ error: Response.ServerError) -> ChatAPIError {
+        let message = error.message ?? "the server reported an error"
+        switch error.type {
+        case "exceeded_current_quota_error": return ChatAPIError(.quotaExceeded, type: error.type, message)
+        case "invalid_authentication_error": return ChatAPIError(.authentication, type: error.type, "the API key was refused: \(message)")
+        case "content_filter": return ChatAPIError(.contentFilter, type: error.type, message)
+        case "rate_limit_reached_error": return ChatAPIError(.rateLimited, type: error.type, message)
+        default: return ChatAPIError(.server, type: error.type, message)
+        }
+    }
+
+    /// `{"data":[{"id", "context_length"}]}`, with the other names servers use for the window.
+    static func decodeModels(_ bytes: [UInt8]) throws -> [ModelInfo] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let data = object["data"] as? [[String: Any]] else {
+            throw ChatAPIError(.malformedResponse, "the models answer has no data list")
+        }
+        return data.compactMap { entry in
+            guard let id = entry["id"] as? String else { return nil }
+            let meta = entry["meta"] as? [String: Any]
+            let window = ["context_length", "max_context_length", "context_window", "max_model_len"]
+                .lazy.compactMap { entry[$0] as? Int }.first ?? meta?["n_ctx_train"] as? Int ?? ModelInfo.knownWindow(of: id)
+            return ModelInfo(id: id, contextLength: window)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Turns an HTTP status, its headers and its body into a ``ChatAPIError``.
+enum ErrorClassifier {
+    /// The error for a non-2xx answer.
+    static func error(status: Int, headers: [(String, String)], body: [UInt8]) -> ChatAPIError {
+        let (type, serverMessage) = parseBody(body)
+        let retryAfter = parseRetryAfter(headers)
+        let message = serverMessage ?? "the server answered HTTP \(status)"
+        let code: ChatAPIError.Code
+        switch status {
+        case 400: code = type == "content_filter" ? .contentFilter : .badRequest
+        case 401: code = .authentication
+        case 403: code = .permission
+        case 404: code = .notFound
+        case 408: code = .timeout
+        case 429:
+            switch type {
+            case "exceeded_current_quota_error": code = .quotaExceeded
+            case "engine_overloaded_error": code = .overloaded
+            default: code = .rateLimited
+            }
+        case 504: code = .timeout
+        case 500...599: code = .server
+        default: code = .http
+        }
+        let text = code == .authentication ? "the API key was refused: \(message)" : message
+        return ChatAPIError(code, status: status, type: type, text, retryAfter: retryAfter)
+    }
+
+    /// The error type and message from `{"error":{"type","message"}}`, `{"detail": …}` or `{"message": …}`.
+    static func parseBody(_ body: [UInt8]) -> (type: String?, message: String?) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return (nil, text.isEmpty ? nil : text)
+        }
+        if let error = object["error"] as? [String: Any] {
+            return (error["type"] as? String ?? error["code"] as? String, error["message"] as? String)
+        }
+        if let error = object["error"] as? String { return (nil, error) }
+        if let detail = object["detail"] {
+            return (nil, detail as? String ?? String(describing: detail))
+        }
+        return (nil, object["message"] as? String)
+    }
+
+    /// `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date).
+    static func parseRetryAfter(_ headers: [(String, String)], now: Date = Date()) -> Duration? {
+        func value(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1.trimmingCharacters(in: .whitespaces)
+        }
+        if let ms = value("retry-after-ms").flatMap(Double.init), ms >= 0 {
+            return .milliseconds(Int64(ms.rounded(.up)))
+        }
+        guard let raw = value("retry-after") else { return nil }
+        if let seconds = Double(raw), seconds >= 0 { return .milliseconds(Int64((seconds * 1000).rounded(.up))) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: raw) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+    }
+}

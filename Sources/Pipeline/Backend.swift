@@ -1,0 +1,101 @@
+import ChatAPI
+import Chunking
+import Foundation
+import Summarization
+
+/// The summarizer a pipeline describes, ready to run: the chat client behind it, and the chunk
+/// budget its model's window allows (DESIGN invariant 2).
+struct Backend: Sendable {
+    let summarizer: any Summarizer
+    /// The most input tokens one call may carry.
+    let budget: Int
+    let calibration: TokenCalibration
+    let client: ChatClient?
+    /// Where the model calls go, for the log; nil offline.
+    let endpoint: String?
+
+    /// The estimator budgets are counted with, as calibrated so far.
+    var estimator: TokenEstimator { calibration.estimator }
+
+    func shutdown() async {
+        await client?.shutdown()
+    }
+
+    /// Builds the backend; for models, checks the key and finds the window before any file is read.
+    static func make(_ config: PipelineConfig, options: RunOptions) async throws(PipelineError) -> Backend {
+        let calibration = TokenCalibration()
+        switch config.backend {
+        case .extractive:
+            let e = config.extractive
+            let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
+            return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
+                           calibration: calibration, client: nil, endpoint: nil)
+        case .openAICompatible:
+            let client = try makeClient(config.llm, options: options)
+            do {
+                return try await makeLLM(config, client: client, calibration: calibration)
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    /// A client for the pipeline's server, with the key from the environment.
+    static func makeClient(_ llm: PipelineConfig.LLM, options: RunOptions) throws(PipelineError) -> ChatClient {
+        let env = options.environment
+        let key = env[llm.apiKeyEnv].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        if key == nil && llm.apiKeyRequired {
+            throw PipelineError(.config, "\(llm.apiKeyEnv) is not set: export your API key in it, or run offline with --pipeline default")
+        }
+        let baseURL = options.baseURL ?? env[llm.baseURLEnv].flatMap { $0.isEmpty ? nil : $0 } ?? llm.baseURL ?? ChatClientConfiguration.moonshotBaseURL
+        let configuration = ChatClientConfiguration(
+            baseURL: baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
+            requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
+        )
+        do { return try ChatClient(configuration: configuration) } catch {
+            throw PipelineError(.config, error.message)
+        }
+    }
+
+    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, calibration: TokenCalibration) async throws(PipelineError) -> Backend {
+        let llm = config.llm
+        var window = llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model)
+        var candidates: [ModelInfo] = []
+        if llm.model == "auto" {
+            candidates = await autoCandidates(client)
+            window = candidates.first?.contextLength
+        } else if window == nil {
+            let listed = try? await client.models()
+            window = listed?.first { $0.id == llm.model }?.contextLength
+        }
+        guard let window else {
+            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
+        }
+        let summarizer = LLMSummarizer(
+            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
+                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
+            transport: client, calibration: calibration
+        )
+        // Chunk budget = W − max_tokens − prompt template − margin, for the largest stage.
+        let largest = candidates.last?.contextLength ?? window
+        let reserve = Stage.allCases.map(summarizer.maxOutputTokens(for:)).max()! + summarizer.templateTokens()
+        let derived = window - reserve - max(64, window / 50)
+        let ceiling = largest - reserve - max(64, largest / 50)
+        let budget = min(config.chunking.chunkTokens ?? derived, ceiling)
+        guard budget >= 256 else {
+            throw PipelineError(.config, "the \(window)-token window of \(llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens")
+        }
+        return Backend(summarizer: summarizer, budget: budget, calibration: calibration, client: client, endpoint: client.configuration.baseURL)
+    }
+
+    /// Moonshot's v1 models the server lists, smallest window first; the published ones if it lists none.
+    private static func autoCandidates(_ client: ChatClient) async -> [ModelInfo] {
+        let wanted = ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]
+        let listed = ((try? await client.models()) ?? []).filter { wanted.contains($0.id) }
+        let models = listed.isEmpty ? wanted.map { ModelInfo(id: $0, contextLength: nil) } : listed
+        return models.map { ModelInfo(id: $0.id, contextLength: $0.contextLength ?? ModelInfo.knownWindow(of: $0.id)) }
+            .filter { $0.contextLength != nil }
+            .sorted { $0.contextLength! < $1.contextLength! }
+    }
+}

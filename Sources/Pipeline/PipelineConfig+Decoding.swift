@@ -1,0 +1,76 @@
+import Summarization
+
+extension PipelineConfig {
+    enum CodingKeys: String, CodingKey {
+        case name, description, backend, chunking, extractive, concurrency, prices, currency
+        case maxLevels = "max_levels"
+        case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
+        case model, contextWindow = "context_window", temperature, stream, maxTokens = "max_tokens", prompts
+        case allowInsecureHTTP = "allow_insecure_http", timeouts
+    }
+
+    /// The keys a pipeline file may use at the top level and in each nested mapping.
+    static let knownKeys: [String: Set<String>] = [
+        "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
+                 .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .temperature, .stream,
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts].map(\.stringValue)),
+        "chunking": ["chunk_tokens"],
+        "extractive": ["map_tokens", "reduce_tokens", "final_tokens"],
+        "max_tokens": ["map", "reduce", "final"],
+        "prompts": ["system", "map", "reduce", "final"],
+        "timeouts": ["connect", "read", "request"],
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = PipelineConfig()
+        let l = LLM()
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? d.name
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        backend = try c.decodeIfPresent(Backend.self, forKey: .backend) ?? d.backend
+        chunking = try c.decodeIfPresent(Chunking.self, forKey: .chunking) ?? d.chunking
+        extractive = try c.decodeIfPresent(Extractive.self, forKey: .extractive) ?? d.extractive
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        maxLevels = try c.decodeIfPresent(Int.self, forKey: .maxLevels) ?? d.maxLevels
+        prices = try c.decodeIfPresent([String: Price].self, forKey: .prices) ?? d.prices
+        currency = try c.decodeIfPresent(String.self, forKey: .currency) ?? d.currency
+        llm = LLM(
+            baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
+            baseURLEnv: try c.decodeIfPresent(String.self, forKey: .baseURLEnv) ?? l.baseURLEnv,
+            apiKeyEnv: try c.decodeIfPresent(String.self, forKey: .apiKeyEnv) ?? l.apiKeyEnv,
+            apiKeyRequired: try c.decodeIfPresent(Bool.self, forKey: .apiKeyRequired) ?? l.apiKeyRequired,
+            model: try c.decodeIfPresent(String.self, forKey: .model) ?? l.model,
+            contextWindow: try c.decodeIfPresent(Int.self, forKey: .contextWindow),
+            temperature: try c.decodeIfPresent(Double.self, forKey: .temperature) ?? l.temperature,
+            stream: try c.decodeIfPresent(Bool.self, forKey: .stream) ?? l.stream,
+            maxTokens: try c.decodeIfPresent(MaxTokens.self, forKey: .maxTokens) ?? l.maxTokens,
+            prompts: try c.decodeIfPresent(PromptOverrides.self, forKey: .prompts) ?? l.prompts,
+            allowInsecureHTTP: try c.decodeIfPresent(Bool.self, forKey: .allowInsecureHTTP) ?? l.allowInsecureHTTP,
+            timeouts: try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? l.timeouts
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(backend, forKey: .backend)
+        try c.encode(chunking, forKey: .chunking)
+        try c.encodeIfPresent(concurrency, forKey: .concurrency)
+        try c.encode(maxLevels, forKey: .maxLevels)
+        switch backend {
+        case .extractive:
+            try c.encode(extractive, forKey: .extractive)
+        case .openAICompatible:
+            try c.encodeIfPresent(llm.baseURL, forKey: .baseURL)
+            try c.encode(llm.apiKeyEnv, forKey: .apiKeyEnv)
+            try c.encode(llm.model, forKey: .model)
+            try c.encodeIfPresent(llm.contextWindow, forKey: .contextWindow)
+            try c.encode(llm.temperature, forKey: .temperature)
+            try c.encode(llm.stream, forKey: .stream)
+            try c.encode(llm.maxTokens, forKey: .maxTokens)
+            try c.encode(prices, forKey: .prices)
+            try c.encode(currency, forKey: .currency)
+        }
+    }
+}

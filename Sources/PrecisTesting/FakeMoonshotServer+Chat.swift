@@ -1,0 +1,158 @@
+import Foundation
+import NIOCore
+
+extension FakeMoonshotServer {
+    struct ChatCall {
+        var model: String
+        var window: Int
+        var messages: [(role: String, content: String)]
+        var maxTokens: Int
+        var stream: Bool
+        var promptTokens: Int
+        /// Identifies the request's content, to spot the same call completed twice.
+        var identity: String
+    }
+
+    /// Handles `/chat/completions`: validation, window, faults, limits, then the answer.
+    func chat(_ body: [UInt8], writer: ResponseWriter) async throws -> Bool {
+        state.withLock { $0.stats.chatRequests += 1 }
+        let call: ChatCall
+        switch validate(body) {
+        case .success(let valid): call = valid
+        case .failure(let failure):
+            try await writer.error(failure.status, type: failure.type, failure.message)
+            return true
+        }
+        let fault = state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        switch fault {
+        case .status(let status, let type)?:
+            try await writer.error(status, type: type, "injected fault \(status)")
+            return true
+        case .rateLimited(let seconds)?:
+            try await writer.error(429, type: "rate_limit_reached_error", "rate limit reached", headers: [("Retry-After", "\(seconds)")])
+            return true
+        case .overloaded?:
+            try await writer.error(429, type: "engine_overloaded_error", "The engine is currently overloaded, please try again later")
+            return true
+        case .quotaExceeded?:
+            try await writer.error(429, type: "exceeded_current_quota_error", "Your account is suspended due to insufficient balance")
+            return true
+        case .contentFilter?:
+            try await writer.error(400, type: "content_filter", "The request was rejected because it was considered high risk")
+            return true
+        case .detailUnauthorized?:
+            try await writer.json(401, ["detail": "Invalid API Key"])
+            return true
+        case .drop?:
+            return false
+        case .malformedJSON?:
+            if call.stream {
+                try await writer.startStream()
+                try await writer.send(Array("data: {\"choices\": [oops\n\n".utf8))
+                try await writer.endStream()
+            } else {
+                try await writer.raw(200, Array("{\"choices\": [oops".utf8), contentType: "application/json")
+            }
+            return true
+        case .emptyBody?:
+            if call.stream {
+                try await writer.startStream()
+                try await writer.endStream()
+            } else {
+                try await writer.raw(200, [], contentType: "application/json")
+            }
+            return true
+        case .delay(let duration)?:
+            try await Task.sleep(for: duration)
+        case .cutStream?, .noFinishReason?, nil:
+            break
+        }
+        if let refusal = admit(call) {
+            try await writer.error(429, type: "rate_limit_reached_error", refusal.message, headers: [("Retry-After", "\(refusal.retryAfter)")])
+            return true
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
+
+        let (text, finish) = summarize(call)
+        let completionTokens = FakeTokenizer.count(text)
+        let usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
+                                    "total_tokens": call.promptTokens + completionTokens]
+        let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"
+        if !call.stream {
+            try await writer.json(200, [
+                "id": id, "object": "chat.completion", "created": 0, "model": call.model,
+                "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finish]],
+                "usage": usage,
+            ])
+            record(call, completionTokens: completionTokens)
+            return true
+        }
+        try await writer.startStream()
+        func event(_ object: Any) throws -> [UInt8] {
+            Array("data: ".utf8) + Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) + Array("\n\n".utf8)
+        }
+        func chunk(_ delta: [String: Any], finish: String?, usage: [String: Any]? = nil) throws -> [UInt8] {
+            var choice: [String: Any] = ["index": 0, "delta": delta, "finish_reason": finish ?? NSNull()]
+            if let usage { choice["usage"] = usage }
+            return try event(["id": id, "object": "chat.completion.chunk", "created": 0, "model": call.model, "choices": [choice]])
+        }
+        var bytes = try chunk(["role": "assistant", "content": ""], finish: nil)
+        bytes += Array(": keep-alive\n\n".utf8)
+        var piece = ""
+        for character in text {
+            piece.append(character)
+            if piece.count >= 9 { bytes += try chunk(["content": piece], finish: nil); piece = "" }
+        }
+        if !piece.isEmpty { bytes += try chunk(["content": piece], finish: nil) }
+        if fault == .cutStream {
+            try await writer.send(Array(bytes.prefix(bytes.count / 2)))
+            try await writer.endStream()
+            return true
+        }
+        if fault != .noFinishReason {
+            bytes += try chunk([:], finish: finish, usage: configuration.streamUsage ? usage : nil)
+        }
+        bytes += Array("data: [DONE]\n\n".utf8)
+        try await writer.send(bytes)
+        try await writer.endStream()
+        if fault != .noFinishReason {
+            record(call, completionTokens: completionTokens)
+            state.withLock { $0.stats.streamed += 1 }
+        }
+        return true
+    }
+
+    private func record(_ call: ChatCall, completionTokens: Int) {
+        state.withLock {
+            $0.stats.completed += 1
+            $0.stats.promptTokens += call.promptTokens
+            $0.stats.completionTokens += completionTokens
+            $0.stats.completions[call.identity, default: 0] += 1
+            $0.stats.models[call.model, default: 0] += 1
+        }
+    }
+
+    /// Admits a call against the account limits, or says why not and when to come back.
+    private func admit(_ call: ChatCall) -> (message: String, retryAfter: Int)? {
+        let now = ContinuousClock.now
+        let charge = call.promptTokens + call.maxTokens
+        return state.withLock { s -> (String, Int)? in
+            s.admitted.removeAll { now - $0.at > .seconds(60) }
+            let retry = s.admitted.first.map { max(1, 60 - Int((now - $0.at).components.seconds)) } ?? 1
+            if let limit = configuration.concurrency, s.inFlight >= limit {
+                return ("max organization concurrency: \(limit), please try again after 1 seconds", 1)
+            }
+            if let limit = configuration.rpm, s.admitted.count >= limit {
+                return ("max RPM: \(limit), please try again after \(retry) seconds", retry)
+            }
+            if let limit = configuration.tpm, s.admitted.reduce(0, { $0 + $1.tokens }) + charge > limit {
+                return ("max TPM: \(limit), please try again after \(retry) seconds", retry)
+            }
+            s.admitted.append((now, charge))
+            s.inFlight += 1
+            s.stats.peakConcurrency = max(s.stats.peakConcurrency, s.inFlight)
+            return nil
+        }
+    }
+}

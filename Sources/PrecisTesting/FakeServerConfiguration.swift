@@ -1,0 +1,39 @@
+/// How the fake Moonshot server behaves.
+public struct FakeServerConfiguration: Sendable {
+    /// The key it accepts; nil accepts any request, with or without a key.
+    public var apiKey: String?
+    /// Models and their context windows.
+    public var models: [(id: String, window: Int)]
+    /// Whether `/models` reports `context_length` (Moonshot's does not always).
+    public var reportsContextLength: Bool
+    /// Time every chat answer takes.
+    public var latency: Duration
+    /// Account limits, charged as prompt tokens + `max_tokens` when a request is admitted.
+    public var concurrency: Int?
+    public var rpm: Int?
+    public var tpm: Int?
+    /// Whether streamed answers carry `usage` in their last chunk (llama.cpp's never do).
+    public var streamUsage: Bool
+    /// A summary keeps about this share of its input, capped at `summaryCap` tokens.
+    public var summaryRatio: Double
+    public var summaryCap: Int
+
+    public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
+                reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
+                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300) {
+        self.apiKey = apiKey
+        self.models = models
+        self.reportsContextLength = reportsContextLength
+        self.latency = latency
+        self.concurrency = concurrency
+        self.rpm = rpm
+        self.tpm = tpm
+        self.streamUsage = streamUsage
+        self.summaryRatio = summaryRatio
+        self.summaryCap = summaryCap
+    }
+
+    public static let moonshotModels: [(id: String, window: Int)] = [
+        ("moonshot-v1-8k", 8_192), ("moonshot-v1-32k", 32_768), ("moonshot-v1-128k", 131_072),
+    ]
+}

@@ -1,0 +1,26 @@
+/// What the fake server saw, for tests to check against precis's own report.
+public struct FakeServerStats: Sendable, Hashable {
+    /// Chat requests received, whatever their fate.
+    public var chatRequests = 0
+    /// Chat requests answered 200 with a complete answer.
+    public var completed = 0
+    /// Answers by HTTP status.
+    public var statuses: [Int: Int] = [:]
+    /// Prompt and completion tokens of completed answers, as the server billed them.
+    public var promptTokens = 0
+    public var completionTokens = 0
+    /// The most chat requests in progress at once.
+    public var peakConcurrency = 0
+    /// How many times each distinct request (model, messages, max_tokens) was completed.
+    public var completions: [String: Int] = [:]
+    /// Streamed answers among the completed ones.
+    public var streamed = 0
+    /// Models requested, by id.
+    public var models: [String: Int] = [:]
+
+    /// Answers with status 400.
+    public var badRequests: Int { statuses[400] ?? 0 }
+
+    /// Completed requests that had been completed before: money paid twice.
+    public var repeatedCompletions: Int { completions.values.reduce(0) { $0 + max(0, $1 - 1) } }
+}

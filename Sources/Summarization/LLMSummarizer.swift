@@ -1,0 +1,134 @@
+import ChatAPI
+import Chunking
+import Crypto
+import Foundation
+
+/// Summarizes through an OpenAI-compatible chat model: Moonshot's Kimi, or a local server.
+///
+/// Each call renders its stage's prompt, picks the model (the cheapest window that fits when the
+/// model is `auto`), and sends one request. An answer cut at `max_tokens` is asked for once more
+/// with twice the room if the window allows, else kept and marked truncated.
+public struct LLMSummarizer: Summarizer {
+    public struct Options: Sendable, Hashable {
+        /// A model id, or `auto` to choose among `candidates` per request.
+        public var model: String
+        /// The window of `model`, when it is fixed.
+        public var contextWindow: Int
+        /// Models `auto` chooses from, smallest window first.
+        public var candidates: [ModelInfo]
+        public var temperature: Double
+        public var maxTokens: [Stage: Int]
+        public var stream: Bool
+        /// Prompts the pipeline sets over the built-in ones of the document's language.
+        public var prompts: PromptOverrides
+
+        public init(model: String, contextWindow: Int, candidates: [ModelInfo] = [], temperature: Double = 0.3,
+                    maxTokens: [Stage: Int] = [.map: 512, .reduce: 768, .final: 1024], stream: Bool = false,
+                    prompts: PromptOverrides = PromptOverrides()) {
+            self.model = model
+            self.contextWindow = contextWindow
+            self.candidates = candidates.sorted { ($0.contextLength ?? 0) < ($1.contextLength ?? 0) }
+            self.temperature = temperature
+            self.maxTokens = maxTokens
+            self.stream = stream
+            self.prompts = prompts
+        }
+
+        public var isAuto: Bool { model == "auto" }
+    }
+
+    /// Tokens a chat message costs beyond its text (role markers and separators).
+    static let messageOverhead = 8
+
+    public var options: Options
+    public let transport: any ChatTransport
+    public let calibration: TokenCalibration
+
+    public init(options: Options, transport: any ChatTransport, calibration: TokenCalibration = TokenCalibration()) {
+        self.options = options
+        self.transport = transport
+        self.calibration = calibration
+    }
+
+    public var fingerprint: String {
+        let o = options
+        var text = "llm/v1|model=\(o.model)|temperature=\(o.temperature)"
+        text += "|max=" + Stage.allCases.map { "\($0.rawValue):\(maxOutputTokens(for: $0))" }.joined(separator: ",")
+        if o.isAuto { text += "|candidates=" + o.candidates.map(\.id).joined(separator: ",") }
+        let prompts = [o.prompts.resolved(for: .english), o.prompts.resolved(for: .chinese)]
+        let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(separator: "\u{1E}")
+        text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return text
+    }
+
+    public func maxOutputTokens(for stage: Stage) -> Int {
+        options.maxTokens[stage] ?? 1024
+    }
+
+    /// The most tokens the prompt around the text can take at any stage, in any built-in language.
+    public func templateTokens() -> Int {
+        let estimator = calibration.estimator
+        let sets = [options.prompts.resolved(for: .english), options.prompts.resolved(for: .chinese)]
+        let context = SummaryContext(title: String(repeating: "T", count: 80), headingPath: ["Heading", "Subheading"])
+        return sets.flatMap { set in
+            Stage.allCases.map { stage in
+                estimator.estimate(PromptSet.render(set.system, text: "", context: context))
+                    + estimator.estimate(PromptSet.render(set.template(for: stage), text: "", context: context))
+                    + 2 * Self.messageOverhead
+            }
+        }.max() ?? 0
+    }
+
+    public func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
+        let prompts = options.prompts.resolved(for: context.language)
+        let text = inputs.joined(separator: "\n\n---\n\n")
+        let messages: [ChatMessage] = [
+            .system(PromptSet.render(prompts.system, text: "", context: context)),
+            .user(PromptSet.render(prompts.template(for: stage), text: text, context: context)),
+        ]
+        let estimator = calibration.estimator
+        let estimate = messages.reduce(0) { $0 + estimator.estimate($1.content) + Self.messageOverhead }
+        var maxTokens = maxOutputTokens(for: stage)
+        var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
+        var request = ChatRequest(model: model, messages: messages, temperature: options.temperature, maxTokens: maxTokens,
+                                  stream: options.stream, contextWindow: window, estimatedPromptTokens: estimate)
+        var completion = try await transport.complete(request)
+        var spent = completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
+        var estimated = completion.usage == nil
+        if let usage = completion.usage { calibration.observe(estimated: estimate, actual: usage.promptTokens) }
+
+        if completion.isTruncated, let larger = try? choose(promptTokens: estimate, maxTokens: maxTokens * 2) {
+            maxTokens *= 2
+            (model, window) = larger
+            request.model = model
+            request.maxTokens = maxTokens
+            request.contextWindow = window
+            completion = try await transport.complete(request)
+            let usage = completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
+            spent.promptTokens += usage.promptTokens
+            spent.completionTokens += usage.completionTokens
+            estimated = estimated || completion.usage == nil
+        }
+        let summary = completion.text.trimmingWhitespace()
+        guard !summary.isEmpty else {
+            throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
+        }
+        return Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
+                       model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
+    }
+
+    /// The model for a request and its window: the fixed model, or the smallest candidate that fits.
+    func choose(promptTokens: Int, maxTokens: Int) throws -> (model: String, window: Int) {
+        let needed = promptTokens + maxTokens
+        if !options.isAuto {
+            guard needed <= options.contextWindow else {
+                throw SummarizationError(.summarizerFailed, "a \(promptTokens)-token prompt and \(maxTokens) output tokens do not fit the \(options.contextWindow)-token window of \(options.model)")
+            }
+            return (options.model, options.contextWindow)
+        }
+        guard let pick = options.candidates.first(where: { ($0.contextLength ?? 0) >= needed }), let window = pick.contextLength else {
+            throw SummarizationError(.summarizerFailed, "no model among \(options.candidates.map(\.id)) has a window of \(needed) tokens")
+        }
+        return (pick.id, window)
+    }
+}

@@ -1,0 +1,63 @@
+/// The prompts of an LLM summarizer: a system message and a user template per stage.
+///
+/// Templates may use `{text}`, `{title}`, `{heading}` and `{language}`.
+public struct PromptSet: Sendable, Hashable, Codable {
+    public var system: String
+    public var map: String
+    public var reduce: String
+    public var final: String
+
+    public init(system: String, map: String, reduce: String, final: String) {
+        self.system = system
+        self.map = map
+        self.reduce = reduce
+        self.final = final
+    }
+
+    /// The template for `stage`.
+    public func template(for stage: Stage) -> String {
+        switch stage {
+        case .map: map
+        case .reduce: reduce
+        case .final: final
+        }
+    }
+
+    /// The built-in prompts for a language.
+    public static func builtIn(_ language: Language) -> PromptSet {
+        switch language {
+        case .english: english
+        case .chinese: chinese
+        }
+    }
+
+    public static let english = PromptSet(
+        system: "You are a careful summarizer. You write faithful, concise summaries in {language}, with no preamble and nothing the text does not say.",
+        map: "Summarize this part of the document \"{title}\"{heading}. Keep the key facts, names, numbers, decisions and conclusions, in order. Write plain prose.\n\n{text}",
+        reduce: "These are summaries of consecutive parts of the document \"{title}\". Merge them into one coherent summary that keeps the key facts, names, numbers and conclusions, in order.\n\n{text}",
+        final: "Write the summary of the document \"{title}\" from the text below. Open with one sentence that gives the gist, then the key points in order.\n\n{text}"
+    )
+
+    public static let chinese = PromptSet(
+        system: "你是一名严谨的摘要助手。请用{language}写忠实、简洁的摘要，不加开场白，不写原文没有的内容。",
+        map: "请总结文档《{title}》的以下部分{heading}。按顺序保留关键事实、人物、数字、决定和结论，用连贯的段落写出。\n\n{text}",
+        reduce: "以下是文档《{title}》中连续几部分的摘要。请把它们合并成一篇连贯的摘要，按顺序保留关键事实、人物、数字和结论。\n\n{text}",
+        final: "请根据以下内容写出文档《{title}》的摘要：先用一句话概括主旨，再按顺序写出要点。\n\n{text}"
+    )
+
+    /// Fills a template's placeholders; `{text}` is filled last, so text holding braces stays as it is.
+    public static func render(_ template: String, text: String, context: SummaryContext) -> String {
+        let heading: String
+        if context.headingPath.isEmpty {
+            heading = ""
+        } else {
+            let path = context.headingPath.joined(separator: " › ")
+            heading = context.language == .chinese ? "（章节：\(path)）" : " (section: \(path))"
+        }
+        let filled = template
+            .replacingOccurrences(of: "{title}", with: context.title)
+            .replacingOccurrences(of: "{heading}", with: heading)
+            .replacingOccurrences(of: "{language}", with: context.language.displayName)
+        return filled.replacingOccurrences(of: "{text}", with: text)
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `precis models`: lists the models the pipeline's server offers.
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List the models an OpenAI-compatible server offers, with their context windows."
+    )
+
+    @Option(name: .shortAndLong, help: "A pipeline file, or the name of one in ./pipelines (default: moonshot).")
+    var pipeline: String = "moonshot"
+
+    @Option(help: "The API root of the server (overrides MOONSHOT_BASE_URL and the pipeline).")
+    var baseURL: String?
+
+    func run() async throws {
+        let config = try PipelineLoader.load(pipeline)
+        let models = try await ModelCatalog.list(config, options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "."), baseURL: baseURL))
+        for model in models {
+            let window = model.contextLength.map { "\($0) tokens" } ?? "window unknown"
+            let price = config.prices[model.id].map { String(format: "  %g/%g %@ per M tokens", $0.input, $0.output, config.currency as NSString) } ?? ""
+            print("\(model.id)  \(window)\(price)")
+        }
+    }
+}
