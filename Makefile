@@ -4,7 +4,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test samples measure-estimator clean
+.PHONY: all deps build run test samples measure-estimator bench clean
 
 all: build
 
@@ -42,3 +42,9 @@ measure-estimator:
 
 clean:
 	rm -rf .build $(OUT)
+
+## bench: scheduler benchmarks against the fake server (release build; BENCH_CONFIG=debug for a quick one)
+BENCH_CONFIG ?= release
+bench: deps
+	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
+	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"

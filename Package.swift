@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "precis",
             dependencies: [
-                "Pipeline",
+                "Pipeline", "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,6 +71,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .executableTarget(
+            name: "precis-bench",
+            dependencies: ["Pipeline", "Scheduling", "PrecisTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PrecisBench"
         ),
         .testTarget(
             name: "PrecisTests",

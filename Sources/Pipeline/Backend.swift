@@ -1,6 +1,7 @@
 import ChatAPI
 import Chunking
 import Foundation
+import Scheduling
 import Summarization
 
 /// The summarizer a pipeline describes, ready to run: the chat client behind it, and the chunk
@@ -13,6 +14,10 @@ struct Backend: Sendable {
     let client: ChatClient?
     /// Where the model calls go, for the log; nil offline.
     let endpoint: String?
+    /// The calls that may run at once: the request, capped by the account's limit.
+    let concurrency: Int
+    /// The account's limits and the run's spending caps, for model backends.
+    let limiter: RateLimiter?
 
     /// The estimator budgets are counted with, as calibrated so far.
     var estimator: TokenEstimator { calibration.estimator }
@@ -22,18 +27,21 @@ struct Backend: Sendable {
     }
 
     /// Builds the backend; for models, checks the key and finds the window before any file is read.
-    static func make(_ config: PipelineConfig, options: RunOptions) async throws(PipelineError) -> Backend {
+    static func make(_ config: PipelineConfig, options: RunOptions, concurrency: Int) async throws(PipelineError) -> Backend {
         let calibration = TokenCalibration()
         switch config.backend {
         case .extractive:
             let e = config.extractive
             let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
             return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
-                           calibration: calibration, client: nil, endpoint: nil)
+                           calibration: calibration, client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
         case .openAICompatible:
             let client = try makeClient(config.llm, options: options)
+            let limits = config.rateLimits(requestedConcurrency: concurrency, overrides: options.limits)
+            let limiter = RateLimiter(limits: limits, spending: options.limits.spending)
+            let transport = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
             do {
-                return try await makeLLM(config, client: client, calibration: calibration)
+                return try await makeLLM(config, client: client, transport: transport, limiter: limiter, calibration: calibration)
             } catch {
                 await client.shutdown()
                 throw error
@@ -58,7 +66,8 @@ struct Backend: Sendable {
         }
     }
 
-    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, calibration: TokenCalibration) async throws(PipelineError) -> Backend {
+    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: LimitedTransport, limiter: RateLimiter,
+                                calibration: TokenCalibration) async throws(PipelineError) -> Backend {
         let llm = config.llm
         var window = llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model)
         var candidates: [ModelInfo] = []
@@ -75,7 +84,7 @@ struct Backend: Sendable {
         let summarizer = LLMSummarizer(
             options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
                            maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
-            transport: client, calibration: calibration
+            transport: transport, calibration: calibration
         )
         // Chunk budget = W − max_tokens − prompt template − margin, for the largest stage.
         let largest = candidates.last?.contextLength ?? window
@@ -86,7 +95,8 @@ struct Backend: Sendable {
         guard budget >= 256 else {
             throw PipelineError(.config, "the \(window)-token window of \(llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens")
         }
-        return Backend(summarizer: summarizer, budget: budget, calibration: calibration, client: client, endpoint: client.configuration.baseURL)
+        return Backend(summarizer: summarizer, budget: budget, calibration: calibration, client: client,
+                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter)
     }
 
     /// Moonshot's v1 models the server lists, smallest window first; the published ones if it lists none.

@@ -36,7 +36,7 @@ public struct BatchRun: Sendable {
         let begin = clock.now
         let out = options.outputDirectory
         // The backend first: a missing key or an unknown model fails before any file is touched.
-        let backend = try await Backend.make(config, options: options)
+        let backend = try await Backend.make(config, options: options, concurrency: concurrency)
         let report: RunReport
         do {
             report = try await run(backend: backend, started: started)
@@ -65,7 +65,7 @@ public struct BatchRun: Sendable {
         }
         let gate = RunGate()
         let context = FileJob.Context(
-            store: store, pool: WorkPool(concurrency: concurrency), backend: backend,
+            store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
             fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
             outputDirectory: out, gate: gate, logger: logger
         )
@@ -74,7 +74,12 @@ public struct BatchRun: Sendable {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }
         let model = config.backend == .extractive ? "extractive" : config.llm.model
-        logger.info("\(files.count) file(s), pipeline \(config.name), model \(model)\(backend.endpoint.map { " at \($0)" } ?? ""), \(backend.budget)-token chunks, concurrency \(concurrency), output \(out.path)")
+        var limits = ""
+        if let l = backend.limiter?.limits {
+            limits = [l.rpm.map { "rpm \($0)" }, l.tpm.map { "tpm \($0)" }, l.tpd.map { "tpd \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            limits = limits.isEmpty ? "" : " (\(limits))"
+        }
+        logger.info("\(files.count) file(s), pipeline \(config.name), model \(model)\(backend.endpoint.map { " at \($0)" } ?? ""), \(backend.budget)-token chunks, concurrency \(backend.concurrency)\(limits), output \(out.path)")
 
         let reports = await process(files, context: context)
         let report = RunReport(pipeline: config.name, model: model, currency: config.currency, startedAt: started,
@@ -92,14 +97,18 @@ public struct BatchRun: Sendable {
     }
 
     /// Summarizes files with a bounded number open at once, keeping the reports in input order.
+    ///
+    /// The largest files open first: their trees are the deepest, and starting the longest chains
+    /// early keeps the tail of the run short (longest-processing-time-first).
     private func process(_ files: [InputFile], context: FileJob.Context) async -> [RunReport.File] {
-        let open = max(2, concurrency * 2)
+        let open = max(2, context.backend.concurrency * 2)
+        let order = files.indices.sorted { files[$0].size != files[$1].size ? files[$0].size > files[$1].size : $0 < $1 }
         return await withTaskGroup(of: (Int, RunReport.File).self) { group in
             var reports = [RunReport.File?](repeating: nil, count: files.count)
             var next = 0
             func start() {
-                let index = next
-                let job = FileJob(file: files[index], ordinal: index, context: context)
+                let index = order[next]
+                let job = FileJob(file: files[index], ordinal: next, context: context)
                 group.addTask { (index, await job.run()) }
                 next += 1
             }

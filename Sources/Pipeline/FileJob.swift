@@ -114,7 +114,7 @@ struct FileJob: Sendable {
             warnings: warnings, chunks: chunks.count, levels: result.levels,
             callsMade: result.callsMade, callsReused: result.callsReused,
             promptTokens: result.promptTokens, completionTokens: result.completionTokens,
-            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated,
+            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated, retries: spent.retries,
             language: language.rawValue, gist: gist
         )
     }

@@ -6,14 +6,16 @@ extension PipelineConfig {
         case maxLevels = "max_levels"
         case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
         case model, contextWindow = "context_window", temperature, stream, maxTokens = "max_tokens", prompts
-        case allowInsecureHTTP = "allow_insecure_http", timeouts
+        case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries].map(\.stringValue)),
+        "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
+        "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
         "extractive": ["map_tokens", "reduce_tokens", "final_tokens"],
         "max_tokens": ["map", "reduce", "final"],
@@ -34,6 +36,9 @@ extension PipelineConfig {
         maxLevels = try c.decodeIfPresent(Int.self, forKey: .maxLevels) ?? d.maxLevels
         prices = try c.decodeIfPresent([String: Price].self, forKey: .prices) ?? d.prices
         currency = try c.decodeIfPresent(String.self, forKey: .currency) ?? d.currency
+        limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? d.limits
+        tier = try c.decodeIfPresent(Int.self, forKey: .tier)
+        retries = try c.decodeIfPresent(Retries.self, forKey: .retries) ?? d.retries
         llm = LLM(
             baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
             baseURLEnv: try c.decodeIfPresent(String.self, forKey: .baseURLEnv) ?? l.baseURLEnv,

@@ -25,10 +25,15 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var concurrency: Int?
     /// The most levels a summary tree may have.
     public var maxLevels: Int
+    /// The account's limits, as numbers or as Moonshot's tier.
+    public var limits: Limits
+    public var tier: Int?
+    public var retries: Retries
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
-                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 8) {
+                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 8,
+                limits: Limits = Limits(), tier: Int? = nil, retries: Retries = Retries()) {
         self.name = name
         self.description = description
         self.backend = backend
@@ -39,6 +44,9 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         self.currency = currency
         self.concurrency = concurrency
         self.maxLevels = maxLevels
+        self.limits = limits
+        self.tier = tier
+        self.retries = retries
     }
 
     /// The built-in offline pipeline, the same as the shipped `pipelines/default.yaml`.
@@ -74,6 +82,13 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         try check((chunking.chunkTokens ?? 64) >= 64, "chunking.chunk_tokens", "must be at least 64")
         try check((concurrency ?? 1) >= 1, "concurrency", "must be at least 1")
         try check((2...32).contains(maxLevels), "max_levels", "must be between 2 and 32")
+        try check(tier.map { (0...5).contains($0) } ?? true, "tier", "must be one of Moonshot's tiers, 0 to 5")
+        for (key, value) in [("concurrency", limits.concurrency), ("rpm", limits.rpm), ("tpm", limits.tpm), ("tpd", limits.tpd)] {
+            try check((value ?? 1) >= 1, "limits.\(key)", "must be at least 1")
+        }
+        try check((limits.windowSeconds ?? 1) > 0, "limits.window_seconds", "must be positive")
+        try check(retries.maxAttempts >= 1 && retries.baseDelayMS >= 0 && retries.maxDelayMS >= retries.baseDelayMS,
+                  "retries", "needs max_attempts ≥ 1 and 0 ≤ base_delay_ms ≤ max_delay_ms")
         switch backend {
         case .extractive:
             let chunk = chunking.chunkTokens ?? Chunking.extractiveDefault

@@ -25,11 +25,16 @@ final class DocumentSpend: Sendable {
         var cost = 0.0
         var truncatedCalls = 0
         var usageEstimated = false
+        var retries = 0
     }
 
     private let tally = Mutex(Tally())
 
     var value: Tally { tally.withLock { $0 } }
+
+    func addRetry() {
+        tally.withLock { $0.retries += 1 }
+    }
 
     func add(cost: Double, truncated: Bool, estimated: Bool) {
         tally.withLock {

@@ -12,14 +12,17 @@ public struct RunOptions: Sendable {
     public var baseURL: String?
     /// Where the API key and base URL variables are read from.
     public var environment: [String: String]
+    /// Account limits and spending caps from the command line.
+    public var limits: LimitOverrides
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides()) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency
         self.baseURL = baseURL
         self.environment = environment
+        self.limits = limits
     }
 
     /// The store's location inside the output directory.

@@ -25,6 +25,8 @@ public struct RunReport: Sendable, Codable {
         public var truncatedCalls: Int
         /// Whether some token counts are estimates because the server reported none.
         public var tokensEstimated: Bool
+        /// Requests sent again after a retryable failure.
+        public var retries: Int
         public var language: String?
         public var seconds: Double
         /// The summary's first sentence, for the index; not in the JSON.
@@ -34,13 +36,13 @@ public struct RunReport: Sendable, Codable {
             case path, status, error, title, output, encoding, warnings, chunks, levels, seconds, cost, language
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
+            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
         }
 
         public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
                     encoding: String? = nil, warnings: [String] = [], chunks: Int = 0, levels: Int = 0,
                     callsMade: Int = 0, callsReused: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
-                    cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, language: String? = nil,
+                    cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, retries: Int = 0, language: String? = nil,
                     seconds: Double = 0, gist: String? = nil) {
             self.path = path
             self.status = status
@@ -58,6 +60,7 @@ public struct RunReport: Sendable, Codable {
             self.cost = RunReport.roundedCost(cost)
             self.truncatedCalls = truncatedCalls
             self.tokensEstimated = tokensEstimated
+            self.retries = retries
             self.language = language
             self.seconds = seconds
             self.gist = gist
@@ -72,9 +75,10 @@ public struct RunReport: Sendable, Codable {
         public var cost = 0.0
         public var truncatedCalls = 0
         public var tokensEstimated = false
+        public var retries = 0
 
         enum CodingKeys: String, CodingKey {
-            case files, ok, failed, skipped, cost
+            case files, ok, failed, skipped, cost, retries
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
@@ -120,6 +124,7 @@ public struct RunReport: Sendable, Codable {
             totals.completionTokens += file.completionTokens
             totals.cost = RunReport.roundedCost(totals.cost + file.cost)
             totals.truncatedCalls += file.truncatedCalls
+            totals.retries += file.retries
             totals.tokensEstimated = totals.tokensEstimated || file.tokensEstimated
         }
         self.totals = totals
@@ -146,6 +151,7 @@ public struct RunReport: Sendable, Codable {
         var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged; calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
         if t.cost > 0 { line += "; cost " + String(format: "%.4f", t.cost) + " " + currency }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
+        if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)
     }
 }

@@ -22,13 +22,19 @@ struct StoreExecutor: CallExecutor {
             ), reused: true)
         }
         let summary: Summary
+        let priority = CallPriority(document: documentOrdinal, level: call.level)
         do {
-            summary = try await pool.run(priority: CallPriority(document: documentOrdinal, level: call.level)) {
+            summary = try await pool.run(priority: priority) {
                 try gate.check()
-                return try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+                return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
+                    try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+                }
             }
         } catch let error as ChatAPIError where error.stopsRun {
             gate.stop(error.description)
+            throw error
+        } catch let error as SchedulingError where error.code == .stopped {
+            gate.stop(error.message)
             throw error
         }
         try store.save(StoredCall(

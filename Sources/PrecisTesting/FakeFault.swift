@@ -28,4 +28,9 @@ public enum FakeFault: Sendable, Hashable {
     public static let serverError = FakeFault.status(500, type: "server_error")
     public static let badGateway = FakeFault.status(502, type: "server_error")
     public static let gatewayTimeout = FakeFault.status(504, type: "server_error")
+
+    /// Every fault a client should retry through, for random injection.
+    public static let retryable: [FakeFault] = [
+        .serverError, .badGateway, .gatewayTimeout, .rateLimited(retryAfter: 1), .overloaded, .drop, .malformedJSON, .cutStream, .noFinishReason, .emptyBody,
+    ]
 }

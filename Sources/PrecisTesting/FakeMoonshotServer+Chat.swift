@@ -23,7 +23,7 @@ extension FakeMoonshotServer {
             try await writer.error(failure.status, type: failure.type, failure.message)
             return true
         }
-        let fault = state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        let fault = nextFault()
         switch fault {
         case .status(let status, let type)?:
             try await writer.error(status, type: type, "injected fault \(status)")
@@ -71,7 +71,14 @@ extension FakeMoonshotServer {
             try await writer.error(429, type: "rate_limit_reached_error", refusal.message, headers: [("Retry-After", "\(refusal.retryAfter)")])
             return true
         }
-        defer { state.withLock { $0.inFlight -= 1 } }
+        // A request stops counting against concurrency once its answer is ready to go out, as on a
+        // real server; the client may send its next request the moment the last byte arrives.
+        var released = false
+        func release() {
+            if !released { state.withLock { $0.inFlight -= 1 } }
+            released = true
+        }
+        defer { release() }
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
 
         let (text, finish) = summarize(call)
@@ -80,6 +87,7 @@ extension FakeMoonshotServer {
                                     "total_tokens": call.promptTokens + completionTokens]
         let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"
         if !call.stream {
+            release()
             try await writer.json(200, [
                 "id": id, "object": "chat.completion", "created": 0, "model": call.model,
                 "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finish]],
@@ -114,6 +122,7 @@ extension FakeMoonshotServer {
             bytes += try chunk([:], finish: finish, usage: configuration.streamUsage ? usage : nil)
         }
         bytes += Array("data: [DONE]\n\n".utf8)
+        release()
         try await writer.send(bytes)
         try await writer.endStream()
         if fault != .noFinishReason {
@@ -121,6 +130,19 @@ extension FakeMoonshotServer {
             state.withLock { $0.stats.streamed += 1 }
         }
         return true
+    }
+
+    /// The queued fault, else a random one at `faultRate`.
+    private func nextFault() -> FakeFault? {
+        state.withLock { s -> FakeFault? in
+            if !s.faults.isEmpty { return s.faults.removeFirst() }
+            guard configuration.faultRate > 0, !configuration.faultKinds.isEmpty else { return nil }
+            s.random = s.random &* 6364136223846793005 &+ 1442695040888963407
+            let draw = Double(s.random >> 11) / Double(1 << 53)
+            guard draw < configuration.faultRate else { return nil }
+            s.stats.injectedFaults += 1
+            return configuration.faultKinds[Int(s.random >> 33) % configuration.faultKinds.count]
+        }
     }
 
     private func record(_ call: ChatCall, completionTokens: Int) {
@@ -138,8 +160,10 @@ extension FakeMoonshotServer {
         let now = ContinuousClock.now
         let charge = call.promptTokens + call.maxTokens
         return state.withLock { s -> (String, Int)? in
-            s.admitted.removeAll { now - $0.at > .seconds(60) }
-            let retry = s.admitted.first.map { max(1, 60 - Int((now - $0.at).components.seconds)) } ?? 1
+            let window = configuration.window
+            s.admitted.removeAll { now - $0.at >= window }
+            // Retry-After in whole seconds, as servers send it; at least 1.
+            let retry = s.admitted.first.map { max(1, Int(((window - (now - $0.at)) / .seconds(1)).rounded(.up))) } ?? 1
             if let limit = configuration.concurrency, s.inFlight >= limit {
                 return ("max organization concurrency: \(limit), please try again after 1 seconds", 1)
             }
@@ -150,6 +174,7 @@ extension FakeMoonshotServer {
                 return ("max TPM: \(limit), please try again after \(retry) seconds", retry)
             }
             s.admitted.append((now, charge))
+            s.stats.chargedTokens += charge
             s.inFlight += 1
             s.stats.peakConcurrency = max(s.stats.peakConcurrency, s.inFlight)
             return nil

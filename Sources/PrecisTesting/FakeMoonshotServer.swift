@@ -19,6 +19,7 @@ public final class FakeMoonshotServer: Sendable {
         var inFlight = 0
         var admitted: [(at: ContinuousClock.Instant, tokens: Int)] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
+        var random: UInt64 = 0
     }
 
     let state = Shared(State())
@@ -36,6 +37,7 @@ public final class FakeMoonshotServer: Sendable {
                 }
             }
         let fake = FakeMoonshotServer(configuration: configuration, channel: server.channel)
+        fake.state.withLock { $0.random = configuration.seed }
         fake.accept(server)
         return fake
     }

@@ -17,10 +17,17 @@ public struct FakeServerConfiguration: Sendable {
     /// A summary keeps about this share of its input, capped at `summaryCap` tokens.
     public var summaryRatio: Double
     public var summaryCap: Int
+    /// The RPM/TPM window: a minute, or less to scale a test down in time.
+    public var window: Duration
+    /// The share of chat requests that get a random fault from `faultKinds`, drawn from `seed`.
+    public var faultRate: Double
+    public var faultKinds: [FakeFault]
+    public var seed: UInt64
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
-                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300) {
+                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300,
+                window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1) {
         self.apiKey = apiKey
         self.models = models
         self.reportsContextLength = reportsContextLength
@@ -31,6 +38,10 @@ public struct FakeServerConfiguration: Sendable {
         self.streamUsage = streamUsage
         self.summaryRatio = summaryRatio
         self.summaryCap = summaryCap
+        self.window = window
+        self.faultRate = faultRate
+        self.faultKinds = faultKinds
+        self.seed = seed
     }
 
     public static let moonshotModels: [(id: String, window: Int)] = [

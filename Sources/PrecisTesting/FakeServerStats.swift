@@ -15,8 +15,15 @@ public struct FakeServerStats: Sendable, Hashable {
     public var completions: [String: Int] = [:]
     /// Streamed answers among the completed ones.
     public var streamed = 0
+    /// Tokens charged at admission (prompt + max_tokens), as the account's TPM counts them.
+    public var chargedTokens = 0
+    /// Faults drawn at random (queued ones not counted).
+    public var injectedFaults = 0
     /// Models requested, by id.
     public var models: [String: Int] = [:]
+
+    /// Answers with status 429.
+    public var tooManyRequests: Int { statuses[429] ?? 0 }
 
     /// Answers with status 400.
     public var badRequests: Int { statuses[400] ?? 0 }

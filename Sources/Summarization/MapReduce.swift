@@ -112,8 +112,17 @@ public struct MapReduce: Sendable {
                     return (index, outcome)
                 }
             }
+            // A failed call does not cancel its siblings: what is in flight finishes and is stored,
+            // so a rerun never pays for it again. The first failure is reported once all are done.
             var outcomes = [CallOutcome?](repeating: nil, count: calls.count)
-            for try await (index, outcome) in group { outcomes[index] = outcome }
+            var firstError: (any Error)?
+            while let result = await group.nextResult() {
+                switch result {
+                case .success(let (index, outcome)): outcomes[index] = outcome
+                case .failure(let error): firstError = firstError ?? error
+                }
+            }
+            if let firstError { throw firstError }
             return outcomes.map { $0! }
         }
     }

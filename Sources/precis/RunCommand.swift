@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
+import Scheduling
 
 /// `precis run`: summarizes the inputs into an output directory.
 struct RunCommand: AsyncParsableCommand {
@@ -12,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
         Writes OUT/<relative path>.md per document, OUT/index.md and OUT/report.json, and keeps every \
         finished call in OUT/.precis/state.sqlite so that running the same command again repeats nothing.
         Exit codes: 0 all files ok, 1 some files failed, 2 usage or pipeline error (a missing API key \
-        included), 3 output unusable, 4 stopped early because the API refused the key or the quota ran out.
+        included), 3 output unusable, 4 stopped early: the API refused the key, the balance ran out, or a \
+        daily limit or spending cap was reached; rerun to resume.
         """
     )
 
@@ -31,6 +33,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The API root of an OpenAI-compatible server (overrides MOONSHOT_BASE_URL and the pipeline).")
     var baseURL: String?
 
+    @Option(help: "Moonshot's recharge tier, 0 to 5: sets the account's concurrency, RPM, TPM and TPD.")
+    var tier: Int?
+
+    @Option(help: "The account's requests per minute.")
+    var rpm: Int?
+
+    @Option(help: "The account's tokens per minute, charged as prompt + max_tokens.")
+    var tpm: Int?
+
+    @Option(help: "The account's tokens per day.")
+    var tpd: Int?
+
+    @Option(help: "Stop admitting calls once this many tokens would be spent in this run.")
+    var maxTokensTotal: Int?
+
+    @Option(help: "Stop admitting calls once this cost (in the pipeline's currency) would be spent in this run.")
+    var maxCost: Double?
+
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.")
     var quiet = false
 
@@ -40,6 +60,11 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or directory to summarize") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let tier, !(0...5).contains(tier) { throw ValidationError("--tier must be 0 to 5") }
+        for (name, value) in [("--rpm", rpm), ("--tpm", tpm), ("--tpd", tpd), ("--max-tokens-total", maxTokensTotal)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+        if let maxCost, maxCost <= 0 { throw ValidationError("--max-cost must be positive") }
     }
 
     func run() async throws {
@@ -47,7 +72,8 @@ struct RunCommand: AsyncParsableCommand {
         Logs.bootstrap(level: level)
         let config = try PipelineLoader.load(pipeline)
         let options = RunOptions(
-            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL
+            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL,
+            limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost))
         )
         let report = try await BatchRun(options: options, config: config).run()
         FileHandle.standardError.write(Data("precis: \(report.summaryLine)\n".utf8))

@@ -44,7 +44,7 @@ struct PipelineLoaderTests {
     }
 
     func fingerprint(_ config: PipelineConfig) async throws -> String {
-        let backend = try await Backend.make(config, options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "/tmp")))
+        let backend = try await Backend.make(config, options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "/tmp")), concurrency: 2)
         return config.fingerprint(summarizer: backend.summarizer, budget: backend.budget)
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import Pipeline
+import PrecisTesting
+import Scheduling
+
+// `make bench`: the scheduler against the fake Moonshot server, with real latency and limits.
+// Figures print one per line with their target; nothing here is a test.
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("precis-bench-\(getpid())")
+let corpus = try BenchCorpus.make(in: scratch.appendingPathComponent("corpus"), samples: root.appendingPathComponent("samples"))
+var logger = Logger(label: "bench")
+logger.logLevel = .critical
+
+func pipeline(_ extra: String) throws -> PipelineConfig {
+    try PipelineLoader.parse("""
+    name: bench
+    backend: openai-compatible
+    model: moonshot-v1-8k
+    chunking:
+      chunk_tokens: 600
+    max_tokens: {map: 200, reduce: 250, final: 300}
+    retries: {max_attempts: 8, base_delay_ms: 50, max_delay_ms: 2000}
+    \(extra)
+    """, file: "bench.yaml")
+}
+
+struct Outcome {
+    var report: RunReport
+    var stats: FakeServerStats
+    var seconds: Double
+}
+
+func run(_ name: String, server: FakeServerConfiguration, pipeline extra: String, concurrency: Int) async throws -> Outcome {
+    let fake = try await FakeMoonshotServer.start(server)
+    let out = scratch.appendingPathComponent("out-\(name)")
+    try? FileManager.default.removeItem(at: out)
+    let options = RunOptions(inputs: [corpus.path], outputDirectory: out, concurrency: concurrency,
+                             environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
+    let clock = ContinuousClock()
+    let start = clock.now
+    let report = try await BatchRun(options: options, config: try pipeline(extra), logger: logger).run()
+    let elapsed = clock.now - start
+    let stats = fake.stats
+    await fake.stop()
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Outcome(report: report, stats: stats, seconds: seconds)
+}
+
+func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+
+line("precis scheduler benchmark: 24 documents of mixed sizes (\(corpus.path))")
+
+// 1. Makespan against its lower bound: C = 8, latency L, no rate limit.
+let latency = 0.1
+let free = try await run("free", server: FakeServerConfiguration(latency: .milliseconds(Int(latency * 1000))), pipeline: "", concurrency: 8)
+let requests = Double(free.stats.chatRequests)
+let chain = Double(free.report.files.map(\.levels).max() ?? 1)
+let bound = max(requests * latency / 8, chain * latency)
+line("makespan      C=8 L=\(Int(latency * 1000))ms: \(free.stats.chatRequests) requests, longest chain \(Int(chain)), \(f(free.seconds)) s vs lower bound \(f(bound)) s: ratio \(f(free.seconds / bound)) (target ≤ 1.10); 429s \(free.stats.tooManyRequests)")
+
+// 2. RPM binds: tier 0 scaled down in time (a 2-second "minute"), limits known to precis.
+let window = 2.0
+let rpmServer = FakeServerConfiguration(latency: .milliseconds(20), concurrency: 2, rpm: 6, window: .seconds(2))
+let rpm = try await run("rpm", server: rpmServer, pipeline: "limits: {concurrency: 2, rpm: 6, window_seconds: \(window)}", concurrency: 2)
+let rpmShare = Double(rpm.stats.chatRequests) / (rpm.seconds / window * 6)
+line("rpm binding   6 per \(Int(window)) s window: \(rpm.stats.chatRequests) requests in \(f(rpm.seconds)) s: \(f(rpmShare * 100, 1))% of the limit used (target ≥ 90%); 429s \(rpm.stats.tooManyRequests) (target 0)")
+
+// 3. TPM binds: charged as prompt + max_tokens.
+let tpm = 8_000
+let tpmServer = FakeServerConfiguration(latency: .milliseconds(20), tpm: tpm, window: .seconds(1))
+let tpmRun = try await run("tpm", server: tpmServer, pipeline: "limits: {tpm: \(tpm), window_seconds: 1}", concurrency: 8)
+let tpmShare = Double(tpmRun.stats.chargedTokens) / (tpmRun.seconds / 1.0 * Double(tpm))
+line("tpm binding   \(tpm) per 1 s window: \(tpmRun.stats.chargedTokens) tokens charged in \(f(tpmRun.seconds)) s: \(f(tpmShare * 100, 1))% of the limit used (target ≥ 90%); 429s \(tpmRun.stats.tooManyRequests) (target 0)")
+
+// 4. Without telling precis the limits, the server's 429s slow everyone down instead of hammering.
+let blind = try await run("blind", server: rpmServer, pipeline: "", concurrency: 8)
+line("rpm unknown   same server, no limits given: \(blind.report.totals.ok)/24 ok, 429s \(blind.stats.tooManyRequests), retries \(blind.report.totals.retries), \(f(blind.seconds)) s")
+
+// 5. 10% faults of every retryable kind.
+let faulty = try await run("faults", server: FakeServerConfiguration(latency: .milliseconds(10), faultRate: 0.10, seed: 2026), pipeline: "", concurrency: 8)
+let needed = faulty.stats.completed
+let extra = faulty.stats.chatRequests - needed
+line("faults 10%    \(faulty.report.totals.ok)/24 documents ok (target 24), \(faulty.stats.injectedFaults) faults, \(extra) extra requests for \(needed) needed: \(f(Double(extra) / Double(max(needed, 1)) * 100, 1))% (target ≤ 15%)")
+
+try? FileManager.default.removeItem(at: scratch)
