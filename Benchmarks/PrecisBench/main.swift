@@ -52,37 +52,57 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis scheduler benchmark: 24 documents of mixed sizes (\(corpus.path))")
+/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults runs a subset.
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
 // 1. Makespan against its lower bound: C = 8, latency L, no rate limit.
-let latency = 0.1
-let free = try await run("free", server: FakeServerConfiguration(latency: .milliseconds(Int(latency * 1000))), pipeline: "", concurrency: 8)
-let requests = Double(free.stats.chatRequests)
-let chain = Double(free.report.files.map(\.levels).max() ?? 1)
-let bound = max(requests * latency / 8, chain * latency)
-line("makespan      C=8 L=\(Int(latency * 1000))ms: \(free.stats.chatRequests) requests, longest chain \(Int(chain)), \(f(free.seconds)) s vs lower bound \(f(bound)) s: ratio \(f(free.seconds / bound)) (target ≤ 1.10); 429s \(free.stats.tooManyRequests)")
+if wanted("makespan") {
+    let latencies: [Double] = ProcessInfo.processInfo.environment["BENCH_LATENCY_MS"].flatMap(Double.init).map { [$0] } ?? [100, 400]
+    for ms in latencies {
+        let latency = ms / 1000
+        let free = try await run("free-\(Int(ms))", server: FakeServerConfiguration(latency: .milliseconds(Int(ms))), pipeline: "", concurrency: 8)
+        let requests = Double(free.stats.chatRequests)
+        let chain = Double(free.report.files.map { $0.levels }.max() ?? 1)
+        let bound = max(requests * latency / 8, chain * latency)
+        line("makespan      C=8 L=\(Int(ms))ms: \(free.stats.chatRequests) requests, longest chain \(Int(chain)), \(f(free.seconds)) s vs lower bound \(f(bound)) s: ratio \(f(free.seconds / bound)) (target ≤ 1.10); peak concurrency \(free.stats.peakConcurrency); 429s \(free.stats.tooManyRequests)")
+    }
+}
 
 // 2. RPM binds: tier 0 scaled down in time (a 2-second "minute"), limits known to precis.
 let window = 2.0
 let rpmServer = FakeServerConfiguration(latency: .milliseconds(20), concurrency: 2, rpm: 6, window: .seconds(2))
+if wanted("rpm") {
 let rpm = try await run("rpm", server: rpmServer, pipeline: "limits: {concurrency: 2, rpm: 6, window_seconds: \(window)}", concurrency: 2)
 let rpmShare = Double(rpm.stats.chatRequests) / (rpm.seconds / window * 6)
 line("rpm binding   6 per \(Int(window)) s window: \(rpm.stats.chatRequests) requests in \(f(rpm.seconds)) s: \(f(rpmShare * 100, 1))% of the limit used (target ≥ 90%); 429s \(rpm.stats.tooManyRequests) (target 0)")
 
+}
+
 // 3. TPM binds: charged as prompt + max_tokens.
+if wanted("tpm") {
 let tpm = 8_000
 let tpmServer = FakeServerConfiguration(latency: .milliseconds(20), tpm: tpm, window: .seconds(1))
 let tpmRun = try await run("tpm", server: tpmServer, pipeline: "limits: {tpm: \(tpm), window_seconds: 1}", concurrency: 8)
 let tpmShare = Double(tpmRun.stats.chargedTokens) / (tpmRun.seconds / 1.0 * Double(tpm))
 line("tpm binding   \(tpm) per 1 s window: \(tpmRun.stats.chargedTokens) tokens charged in \(f(tpmRun.seconds)) s: \(f(tpmShare * 100, 1))% of the limit used (target ≥ 90%); 429s \(tpmRun.stats.tooManyRequests) (target 0)")
 
+}
+
 // 4. Without telling precis the limits, the server's 429s slow everyone down instead of hammering.
+if wanted("unknown") {
 let blind = try await run("blind", server: rpmServer, pipeline: "", concurrency: 8)
 line("rpm unknown   same server, no limits given: \(blind.report.totals.ok)/24 ok, 429s \(blind.stats.tooManyRequests), retries \(blind.report.totals.retries), \(f(blind.seconds)) s")
 
+}
+
 // 5. 10% faults of every retryable kind.
+if wanted("faults") {
 let faulty = try await run("faults", server: FakeServerConfiguration(latency: .milliseconds(10), faultRate: 0.10, seed: 2026), pipeline: "", concurrency: 8)
 let needed = faulty.stats.completed
 let extra = faulty.stats.chatRequests - needed
 line("faults 10%    \(faulty.report.totals.ok)/24 documents ok (target 24), \(faulty.stats.injectedFaults) faults, \(extra) extra requests for \(needed) needed: \(f(Double(extra) / Double(max(needed, 1)) * 100, 1))% (target ≤ 15%)")
+
+}
 
 try? FileManager.default.removeItem(at: scratch)

@@ -101,7 +101,7 @@ public struct BatchRun: Sendable {
     /// The largest files open first: their trees are the deepest, and starting the longest chains
     /// early keeps the tail of the run short (longest-processing-time-first).
     private func process(_ files: [InputFile], context: FileJob.Context) async -> [RunReport.File] {
-        let open = max(2, context.backend.concurrency * 2)
+        let open = max(4, context.backend.concurrency * 4)
         let order = files.indices.sorted { files[$0].size != files[$1].size ? files[$0].size > files[$1].size : $0 < $1 }
         return await withTaskGroup(of: (Int, RunReport.File).self) { group in
             var reports = [RunReport.File?](repeating: nil, count: files.count)
