@@ -21,11 +21,3 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The text of an underlying error that is not itself `Sendable`.
-public struct UnderlyingError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-
-    public init(_ error: any Error) {
-        description = String(describing: error)
-    }
-}

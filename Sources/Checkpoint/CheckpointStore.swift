@@ -25,7 +25,7 @@ public final class CheckpointStore: Sendable {
             pool = try DatabasePool(path: url.path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch {
-            throw CheckpointError(.open, "cannot open the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+            throw CheckpointError(.open, "cannot open the checkpoint store at \(url.path)", cause: error)
         }
     }
 
@@ -131,13 +131,13 @@ public final class CheckpointStore: Sendable {
 
     private func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
         do { return try pool.read(body) } catch {
-            throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+            throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: error)
         }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
         do { return try pool.write(body) } catch {
-            throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: UnderlyingError(error))
+            throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: error)
         }
     }
 }

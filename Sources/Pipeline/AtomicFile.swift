@@ -1,4 +1,3 @@
-import Checkpoint
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -6,13 +5,29 @@ import Glibc
 
 /// Writes files so that a reader sees the old content or the new, never half of either.
 enum AtomicFile {
+    /// ``write(_:to:)`` off the cooperative thread pool: an fsync blocks for milliseconds, and the
+    /// pool has one thread per core, which the run's scheduling needs.
+    static func write(_ data: Data, to url: URL) async throws(PipelineError) {
+        let result: Result<Void, PipelineError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                do throws(PipelineError) {
+                    try write(data, to: url)
+                    continuation.resume(returning: .success(()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        try result.get()
+    }
+
     /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames it over `url`.
     static func write(_ data: Data, to url: URL) throws(PipelineError) {
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw PipelineError(.output, "cannot create \(directory.path)", cause: UnderlyingError(error))
+            throw PipelineError(.output, "cannot create \(directory.path)", cause: error)
         }
         let temp = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

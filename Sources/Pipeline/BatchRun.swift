@@ -47,7 +47,7 @@ public struct BatchRun: Sendable {
         await backend.shutdown()
         var timed = report
         timed.seconds = (clock.now - begin).seconds
-        try AtomicFile.write(timed.json(), to: out.appendingPathComponent("report.json"))
+        try await AtomicFile.write(timed.json(), to: out.appendingPathComponent("report.json"))
         return timed
     }
 
@@ -84,7 +84,7 @@ public struct BatchRun: Sendable {
         let reports = await process(files, context: context)
         let report = RunReport(pipeline: config.name, model: model, currency: config.currency, startedAt: started,
                                seconds: 0, stopped: gate.stopReason, files: reports)
-        try AtomicFile.write(Data(OutputPages.index(reports).utf8), to: out.appendingPathComponent("index.md"))
+        try await AtomicFile.write(Data(OutputPages.index(reports).utf8), to: out.appendingPathComponent("index.md"))
         record.endedAt = Date()
         record.exitCode = report.stopped != nil ? 4 : report.totals.failed > 0 ? 1 : 0
         record.filesOK = report.totals.ok

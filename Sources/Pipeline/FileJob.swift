@@ -98,7 +98,7 @@ struct FileJob: Sendable {
             title: document.title, summary: result.summary.text, id: document.id,
             chunks: chunks.count, levels: result.levels, pipeline: config.name
         )
-        try AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
+        try await AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
         let gist = OutputPages.gist(of: result.summary.text)
         try context.store.save(FileState(
             path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
