@@ -30,7 +30,11 @@ struct Outcome {
     var report: RunReport
     var stats: FakeServerStats
     var seconds: Double
+    var start: ContinuousClock.Instant
+    var end: ContinuousClock.Instant
 }
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
 func run(_ name: String, server: FakeServerConfiguration, pipeline extra: String, concurrency: Int) async throws -> Outcome {
     let fake = try await FakeMoonshotServer.start(server)
@@ -44,8 +48,7 @@ func run(_ name: String, server: FakeServerConfiguration, pipeline extra: String
     let elapsed = clock.now - start
     let stats = fake.stats
     await fake.stop()
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Outcome(report: report, stats: stats, seconds: seconds)
+    return Outcome(report: report, stats: stats, seconds: seconds(elapsed), start: start, end: start + elapsed)
 }
 
 func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -65,6 +68,12 @@ if wanted("makespan") {
         let requests = Double(free.stats.chatRequests)
         let chain = Double(free.report.files.map { $0.levels }.max() ?? 1)
         let bound = max(requests * latency / 8, chain * latency)
+        // Where the time beyond the bound goes: before the first request, idle slots, after the last.
+        let timeline = free.stats.timeline
+        let first = timeline.map(\.start).min() ?? free.start, last = timeline.map(\.end).max() ?? free.end
+        let busy = timeline.reduce(0.0) { $0 + seconds($1.end - $1.start) }
+        let idle = 8 * seconds(last - first) - busy
+        line("  breakdown   before first request \(f(seconds(first - free.start))) s, idle slot-seconds while running \(f(idle)) (= \(f(idle / 8)) s of the pool), after last answer \(f(seconds(free.end - last))) s")
         line("makespan      C=8 L=\(Int(ms))ms: \(free.stats.chatRequests) requests, longest chain \(Int(chain)), \(f(free.seconds)) s vs lower bound \(f(bound)) s: ratio \(f(free.seconds / bound)) (target ≤ 1.10); peak concurrency \(free.stats.peakConcurrency); 429s \(free.stats.tooManyRequests)")
     }
 }

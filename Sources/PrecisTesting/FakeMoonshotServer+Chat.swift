@@ -74,8 +74,15 @@ extension FakeMoonshotServer {
         // A request stops counting against concurrency once its answer is ready to go out, as on a
         // real server; the client may send its next request the moment the last byte arrives.
         var released = false
+        let began = ContinuousClock.now
         func release() {
-            if !released { state.withLock { $0.inFlight -= 1 } }
+            if !released {
+                let ended = ContinuousClock.now
+                state.withLock {
+                    $0.inFlight -= 1
+                    $0.stats.timeline.append((began, ended))
+                }
+            }
             released = true
         }
         defer { release() }

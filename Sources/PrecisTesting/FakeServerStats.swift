@@ -1,5 +1,5 @@
 /// What the fake server saw, for tests to check against precis's own report.
-public struct FakeServerStats: Sendable, Hashable {
+public struct FakeServerStats: Sendable {
     /// Chat requests received, whatever their fate.
     public var chatRequests = 0
     /// Chat requests answered 200 with a complete answer.
@@ -17,6 +17,8 @@ public struct FakeServerStats: Sendable, Hashable {
     public var streamed = 0
     /// Tokens charged at admission (prompt + max_tokens), as the account's TPM counts them.
     public var chargedTokens = 0
+    /// When each admitted chat request began and ended, for timelines in benchmarks.
+    public var timeline: [(start: ContinuousClock.Instant, end: ContinuousClock.Instant)] = []
     /// Faults drawn at random (queued ones not counted).
     public var injectedFaults = 0
     /// Models requested, by id.
