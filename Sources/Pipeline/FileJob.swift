@@ -84,7 +84,7 @@ struct FileJob: Sendable {
         let config = context.config
         let backend = context.backend
         let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
-        let language = Language.detect(document.parts.lazy.map(\.text).joined(separator: "\n").prefix(20_000))
+        let language = Language.detect(Self.sample(of: document))
         let estimator = backend.estimator
         let chunks = Chunker(budget: backend.budget, estimator: estimator).chunks(of: sections)
         let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels)
@@ -117,6 +117,16 @@ struct FileJob: Sendable {
             cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated, retries: spent.retries,
             language: language.rawValue, gist: gist
         )
+    }
+
+    /// The document's opening text, enough to tell its language, without copying the whole of it.
+    static func sample(of document: Document, characters: Int = 20_000) -> String {
+        var sample = ""
+        for part in document.parts where sample.count < characters {
+            sample += part.text.prefix(characters - sample.count)
+            sample += "\n"
+        }
+        return sample
     }
 
     private func log(_ report: RunReport.File) {

@@ -1,6 +1,6 @@
 import ChatAPI
-import Crypto
 import Foundation
+import Ingest
 import Summarization
 
 /// A pipeline file: which summarizer, how text is chunked, how far the tree may grow, what calls cost.
@@ -71,7 +71,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// A hash of every setting that shapes a document's output; a file is redone when it changes.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
         let text = "precis-output-v1|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)"
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return ContentHash.sha256(Data(text.utf8))
     }
 
     /// Checks values a YAML type check cannot.

@@ -178,7 +178,8 @@ public actor RateLimiter {
         nextTicket += 1
         inFlight += 1
         recent.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: nil))
-        today.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: now))
+        // The day's charges are kept only when there is a daily limit to hold them against.
+        if limits.tpd != nil { today.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: now)) }
         pendingTokens += request.charge
         pendingCost += request.costBound
         stats.admitted += 1
@@ -226,9 +227,11 @@ public actor RateLimiter {
             if pendingTokens > 0 { return .wait(until: nil) }
             return stopNow("the cost budget of \(max) would be exceeded (\(spentCost) spent)")
         }
-        today.removeAll { now - $0.at >= .seconds(86_400) }
-        if let tpd = limits.tpd, today.reduce(0, { $0 + $1.tokens }) + charge > tpd {
-            return stopNow("the account's daily token limit (TPD \(tpd)) is reached; run again tomorrow to resume")
+        if let tpd = limits.tpd {
+            today.removeAll { now - $0.at >= .seconds(86_400) }
+            if today.reduce(0, { $0 + $1.tokens }) + charge > tpd {
+                return stopNow("the account's daily token limit (TPD \(tpd)) is reached; run again tomorrow to resume")
+            }
         }
         if now < pausedUntil { return .wait(until: pausedUntil) }
         if inFlight >= allowed { return .wait(until: nil) }

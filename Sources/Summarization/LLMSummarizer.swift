@@ -57,7 +57,7 @@ public struct LLMSummarizer: Summarizer {
         if o.isAuto { text += "|candidates=" + o.candidates.map(\.id).joined(separator: ",") }
         let prompts = [o.prompts.resolved(for: .english), o.prompts.resolved(for: .chinese)]
         let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(separator: "\u{1E}")
-        text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).hex.prefix(24)
         return text
     }
 
@@ -93,7 +93,11 @@ public struct LLMSummarizer: Summarizer {
         var request = ChatRequest(model: model, messages: messages, temperature: options.temperature, maxTokens: maxTokens,
                                   stream: options.stream, contextWindow: window, estimatedPromptTokens: estimate)
         var completion = try await transport.complete(request)
-        var spent = completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
+        // A server that reports no usage (llama.cpp's streams) gets our estimate, marked as such.
+        func usage(of completion: ChatCompletion) -> ChatCompletion.Usage {
+            completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
+        }
+        var spent = usage(of: completion)
         var estimated = completion.usage == nil
         if let usage = completion.usage { calibration.observe(estimated: estimate, actual: usage.promptTokens) }
 
@@ -104,9 +108,9 @@ public struct LLMSummarizer: Summarizer {
             request.maxTokens = maxTokens
             request.contextWindow = window
             completion = try await transport.complete(request)
-            let usage = completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
-            spent.promptTokens += usage.promptTokens
-            spent.completionTokens += usage.completionTokens
+            let retried = usage(of: completion)
+            spent.promptTokens += retried.promptTokens
+            spent.completionTokens += retried.completionTokens
             estimated = estimated || completion.usage == nil
         }
         let summary = completion.text.trimmingWhitespace()

@@ -45,6 +45,6 @@ public struct SummaryCall: Sendable, Hashable {
         context.headingPath.forEach(field)
         field(String(inputs.count))
         inputs.forEach(field)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 }
