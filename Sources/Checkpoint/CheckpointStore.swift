@@ -8,13 +8,17 @@ import GRDB
 /// commit survive a killed process (the WAL is in the OS's hands once `write` returns); only a
 /// power loss can drop the last commits, which then cost a repeated call, never a corrupt store.
 public final class CheckpointStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// Where the database lives.
     public let url: URL
 
     /// Opens (creating if needed) the store at `url` and brings its schema up to date.
-    public init(url: URL) throws(CheckpointError) {
+    /// - Parameter create: whether a missing store is created; when false, a missing store is an `.open` error.
+    public init(url: URL, create: Bool = true) throws(CheckpointError) {
         self.url = url
+        if !create && !FileManager.default.fileExists(atPath: url.path) {
+            throw CheckpointError(.open, "no checkpoint store at \(url.path)")
+        }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var config = Configuration()
@@ -79,6 +83,28 @@ public final class CheckpointStore: Sendable {
                 t.add(column: "usageEstimated", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v3: links, costs, run details") { db in
+            try db.alter(table: "call") { t in
+                t.add(column: "cost", .double).notNull().defaults(to: 0)
+            }
+            // Which stored calls each file's tree uses, so `gc` knows what no file needs.
+            try db.create(table: "file_call") { t in
+                t.column("path", .text).notNull()
+                t.column("key", .text).notNull()
+                t.primaryKey(["path", "key"])
+            }
+            try db.create(index: "file_call_key", on: "file_call", columns: ["key"])
+            try db.alter(table: "run") { t in
+                t.add(column: "pid", .integer)
+                t.add(column: "inputs", .text)
+                t.add(column: "outcome", .text)
+                t.add(column: "filesPending", .integer).notNull().defaults(to: 0)
+                t.add(column: "promptTokens", .integer).notNull().defaults(to: 0)
+                t.add(column: "completionTokens", .integer).notNull().defaults(to: 0)
+                t.add(column: "cost", .double).notNull().defaults(to: 0)
+                t.add(column: "currency", .text)
+            }
+        }
         return migrator
     }
 
@@ -87,9 +113,12 @@ public final class CheckpointStore: Sendable {
         try read { try StoredCall.fetchOne($0, key: key) }
     }
 
-    /// Commits a finished call; a call already stored under the key is kept as it is.
-    public func save(_ call: StoredCall) throws(CheckpointError) {
-        try write { try call.insert($0, onConflict: .ignore) }
+    /// Commits a finished call, linked to the file it serves; a call already stored under the key is kept as it is.
+    public func save(_ call: StoredCall, for path: String? = nil) throws(CheckpointError) {
+        try write { db in
+            try call.insert(db, onConflict: .ignore)
+            if let path { try FileCall(path: path, key: call.key).insert(db, onConflict: .ignore) }
+        }
     }
 
     /// The state the last run left for the file with id `path`.
@@ -100,6 +129,15 @@ public final class CheckpointStore: Sendable {
     /// Records what a run did with a file.
     public func save(_ state: FileState) throws(CheckpointError) {
         try write { try state.save($0) }
+    }
+
+    /// Records a finished file and exactly the calls its tree uses, replacing the links it had.
+    public func save(_ state: FileState, calls keys: Set<String>) throws(CheckpointError) {
+        try write { db in
+            try state.save(db)
+            try FileCall.filter(Column("path") == state.path).deleteAll(db)
+            for key in keys.sorted() { try FileCall(path: state.path, key: key).insert(db, onConflict: .ignore) }
+        }
     }
 
     /// Every file's state, by path.
@@ -129,13 +167,13 @@ public final class CheckpointStore: Sendable {
         try read { try RunRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
         do { return try pool.read(body) } catch {
             throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: error)
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
         do { return try pool.write(body) } catch {
             throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: error)
         }

@@ -18,10 +18,12 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var truncated: Bool
     /// Whether the token counts are estimates because the server sent none.
     public var usageEstimated: Bool
+    /// What the call cost, from the pipeline's price table when it was made.
+    public var cost: Double
     public var createdAt: Date
 
     public init(key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
-                model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, createdAt: Date = Date()) {
+                model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, createdAt: Date = Date()) {
         self.key = key
         self.stage = stage
         self.summarizer = summarizer
@@ -31,6 +33,7 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
         self.model = model
         self.truncated = truncated
         self.usageEstimated = usageEstimated
+        self.cost = cost
         self.createdAt = createdAt
     }
 }

@@ -29,7 +29,7 @@ enum AtomicFile {
         } catch {
             throw PipelineError(.output, "cannot create \(directory.path)", cause: error)
         }
-        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let temp = directory.appendingPathComponent(tempName(for: url.lastPathComponent))
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", temp) }
         let written = data.withUnsafeBytes { buffer -> Bool in
@@ -48,6 +48,16 @@ enum AtomicFile {
             unlink(temp.path)
             throw error
         }
+    }
+
+    /// The temp file's name: hidden, with the writer's PID, so a leftover one is recognisable.
+    static func tempName(for name: String) -> String {
+        ".\(name).\(getpid()).precis-tmp"
+    }
+
+    /// Whether `name` is a temp file ``tempName(for:)`` made.
+    static func isTempName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(".precis-tmp")
     }
 
     private static func failure(_ what: String, _ url: URL) -> PipelineError {

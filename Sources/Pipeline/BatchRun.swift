@@ -9,16 +9,21 @@ import Summarization
 /// One `precis run`: walks the inputs and summarizes every document through one shared pool.
 ///
 /// Documents overlap: several are open at once, each starting its reduce levels as soon as its own
-/// map level is done. A file that fails is recorded and reported; the batch goes on.
+/// map level is done. A file that fails is recorded and reported; the batch goes on. One run holds
+/// an output directory at a time, and a signal winds the run down without losing finished calls.
 public struct BatchRun: Sendable {
     public var options: RunOptions
     public var config: PipelineConfig
     public var logger: Logger
+    /// Where signals reach the run.
+    public var control: RunControl
 
-    public init(options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis")) {
+    public init(options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis"),
+                control: RunControl = RunControl()) {
         self.options = options
         self.config = config
         self.logger = logger
+        self.control = control
     }
 
     /// The concurrency in force: the flag, else the pipeline, else one per core offline and 4 for models.
@@ -29,7 +34,7 @@ public struct BatchRun: Sendable {
 
     /// Runs the batch and writes `index.md` and `report.json`.
     /// - Throws: ``PipelineError`` when the run cannot start (no API key, a missing input, an unusable
-    ///   output directory); nothing has been read or written then.
+    ///   or busy output directory); nothing has been read or written then.
     public func run() async throws(PipelineError) -> RunReport {
         let started = Date()
         let clock = ContinuousClock()
@@ -39,16 +44,23 @@ public struct BatchRun: Sendable {
         let backend = try await Backend.make(config, options: options, concurrency: concurrency)
         let report: RunReport
         do {
-            report = try await run(backend: backend, started: started)
+            let lock = try await OutputLock.acquire(in: out, wait: options.waitForLock, control: control) { holder in
+                logger.notice("waiting for \(holder.map { "precis \($0)" } ?? "another run") to finish with \(out.path)")
+            }
+            defer { lock.release() }
+            if let stale = lock.staleHolder {
+                logger.warning("taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
+            }
+            var result = try await run(backend: backend, started: started)
+            result.seconds = (clock.now - begin).seconds
+            try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
+            report = result
         } catch {
             await backend.shutdown()
             throw error
         }
         await backend.shutdown()
-        var timed = report
-        timed.seconds = (clock.now - begin).seconds
-        try await AtomicFile.write(timed.json(), to: out.appendingPathComponent("report.json"))
-        return timed
+        return report
     }
 
     private func run(backend: Backend, started: Date) async throws(PipelineError) -> RunReport {
@@ -60,40 +72,66 @@ public struct BatchRun: Sendable {
             throw PipelineError(.usage, error.description)
         }
         let store: CheckpointStore
-        do { store = try CheckpointStore(url: options.storeURL) } catch {
+        let previous: [String: FileState]
+        do {
+            store = try CheckpointStore(url: options.storeURL)
+            previous = Dictionary(try store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+        } catch {
             throw PipelineError(.output, "cannot use the output directory \(out.path)", cause: error)
         }
+        let present = Set(files.map(\.id))
+        let gone = previous.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
+        let pruned = options.prune ? try prune(gone, store: store) : []
+        let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
+
         let gate = RunGate()
         let context = FileJob.Context(
             store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
             fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
-            outputDirectory: out, gate: gate, logger: logger
+            outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash
         )
+        let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord
-        do { record = try store.begin(RunRecord(startedAt: started, pipeline: config.name)) } catch {
+        do {
+            record = try store.begin(RunRecord(startedAt: started, pipeline: config.name, pid: Int(getpid()), inputs: inputs,
+                                                    currency: config.currency))
+        } catch {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }
-        let model = config.backend == .extractive ? "extractive" : config.llm.model
+        logStart(files: files.count, backend: backend)
+        if !kept.isEmpty {
+            logger.info("kept \(kept.count) output(s) whose inputs are gone; --prune removes them")
+        }
+
+        let limiter = backend.limiter
+        let work = Task { await process(files, context: context) }
+        control.attach(onInterrupt: { signal in
+            gate.interrupt(signal)
+            if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
+        }, onAbandon: { work.cancel() })
+        let reports = await work.value
+        control.detach()
+
+        var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
+                               startedAt: started, seconds: 0, stopped: gate.stopReason, files: reports)
+        report.interrupted = gate.interruption
+        report.abandonedCalls = gate.abandonedCalls
+        report.inputsGone = kept.map(\.path)
+        report.pruned = pruned
+        try await AtomicFile.write(Data(OutputPages.index(reports, kept: kept).utf8), to: out.appendingPathComponent("index.md"))
+        record.finish(with: report)
+        try? store.finish(record)
+        return report
+    }
+
+    private func logStart(files: Int, backend: Backend) {
         var limits = ""
         if let l = backend.limiter?.limits {
             limits = [l.rpm.map { "rpm \($0)" }, l.tpm.map { "tpm \($0)" }, l.tpd.map { "tpd \($0)" }].compactMap { $0 }.joined(separator: ", ")
             limits = limits.isEmpty ? "" : " (\(limits))"
         }
-        logger.info("\(files.count) file(s), pipeline \(config.name), model \(model)\(backend.endpoint.map { " at \($0)" } ?? ""), \(backend.budget)-token chunks, concurrency \(backend.concurrency)\(limits), output \(out.path)")
-
-        let reports = await process(files, context: context)
-        let report = RunReport(pipeline: config.name, model: model, currency: config.currency, startedAt: started,
-                               seconds: 0, stopped: gate.stopReason, files: reports)
-        try await AtomicFile.write(Data(OutputPages.index(reports).utf8), to: out.appendingPathComponent("index.md"))
-        record.endedAt = Date()
-        record.exitCode = report.stopped != nil ? 4 : report.totals.failed > 0 ? 1 : 0
-        record.filesOK = report.totals.ok
-        record.filesFailed = report.totals.failed
-        record.filesSkipped = report.totals.skipped
-        record.callsMade = report.totals.callsMade
-        record.callsReused = report.totals.callsReused
-        try? store.finish(record)
-        return report
+        let at = backend.endpoint.map { " at \($0)" } ?? ""
+        logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(backend.budget)-token chunks, concurrency \(backend.concurrency)\(limits), output \(options.outputDirectory.path)")
     }
 
     /// Summarizes files with a bounded number open at once, keeping the reports in input order.
@@ -119,6 +157,24 @@ public struct BatchRun: Sendable {
             }
             return reports.compactMap { $0 }
         }
+    }
+}
+
+extension RunRecord {
+    /// Fills in how the run ended from its report.
+    mutating func finish(with report: RunReport) {
+        endedAt = Date()
+        exitCode = Int(report.exitStatus.rawValue)
+        outcome = report.outcome
+        filesOK = report.totals.ok
+        filesFailed = report.totals.failed
+        filesSkipped = report.totals.skipped
+        filesPending = report.totals.pending
+        callsMade = report.totals.callsMade
+        callsReused = report.totals.callsReused
+        promptTokens = report.totals.promptTokens
+        completionTokens = report.totals.completionTokens
+        cost = report.totals.cost
     }
 }
 

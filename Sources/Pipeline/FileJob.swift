@@ -19,6 +19,10 @@ struct FileJob: Sendable {
         let outputDirectory: URL
         let gate: RunGate
         let logger: Logger
+        /// What earlier runs left, by path, read once for the whole run.
+        let previous: [String: FileState]
+        /// Whether unchanged size and mtime must be confirmed by the content hash.
+        let rehash: Bool
     }
 
     let file: InputFile
@@ -32,32 +36,48 @@ struct FileJob: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var report: RunReport.File
+        let spend = DocumentSpend()
         do {
             try context.gate.check()
-            report = try await summarize()
+            report = try await summarize(spend: spend)
         } catch let error as IngestError {
             // The report already names the file; the reason is what the user needs.
             report = RunReport.File(path: file.id, status: .failed, error: error.cause.map { "\(error.message) (\($0))" } ?? error.message)
+        } catch where context.gate.reason != nil {
+            // Whatever cut it short (the gate, a cancelled call), the run's stop is why it is not done.
+            report = RunReport.File(path: file.id, status: .pending, error: Self.pendingReason(context.gate))
         } catch {
             report = RunReport.File(path: file.id, status: .failed, error: String(describing: error))
+        }
+        if report.status == .failed || report.status == .pending {
+            // Calls made before the file stopped were paid for and are kept: count them.
+            report.count(spend.value)
         }
         report.seconds = (clock.now - start).seconds
         log(report)
         return report
     }
 
-    private func summarize() async throws -> RunReport.File {
+    private func summarize(spend: DocumentSpend) async throws -> RunReport.File {
         let loader = DocumentLoader()
+        let previous = context.previous[file.id]
+        if !context.rehash, let previous, statUnchanged(previous), let done = unchanged(previous) { return done }
         let (data, hash) = try loader.read(file)
-        let previous = try context.store.fileState(path: file.id)
-        if let previous, let done = unchanged(previous, hash: hash) { return done }
-        let spend = DocumentSpend()
+        if let previous, previous.contentHash == hash, let done = unchanged(previous) {
+            if !statUnchanged(previous) {
+                // Touched but not changed: note the new size and mtime so the next run need not read it.
+                var state = previous
+                (state.size, state.modified, state.updatedAt) = (file.size, file.modified, Date())
+                try? context.store.save(state)
+            }
+            return done
+        }
         do {
             let document = try loader.load(file, data: data, hash: hash)
             return try await summarize(document, spend: spend)
         } catch {
             // A call stopped by the gate says nothing about this file: leave its state as it was.
-            if context.gate.stopReason != nil { throw error }
+            if context.gate.reason != nil { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
             try? context.store.save(FileState(
                 path: file.id, contentHash: hash, size: file.size, modified: file.modified,
@@ -68,9 +88,21 @@ struct FileJob: Sendable {
         }
     }
 
-    /// A skipped report when the file, the pipeline and the output are as the last good run left them.
-    private func unchanged(_ previous: FileState, hash: String) -> RunReport.File? {
-        guard previous.status == .ok, previous.contentHash == hash, previous.pipelineFingerprint == context.fingerprint,
+    /// Whether the file's size and mtime are as recorded, and recorded late enough to be trusted.
+    ///
+    /// A file written in the same instant as it was read could change again without its mtime moving
+    /// (the "racily clean" case git knows), so a state recorded within two seconds of the file's mtime
+    /// is confirmed by its hash; the refreshed state then takes the fast path.
+    func statUnchanged(_ previous: FileState) -> Bool {
+        previous.size == file.size
+            && abs(previous.modified.timeIntervalSince(file.modified)) < 0.001
+            && previous.updatedAt.timeIntervalSince(file.modified) > 2
+    }
+
+    /// A skipped report when the pipeline and the output are as the last good run left them
+    /// (the caller has checked the content).
+    private func unchanged(_ previous: FileState) -> RunReport.File? {
+        guard previous.status == .ok, previous.pipelineFingerprint == context.fingerprint,
               let output = previous.outputPath,
               FileManager.default.fileExists(atPath: context.outputDirectory.appendingPathComponent(output).path)
         else { return nil }
@@ -88,7 +120,7 @@ struct FileJob: Sendable {
         let estimator = backend.estimator
         let chunks = Chunker(budget: backend.budget, estimator: estimator).chunks(of: sections)
         let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels)
-        let executor = StoreExecutor(store: context.store, pool: context.pool, documentOrdinal: ordinal,
+        let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
                                      gate: context.gate, spend: spend, config: config)
         let result = try await tree.summarize(
             documentID: document.id, title: document.title, language: language, chunks: chunks,
@@ -100,13 +132,13 @@ struct FileJob: Sendable {
         )
         try await AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
         let gist = OutputPages.gist(of: result.summary.text)
+        let spent = spend.value
         try context.store.save(FileState(
             path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
             pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
             gist: gist, chunks: chunks.count, levels: result.levels, calls: result.callsMade + result.callsReused,
             promptTokens: result.promptTokens, completionTokens: result.completionTokens
-        ))
-        let spent = spend.value
+        ), calls: spent.keys)
         var warnings = document.warnings
         if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
         return RunReport.File(
@@ -139,6 +171,16 @@ struct FileJob: Sendable {
             context.logger.info("same    \(report.path): unchanged, output kept")
         case .failed:
             context.logger.error("failed  \(report.path): \(report.error ?? "unknown error")")
+        case .pending:
+            context.logger.info("pending \(report.path): \(report.error ?? "not finished")")
+        }
+    }
+
+    private static func pendingReason(_ gate: RunGate) -> String {
+        switch gate.reason {
+        case .interrupted(let signal)?: "not finished: the run was interrupted by \(signal)"
+        case .stopped(let why)?: "not finished: the run stopped: \(why)"
+        case nil: "not finished"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Checkpoint
 import Chunking
 import Foundation
 
@@ -16,15 +17,27 @@ enum OutputPages {
         """
     }
 
-    /// The index of every file in the run: a link, the status, and the gist or the error.
-    static func index(_ files: [RunReport.File]) -> String {
+    /// The index of every file in the run: a link, the status, and the gist or the error; then the
+    /// summaries kept from earlier runs whose inputs are gone.
+    static func index(_ files: [RunReport.File], kept: [FileState] = []) -> String {
         var out = "# Summaries\n\n| File | Status | Summary |\n|---|---|---|\n"
         for file in files {
             let name = cell(file.path)
             let link = file.output.map { "[\(name)](<\($0)>)" } ?? name
-            let status = file.status == .failed ? "failed" : "ok"
-            let text = file.status == .failed ? (file.error ?? "") : (file.gist ?? "")
+            let status = switch file.status {
+            case .ok, .skipped: "ok"
+            case .failed: "failed"
+            case .pending: "pending"
+            }
+            let text = file.status == .ok || file.status == .skipped ? (file.gist ?? "") : (file.error ?? "")
             out += "| \(link) | \(status) | \(cell(text)) |\n"
+        }
+        guard !kept.isEmpty else { return out }
+        out += "\n## Kept from earlier runs\n\nTheir inputs are gone; `precis run --prune` removes them.\n\n| File | Summary |\n|---|---|\n"
+        for state in kept {
+            let name = cell(state.path)
+            let link = state.outputPath.map { "[\(name)](<\($0)>)" } ?? name
+            out += "| \(link) | \(cell(state.gist ?? "")) |\n"
         }
         return out
     }

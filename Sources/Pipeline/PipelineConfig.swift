@@ -68,9 +68,15 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         return (Double(prompt) * price.input + Double(completion) * price.output) / 1_000_000
     }
 
+    /// The model setting, or `extractive`, for logs and reports.
+    public var modelName: String { backend == .extractive ? "extractive" : llm.model }
+
     /// A hash of every setting that shapes a document's output; a file is redone when it changes.
+    ///
+    /// Output-only settings (the pipeline's name, printed on each page) are in it, so a change
+    /// rewrites the pages; they are not in the call keys, so the rewrite reuses every stored call.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
-        let text = "precis-output-v1|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)"
+        let text = "precis-output-v2|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)"
         return ContentHash.sha256(Data(text.utf8))
     }
 

@@ -9,6 +9,12 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         case output
         /// The server refused the key or the account ran out of quota, so the run stopped.
         case stopped
+        /// Another run holds the output directory.
+        case locked
+        /// SIGINT ended the command.
+        case interrupted
+        /// SIGTERM ended the command.
+        case terminated
     }
 
     public var code: Code
@@ -19,6 +25,18 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.cause = cause
+    }
+
+    /// The exit code this error ends the process with.
+    public var exitStatus: ExitStatus {
+        switch code {
+        case .usage, .config: .usage
+        case .output: .output
+        case .stopped: .stopped
+        case .locked: .locked
+        case .interrupted: .interrupted
+        case .terminated: .terminated
+        }
     }
 
     public var description: String {

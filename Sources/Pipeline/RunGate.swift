@@ -1,31 +1,79 @@
 import Synchronization
 
-/// Stops a whole run when one call shows that no later call can succeed (the key was refused,
-/// the balance is gone), so the run fails once instead of once per call.
+/// Closes a whole run to new calls: when one call shows that no later call can succeed (the key was
+/// refused, the balance is gone), so the run fails once instead of once per call, or when a signal
+/// asks the run to wind down.
 final class RunGate: Sendable {
-    private let reason = Mutex<String?>(nil)
+    /// Why the gate closed.
+    enum Reason: Sendable, Equatable {
+        /// No later call can succeed; the run exits 4.
+        case stopped(String)
+        /// SIGINT or SIGTERM; the run exits 128 + the signal's number.
+        case interrupted(Signal)
+    }
 
-    /// Why the run stopped, once it has.
-    var stopReason: String? { reason.withLock { $0 } }
+    private struct State {
+        var reason: Reason?
+        var abandoned = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Why the run closed, once it has.
+    var reason: Reason? { state.withLock { $0.reason } }
+
+    /// The stop reason, when a call stopped the run (not a signal).
+    var stopReason: String? {
+        if case .stopped(let why)? = reason { return why }
+        return nil
+    }
+
+    /// The signal that interrupted the run, if one did.
+    var interruption: Signal? {
+        if case .interrupted(let signal)? = reason { return signal }
+        return nil
+    }
+
+    /// Calls cut off in flight when the run was abandoned.
+    var abandonedCalls: Int { state.withLock { $0.abandoned } }
 
     /// Closes the gate; the first reason is kept.
     func stop(_ why: String) {
-        reason.withLock { if $0 == nil { $0 = why } }
+        state.withLock { if $0.reason == nil { $0.reason = .stopped(why) } }
     }
 
-    /// Throws the stop reason if the gate is closed.
+    /// Closes the gate for a signal; the first reason is kept.
+    func interrupt(_ signal: Signal) {
+        state.withLock { if $0.reason == nil { $0.reason = .interrupted(signal) } }
+    }
+
+    func noteAbandoned() {
+        state.withLock { $0.abandoned += 1 }
+    }
+
+    /// Throws the reason if the gate is closed.
     func check() throws(PipelineError) {
-        if let why = stopReason { throw PipelineError(.stopped, "not summarized: the run stopped: \(why)") }
+        switch reason {
+        case nil: return
+        case .stopped(let why)?: throw PipelineError(.stopped, "not summarized: the run stopped: \(why)")
+        case .interrupted(let signal)?: throw PipelineError(signal.errorCode, "not summarized: the run was interrupted by \(signal)")
+        }
     }
 }
 
-/// What one document's calls cost, made calls only.
+/// What one document's calls cost (made calls only), and which stored calls its tree used.
 final class DocumentSpend: Sendable {
     struct Tally: Sendable {
         var cost = 0.0
         var truncatedCalls = 0
         var usageEstimated = false
         var retries = 0
+        /// Keys of every call the tree used, made or reused.
+        var keys: Set<String> = []
+        var callsMade = 0
+        var callsReused = 0
+        var promptTokens = 0
+        var completionTokens = 0
     }
 
     private let tally = Mutex(Tally())
@@ -36,8 +84,19 @@ final class DocumentSpend: Sendable {
         tally.withLock { $0.retries += 1 }
     }
 
-    func add(cost: Double, truncated: Bool, estimated: Bool) {
+    func use(_ key: String) {
+        tally.withLock { _ = $0.keys.insert(key) }
+    }
+
+    func reused() {
+        tally.withLock { $0.callsReused += 1 }
+    }
+
+    func made(prompt: Int, completion: Int, cost: Double, truncated: Bool, estimated: Bool) {
         tally.withLock {
+            $0.callsMade += 1
+            $0.promptTokens += prompt
+            $0.completionTokens += completion
             $0.cost += cost
             if truncated { $0.truncatedCalls += 1 }
             if estimated { $0.usageEstimated = true }

@@ -14,15 +14,25 @@ public struct RunOptions: Sendable {
     public var environment: [String: String]
     /// Account limits and spending caps from the command line.
     public var limits: LimitOverrides
+    /// Confirm unchanged files by their content hash even when size and mtime match.
+    public var rehash: Bool
+    /// Remove the outputs (and stored state) of files whose inputs are gone.
+    public var prune: Bool
+    /// Wait for another run on the same output directory to finish instead of exiting 75.
+    public var waitForLock: Bool
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides()) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
+                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency
         self.baseURL = baseURL
         self.environment = environment
         self.limits = limits
+        self.rehash = rehash
+        self.prune = prune
+        self.waitForLock = waitForLock
     }
 
     /// The store's location inside the output directory.

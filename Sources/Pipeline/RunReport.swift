@@ -4,7 +4,8 @@ import Foundation
 public struct RunReport: Sendable, Codable {
     /// One input file's outcome.
     public struct File: Sendable, Codable, Hashable {
-        public enum Status: String, Sendable, Codable { case ok, failed, skipped }
+        /// `skipped` is unchanged since the last run; `pending` was not finished because the run stopped.
+        public enum Status: String, Sendable, Codable { case ok, failed, skipped, pending }
 
         public var path: String
         public var status: Status
@@ -69,7 +70,7 @@ public struct RunReport: Sendable, Codable {
 
     /// Sums over all files; tokens count only calls made in this run.
     public struct Totals: Sendable, Codable, Hashable {
-        public var files = 0, ok = 0, failed = 0, skipped = 0
+        public var files = 0, ok = 0, failed = 0, skipped = 0, pending = 0
         public var callsMade = 0, callsReused = 0
         public var promptTokens = 0, completionTokens = 0
         public var cost = 0.0
@@ -78,7 +79,7 @@ public struct RunReport: Sendable, Codable {
         public var retries = 0
 
         enum CodingKeys: String, CodingKey {
-            case files, ok, failed, skipped, cost, retries
+            case files, ok, failed, skipped, pending, cost, retries
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
@@ -93,12 +94,20 @@ public struct RunReport: Sendable, Codable {
     public var seconds: Double
     /// Why the run stopped early (a refused key, an empty balance), if it did.
     public var stopped: String?
+    /// The signal that interrupted the run, if one did.
+    public var interrupted: Signal?
+    /// Calls cut off in flight when an interrupted run could not wait for them.
+    public var abandonedCalls = 0
+    /// Files an earlier run summarized whose inputs are gone; their outputs are kept.
+    public var inputsGone: [String] = []
+    /// Outputs removed by `--prune` because their inputs are gone.
+    public var pruned: [String] = []
     public var files: [File]
     public var totals: Totals
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, files, totals
-        case startedAt = "started_at"
+        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned
+        case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
     }
 
     public init(pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,
@@ -117,6 +126,7 @@ public struct RunReport: Sendable, Codable {
             case .ok: totals.ok += 1
             case .failed: totals.failed += 1
             case .skipped: totals.skipped += 1
+            case .pending: totals.pending += 1
             }
             totals.callsMade += file.callsMade
             totals.callsReused += file.callsReused
@@ -144,14 +154,54 @@ public struct RunReport: Sendable, Codable {
         return (try? encoder.encode(self)) ?? Data()
     }
 
+    /// How the run ends the process.
+    public var exitStatus: ExitStatus {
+        if let interrupted { return interrupted.exitStatus }
+        if stopped != nil { return .stopped }
+        return totals.failed > 0 ? .someFilesFailed : .ok
+    }
+
+    /// The outcome in a few words, for the run record.
+    public var outcome: String {
+        if let interrupted { return "interrupted by \(interrupted)" }
+        if let stopped { return "stopped: \(stopped)" }
+        return totals.failed > 0 ? "\(totals.failed) file(s) failed" : "ok"
+    }
+
+    /// For a run that ended early: what is done, what is left, and how to go on.
+    public var leftLine: String? {
+        guard interrupted != nil || stopped != nil else { return nil }
+        let done = totals.ok + totals.skipped
+        var line = "\(outcome): \(done) file(s) done, \(totals.pending) pending"
+        if totals.failed > 0 { line += ", \(totals.failed) failed" }
+        line += "; \(totals.callsMade) call(s) made and saved"
+        if abandonedCalls > 0 { line += ", \(abandonedCalls) abandoned in flight" }
+        return line + "; run the same command again to resume"
+    }
+
     /// The one-line summary printed at the end of a run.
     public var summaryLine: String {
         let t = totals
         let approx = t.tokensEstimated ? "~" : ""
-        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged; calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
+        let pending = t.pending > 0 ? ", \(t.pending) pending" : ""
+        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
         if t.cost > 0 { line += "; cost " + String(format: "%.4f", t.cost) + " " + currency }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)
+    }
+}
+
+extension RunReport.File {
+    /// Takes the calls, tokens and cost of a file that did not finish from what its calls spent.
+    mutating func count(_ spent: DocumentSpend.Tally) {
+        callsMade = spent.callsMade
+        callsReused = spent.callsReused
+        promptTokens = spent.promptTokens
+        completionTokens = spent.completionTokens
+        cost = RunReport.roundedCost(spent.cost)
+        truncatedCalls = spent.truncatedCalls
+        tokensEstimated = spent.usageEstimated
+        retries = spent.retries
     }
 }

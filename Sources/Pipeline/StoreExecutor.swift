@@ -8,6 +8,8 @@ import Summarization
 struct StoreExecutor: CallExecutor {
     let store: CheckpointStore
     let pool: WorkPool
+    /// The document the calls serve, which each stored call is linked to.
+    let path: String
     /// The order the document was opened in, for the pool's priority.
     let documentOrdinal: Int
     let gate: RunGate
@@ -15,7 +17,9 @@ struct StoreExecutor: CallExecutor {
     let config: PipelineConfig
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
+        spend.use(call.key)
         if let stored = try store.call(key: call.key) {
+            spend.reused()
             return CallOutcome(summary: Summary(
                 text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
                 model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
@@ -26,8 +30,13 @@ struct StoreExecutor: CallExecutor {
         do {
             summary = try await pool.run(priority: priority) {
                 try gate.check()
-                return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
-                    try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+                do {
+                    return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
+                        try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+                    }
+                } catch where Task.isCancelled {
+                    gate.noteAbandoned()
+                    throw error
                 }
             }
         } catch let error as ChatAPIError where error.stopsRun {
@@ -37,13 +46,14 @@ struct StoreExecutor: CallExecutor {
             gate.stop(error.message)
             throw error
         }
+        let cost = config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens)
         try store.save(StoredCall(
             key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
             promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
-            model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated
-        ))
-        spend.add(cost: config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens),
-                  truncated: summary.truncated, estimated: summary.usageEstimated)
+            model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost
+        ), for: path)
+        spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost,
+                   truncated: summary.truncated, estimated: summary.usageEstimated)
         return CallOutcome(summary: summary, reused: false)
     }
 }

@@ -49,13 +49,13 @@ public final class FakeMoonshotServer: Sendable {
     }
 
     private func accept(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
-        let task = Task<Void, Never> {
+        let task = Task<Void, Never>(executorPreference: ServerExecutor.shared) {
             _ = try? await server.executeThenClose { inbound in
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await connection in inbound {
                             let id = ObjectIdentifier(connection.channel)
-                            state.withLock { $0.connections[id] = connection.channel }
+                            self.state.withLock { $0.connections[id] = connection.channel }
                             group.addTask {
                                 await self.serve(connection)
                                 _ = self.state.withLock { $0.connections.removeValue(forKey: id) }

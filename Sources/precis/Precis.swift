@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 
 /// The `precis` command: summarizes directories of TXT and PDF documents.
 @main
@@ -9,7 +10,7 @@ struct Precis: AsyncParsableCommand {
         abstract: "Summarize directories of TXT and PDF documents with recursive map-reduce.",
         discussion: "Runs offline with an extractive summarizer by default. Every finished call is checkpointed, so a rerun after a crash or an edit repeats only what is missing or changed.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ModelsCommand.self],
+        subcommands: [RunCommand.self, StatusCommand.self, GCCommand.self, ModelsCommand.self],
         defaultSubcommand: nil
     )
 

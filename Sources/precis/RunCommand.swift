@@ -12,9 +12,19 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Writes OUT/<relative path>.md per document, OUT/index.md and OUT/report.json, and keeps every \
         finished call in OUT/.precis/state.sqlite so that running the same command again repeats nothing.
+        Unchanged files (same size and mtime, else same content) are skipped without a call. One run \
+        holds an output directory at a time. SIGINT or SIGTERM stops new calls and lets those in flight \
+        finish within --grace seconds; a second signal abandons them.
+
         Exit codes: 0 all files ok, 1 some files failed, 2 usage or pipeline error (a missing API key \
         included), 3 output unusable, 4 stopped early: the API refused the key, the balance ran out, or a \
-        daily limit or spending cap was reached; rerun to resume.
+        daily limit or spending cap was reached; 75 another run holds the output directory; 130/143 \
+        interrupted by SIGINT/SIGTERM. After 4, 130 or 143, rerun the same command to resume.
+
+        Examples:
+          precis run ~/papers --out ~/papers-summaries
+          precis run reports --pipeline moonshot --tier 1 --max-cost 20
+          precis run inbox --out digests --wait --prune      # from cron
         """
     )
 
@@ -51,6 +61,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop admitting calls once this cost (in the pipeline's currency) would be spent in this run.")
     var maxCost: Double?
 
+    @Flag(help: "Confirm unchanged files by their content hash even when their size and mtime match.")
+    var rehash = false
+
+    @Flag(help: "Remove the summaries of files whose inputs are gone (they are kept otherwise).")
+    var prune = false
+
+    @Flag(help: "If another run holds the output directory, wait for it instead of exiting with 75.")
+    var wait = false
+
+    @Option(help: "Seconds that calls in flight may take to finish after SIGINT or SIGTERM (default 30).")
+    var grace: Double = 30
+
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.")
     var quiet = false
 
@@ -65,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if let maxCost, maxCost <= 0 { throw ValidationError("--max-cost must be positive") }
+        if grace < 0 || !grace.isFinite { throw ValidationError("--grace must be 0 or more seconds") }
     }
 
     func run() async throws {
@@ -73,14 +96,18 @@ struct RunCommand: AsyncParsableCommand {
         let config = try PipelineLoader.load(pipeline)
         let options = RunOptions(
             inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL,
-            limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost))
+            limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
+            rehash: rehash, prune: prune, waitForLock: wait
         )
-        let report = try await BatchRun(options: options, config: config).run()
+        let control = RunControl(grace: .milliseconds(Int64(grace * 1000)))
+        let trap = SignalTrap(control)
+        let report = try await BatchRun(options: options, config: config, control: control).run()
+        withExtendedLifetime(trap) {}
         FileHandle.standardError.write(Data("precis: \(report.summaryLine)\n".utf8))
-        if let stopped = report.stopped {
-            FileHandle.standardError.write(Data("precis: stopped early: \(stopped)\n".utf8))
-            throw ExitStatus.stopped
+        if let left = report.leftLine {
+            FileHandle.standardError.write(Data("precis: \(left)\n".utf8))
         }
-        if report.totals.failed > 0 { throw ExitStatus.someFilesFailed }
+        let status = report.exitStatus
+        if status != .ok { throw status }
     }
 }

@@ -53,3 +53,44 @@ struct CheckpointStoreTests {
         }
     }
 }
+
+struct CheckpointStoreLinkTests {
+    func call(_ key: String) -> StoredCall {
+        StoredCall(key: key, stage: "map", summarizer: "s", output: "summary \(key)", promptTokens: 10, completionTokens: 2, cost: 0.5)
+    }
+
+    func state(_ path: String) -> FileState {
+        FileState(path: path, contentHash: "h", size: 1, modified: Date(), pipelineFingerprint: "p", status: .ok)
+    }
+
+    @Test func garbageIsWhatNoFileLinksToAndUnfinishedFilesKeepTheirCalls() throws {
+        let store = try CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
+        // A file interrupted part way: its calls are linked as they finish.
+        try store.save(call("a1"), for: "a.txt")
+        // A finished file, then finished again after an edit: k2 is left behind.
+        for key in ["b1", "b2"] { try store.save(call(key), for: "b.txt") }
+        try store.save(state("b.txt"), calls: ["b1", "b2"])
+        try store.save(call("b3"), for: "b.txt")
+        try store.save(state("b.txt"), calls: ["b1", "b3"])
+
+        #expect(try store.garbageTotals().calls == 1)
+        let freed = try store.collectGarbage()
+        #expect(freed.calls == 1)
+        #expect(freed.promptTokens == 10)
+        #expect(freed.cost == 0.5)
+        #expect(try store.call(key: "b2") == nil)
+        #expect(try store.call(key: "a1") != nil)
+
+        try store.removeFiles(["b.txt"])
+        #expect(try store.fileState(path: "b.txt") == nil)
+        #expect(try store.collectGarbage().calls == 2)
+        #expect(try store.callCount() == 1)
+        #expect(try store.callTotals().cost == 0.5)
+    }
+
+    @Test func aMissingStoreIsNotCreatedWhenOnlyReading() throws {
+        let url = try TestSupport.temporaryDirectory().appendingPathComponent(".precis/state.sqlite")
+        #expect(throws: CheckpointError.self) { try CheckpointStore(url: url, create: false) }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `precis status`: what an output directory holds and what a rerun would do, without running anything.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show files done, pending and failed, calls stored, tokens and cost so far, and the last run.",
+        discussion: """
+        Reads OUT/.precis/state.sqlite and checks the last run's inputs by size and modification time; \
+        it makes no call and changes nothing, so it is safe while a run is going.
+        Exit codes: 0 status printed, 2 OUT holds no precis output, 3 the store cannot be read.
+
+        Examples:
+          precis status precis-out
+          precis status ~/papers-summaries --json | jq .files
+        """
+    )
+
+    @Argument(help: "The output directory of a run.")
+    var out: String = "precis-out"
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        let status = try OutputStatus.read(URL(fileURLWithPath: out).standardizedFileURL)
+        if json {
+            FileHandle.standardOutput.write(status.json() + Data("\n".utf8))
+        } else {
+            print(status.text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Checkpoint
+import Foundation
+import PrecisTesting
+import Testing
+
+/// Kill it any time, rerun it any time, never pay twice: the built binary against the fake server.
+@Suite(.serialized)
+struct ResumeTests {
+    let e2e = EndToEndTests()
+
+    /// A pipeline with small chunks, so the samples take dozens of calls and several levels, and
+    /// answers room enough that no call is cut and retried (one request per call).
+    func smallPipeline(in dir: URL) throws -> String {
+        try MoonshotEndToEndTests().pipeline(
+            [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"), ("reduce: 768", "reduce: 300")],
+            in: dir
+        )
+    }
+
+    func environment(_ server: FakeMoonshotServer) -> [String: String] {
+        ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
+    }
+
+    func storedCalls(_ out: URL) throws -> Int {
+        let url = out.appendingPathComponent(".precis/state.sqlite")
+        guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
+        // Opening it is itself the check that a store killed mid-write opens cleanly.
+        return try CheckpointStore(url: url, create: false).callCount()
+    }
+
+    @Test func killedAtRandomPointsEveryResumeEndsIdenticalAndRepeatsOnlyCallsInFlight() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let pipeline = try smallPipeline(in: dir)
+        let latency = FakeServerConfiguration(latency: .milliseconds(30))
+
+        // The uninterrupted reference, on a server of its own.
+        let reference = dir.appendingPathComponent("reference")
+        let referenceServer = try await FakeMoonshotServer.start(latency)
+        let run = try Spawned(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", reference.path, "-q"], environment: environment(referenceServer))
+        #expect(try await run.exit() == 0, "\(run.stderr)")
+        let expected = try TestSupport.markdownFiles(in: reference)
+        let calls = referenceServer.stats.completed
+        #expect(referenceServer.stats.repeatedCompletions == 0)
+        #expect(try e2e.totals(reference)["truncated_calls"] == 0)
+        #expect(try e2e.totals(reference)["calls_made"] == calls)
+        #expect(calls >= 30, "the samples should take dozens of calls, took \(calls)")
+        await referenceServer.stop()
+
+        let server = try await FakeMoonshotServer.start(latency)
+        defer { Task { await server.stop() } }
+        var random = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["PRECIS_KILL_SEED"] ?? "") ?? 20261122)
+        var kills = 0
+        var trial = 0
+        while kills < 12 && trial < 20 {
+            trial += 1
+            let out = dir.appendingPathComponent("trial-\(trial)")
+            let before = server.stats.completions
+            var lost = 0
+            for segment in 0..<3 {
+                // A random point of the run: after some of the calls still to make, plus a jitter that
+                // lands kills between answers, during writes and during start-up.
+                let stored = try storedCalls(out)
+                let answersBeforeKill = Int(random.next() % UInt64(max(1, calls - stored)))
+                let jitter = Int(random.next() % 25)
+                let completedBefore = server.stats.completed
+                let process = try Spawned(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"], environment: environment(server))
+                _ = try await Spawned.until { server.stats.completed - completedBefore >= answersBeforeKill || !process.process.isRunning }
+                try await Task.sleep(for: .milliseconds(jitter))
+                guard process.process.isRunning else {
+                    #expect(try await process.exit() == 0, "\(process.stderr)")
+                    break
+                }
+                process.signal(SIGKILL)
+                #expect(try await process.exit() == 128 + SIGKILL)
+                kills += 1
+                // What the server finished but the store does not hold was in flight at the kill.
+                let segmentLost = (server.stats.completed - completedBefore) - (try storedCalls(out) - stored)
+                #expect(segmentLost >= 0 && segmentLost <= 4, "trial \(trial) segment \(segment): \(segmentLost) calls lost at a kill after \(answersBeforeKill) answers")
+                lost += segmentLost
+            }
+            let resume = try Spawned(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"], environment: environment(server))
+            #expect(try await resume.exit() == 0, "\(resume.stderr)")
+            #expect(try TestSupport.markdownFiles(in: out) == expected, "trial \(trial): outputs differ from the uninterrupted run")
+            let repeated = server.stats.completions.reduce(0) { sum, entry in sum + max(0, entry.value - before[entry.key, default: 0] - 1) }
+            #expect(repeated <= lost, "trial \(trial): \(repeated) calls paid twice, only \(lost) were in flight at the kills")
+            #expect(try storedCalls(out) == calls)
+        }
+        print("kill test: \(calls) calls, \(kills) kills in \(trial) trials")
+        #expect(kills >= 12)
+    }
+}
