@@ -43,8 +43,9 @@ measure-estimator:
 clean:
 	rm -rf .build $(OUT)
 
-## bench: scheduler benchmarks against the fake server (release build; BENCH_CONFIG=debug for a quick one)
+## bench: scheduler and rerun benchmarks (release build; BENCH_CONFIG=debug for a quick one, BENCH_ONLY=rerun for one)
 BENCH_CONFIG ?= release
 bench: deps
+	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"

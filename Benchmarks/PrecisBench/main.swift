@@ -54,8 +54,8 @@ func run(_ name: String, server: FakeServerConfiguration, pipeline extra: String
 func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
-line("precis scheduler benchmark: 24 documents of mixed sizes (\(corpus.path))")
-/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults runs a subset.
+line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
+/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults,rerun runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -112,6 +112,18 @@ let needed = faulty.stats.completed
 let extra = faulty.stats.chatRequests - needed
 line("faults 10%    \(faulty.report.totals.ok)/24 documents ok (target 24), \(faulty.stats.injectedFaults) faults, \(extra) extra requests for \(needed) needed: \(f(Double(extra) / Double(max(needed, 1)) * 100, 1))% (target ≤ 15%)")
 
+}
+
+// 6. The cron case: a rerun over 1,000 unchanged files.
+if wanted("rerun") {
+    let files = scratch.appendingPathComponent("rerun-in"), out = scratch.appendingPathComponent("rerun-out")
+    try RerunBench.makeFiles(1000, in: files, samples: root.appendingPathComponent("samples"))
+    let first = try RerunBench.precis(["run", files.path, "--out", out.path, "-q"])
+    let again = try RerunBench.precis(["run", files.path, "--out", out.path, "-q"])
+    let rehash = try RerunBench.precis(["run", files.path, "--out", out.path, "-q", "--rehash"])
+    let status = try RerunBench.precis(["status", out.path])
+    line("rerun         1000 unchanged files: \(f(again.seconds)) s (target < 2 s), exit \(again.status): \(again.summary)")
+    line("  for scale   first run (extractive) \(f(first.seconds)) s; rerun with --rehash (reads and hashes every file) \(f(rehash.seconds)) s; precis status \(f(status.seconds)) s")
 }
 
 try? FileManager.default.removeItem(at: scratch)

@@ -42,12 +42,12 @@ struct FileJob: Sendable {
             report = try await summarize(spend: spend)
         } catch let error as IngestError {
             // The report already names the file; the reason is what the user needs.
-            report = RunReport.File(path: file.id, status: .failed, error: error.cause.map { "\(error.message) (\($0))" } ?? error.message)
+            report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
         } catch where context.gate.reason != nil {
             // Whatever cut it short (the gate, a cancelled call), the run's stop is why it is not done.
             report = RunReport.File(path: file.id, status: .pending, error: Self.pendingReason(context.gate))
         } catch {
-            report = RunReport.File(path: file.id, status: .failed, error: String(describing: error))
+            report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
         }
         if report.status == .failed || report.status == .pending {
             // Calls made before the file stopped were paid for and are kept: count them.
@@ -81,7 +81,7 @@ struct FileJob: Sendable {
             // Keep the last good output and its path: a file that went bad loses nothing already done.
             try? context.store.save(FileState(
                 path: file.id, contentHash: hash, size: file.size, modified: file.modified,
-                pipelineFingerprint: context.fingerprint, status: .failed, error: String(describing: error),
+                pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
                 outputPath: previous?.outputPath, title: previous?.title
             ))
             throw error
@@ -174,6 +174,12 @@ struct FileJob: Sendable {
         case .pending:
             context.logger.info("pending \(report.path): \(report.error ?? "not finished")")
         }
+    }
+
+    /// Why a file failed, without its path: the report, the index and `status` name the file already.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? IngestError { return error.cause.map { "\(error.message) (\($0))" } ?? error.message }
+        return String(describing: error)
     }
 
     private static func pendingReason(_ gate: RunGate) -> String {

@@ -9,11 +9,14 @@ import Glibc
 final class Spawned: @unchecked Sendable {
     let process = Process()
     private let errorFile: URL
+    private let outputFile: URL
 
     /// Starts `precis` with `arguments`, with no Moonshot variables but those in `environment`.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
+        outputFile = errorFile.appendingPathExtension("out")
         FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         process.executableURL = TestSupport.binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -21,7 +24,7 @@ final class Spawned: @unchecked Sendable {
         env["MOONSHOT_BASE_URL"] = nil
         env.merge(environment) { $1 }
         process.environment = env
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
     }
@@ -30,6 +33,9 @@ final class Spawned: @unchecked Sendable {
 
     /// What the process wrote to stderr so far.
     var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+
+    /// What the process wrote to stdout so far.
+    var stdout: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) {
         kill(pid, number)

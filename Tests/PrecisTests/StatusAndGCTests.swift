@@ -80,14 +80,18 @@ struct StatusAndGCTests {
         try TestSupport.write("Chapter 0: Before\n\nA new opening changes every chunk after it. " + (try String(contentsOf: story, encoding: .utf8)), to: "en/harrow-point.txt", in: input)
         #expect(try e2e.precis(["run", input.path, "--out", out.path]).status == 0)
 
+        // A temp file a killed write left behind.
+        try TestSupport.write("half a summary", to: "en/.harrow-point.txt.md.99999.precis-tmp", in: out)
         let dry = try json(["gc", out.path, "--dry-run", "--json"])
         let unused = try #require((dry["calls"] as? [String: Any])?["calls"] as? Int)
         #expect(unused > 0)
+        #expect(dry["temp_files"] as? [String] == ["en/.harrow-point.txt.md.99999.precis-tmp"])
         let storeURL = out.appendingPathComponent(".precis/state.sqlite")
         let before = try CheckpointStore(url: storeURL).callCount()
         let gc = try json(["gc", out.path, "--json"])
         #expect((gc["calls"] as? [String: Any])?["calls"] as? Int == unused)
         #expect(try CheckpointStore(url: storeURL).callCount() == before - unused)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("en/.harrow-point.txt.md.99999.precis-tmp").path))
         // Everything the current files need is still there.
         #expect(try e2e.precis(["run", input.path, "--out", out.path]).status == 0)
         #expect(try e2e.totals(out)["calls_made"] == 0)
@@ -108,6 +112,7 @@ struct StatusAndGCTests {
         #expect(gc.stderr.contains("in use by precis PID \(run.pid)"))
         let status = try Spawned(["status", out.path])
         #expect(try await status.exit() == 0)
+        #expect(status.stdout.contains("running (precis PID \(run.pid))"), "\(status.stdout)")
         run.signal(SIGKILL)
         _ = try await run.exit()
     }
