@@ -21,7 +21,8 @@ enum AtomicFile {
         try result.get()
     }
 
-    /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames it over `url`.
+    /// Writes `data` to a temporary file beside `url`, flushes it to disk, renames it over `url`, and
+    /// flushes the folder.
     static func write(_ data: Data, to url: URL) throws(PipelineError) {
         let directory = url.deletingLastPathComponent()
         do {
@@ -47,6 +48,13 @@ enum AtomicFile {
             let error = failure("cannot write", url)
             unlink(temp.path)
             throw error
+        }
+        // The rename is durable only once the folder is: the store records the file as done next,
+        // and must never outlive the output it points at.
+        let folder = open(directory.path, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
         }
     }
 

@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "If another run holds the output directory, wait for it instead of exiting with 75.")
     var wait = false
 
-    @Option(help: "Seconds that calls in flight may take to finish after SIGINT or SIGTERM (default 30).")
+    @Option(help: "Seconds that calls in flight may take to finish after SIGINT or SIGTERM.")
     var grace: Double = 30
 
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.")

@@ -8,8 +8,10 @@ struct EndToEndTests {
     struct Result {
         var status: Int32
         var stderr: String
+        var stdout: String = ""
     }
 
+    /// Runs the binary to its end; stdout and stderr go through files, so neither pipe can fill and stall it.
     @discardableResult
     func precis(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
@@ -21,13 +23,16 @@ struct EndToEndTests {
         env["MOONSHOT_BASE_URL"] = nil
         env.merge(environment) { $1 }
         process.environment = env
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("precis-e2e-\(UUID().uuidString)")
+        let (out, err) = (scratch.appendingPathExtension("out"), scratch.appendingPathExtension("err"))
+        for url in [out, err] { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        defer { for url in [out, err] { try? FileManager.default.removeItem(at: url) } }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
+        return Result(status: process.terminationStatus, stderr: try String(contentsOf: err, encoding: .utf8),
+                      stdout: try String(contentsOf: out, encoding: .utf8))
     }
 
     func report(_ out: URL) throws -> [String: Any] {

@@ -13,12 +13,16 @@ struct LockAndSignalTests {
         try Spawned(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path] + extra, environment: resume.environment(server))
     }
 
+    /// A fake server answering after `latency`, and a fresh folder with the small pipeline and an output path.
+    func setUp(latency: Duration, _ name: String = #function) async throws -> (FakeMoonshotServer, pipeline: String, out: URL) {
+        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: latency))
+        let dir = try TestSupport.temporaryDirectory(name)
+        return (server, try resume.smallPipeline(in: dir), dir.appendingPathComponent("out"))
+    }
+
     @Test func twoRunsStartedTogetherOneRunsTheOtherExits75NamingTheHolder() async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(40)))
+        let (server, pipeline, out) = try await setUp(latency: .milliseconds(40))
         defer { Task { await server.stop() } }
-        let dir = try TestSupport.temporaryDirectory()
-        let pipeline = try resume.smallPipeline(in: dir)
-        let out = dir.appendingPathComponent("out")
         let runs = try [start(out, pipeline: pipeline, server: server), start(out, pipeline: pipeline, server: server)]
         var statuses: [Int32] = []
         for run in runs { statuses.append(try await run.exit()) }
@@ -31,11 +35,8 @@ struct LockAndSignalTests {
     }
 
     @Test func withWaitTheSecondRunWaitsThenMakesNoCall() async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(40)))
+        let (server, pipeline, out) = try await setUp(latency: .milliseconds(40))
         defer { Task { await server.stop() } }
-        let dir = try TestSupport.temporaryDirectory()
-        let pipeline = try resume.smallPipeline(in: dir)
-        let out = dir.appendingPathComponent("out")
         let runs = try [start(out, pipeline: pipeline, server: server, ["--wait"]), start(out, pipeline: pipeline, server: server, ["--wait"])]
         for run in runs { #expect(try await run.exit() == 0, "\(run.stderr)") }
         #expect(runs.contains { $0.stderr.contains("waiting for precis PID") })
@@ -61,11 +62,8 @@ struct LockAndSignalTests {
 
     @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
     func aSignalFinishesTheCallsInFlightSavesThemAndExits(signal: Int32, code: Int32, name: String) async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(400)))
+        let (server, pipeline, out) = try await setUp(latency: .milliseconds(400))
         defer { Task { await server.stop() } }
-        let dir = try TestSupport.temporaryDirectory()
-        let pipeline = try resume.smallPipeline(in: dir)
-        let out = dir.appendingPathComponent("out")
         let run = try start(out, pipeline: pipeline, server: server)
         #expect(try await Spawned.until { server.stats.chatRequests >= 1 })
         run.signal(signal)
@@ -93,11 +91,8 @@ struct LockAndSignalTests {
 
     @Test(arguments: [false, true])
     func aSecondSignalOrTheEndOfGraceAbandonsTheCallsInFlight(secondSignal: Bool) async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .seconds(30)))
+        let (server, pipeline, out) = try await setUp(latency: .seconds(30))
         defer { Task { await server.stop() } }
-        let dir = try TestSupport.temporaryDirectory()
-        let pipeline = try resume.smallPipeline(in: dir)
-        let out = dir.appendingPathComponent("out")
         let run = try start(out, pipeline: pipeline, server: server, secondSignal ? [] : ["--grace", "0.3"])
         #expect(try await Spawned.until { server.stats.chatRequests >= 1 })
         run.signal(SIGTERM)
@@ -116,11 +111,8 @@ struct LockAndSignalTests {
     }
 
     @Test func aSignalWhileWaitingForTheLockEndsTheWait() async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .seconds(30)))
+        let (server, pipeline, out) = try await setUp(latency: .seconds(30))
         defer { Task { await server.stop() } }
-        let dir = try TestSupport.temporaryDirectory()
-        let pipeline = try resume.smallPipeline(in: dir)
-        let out = dir.appendingPathComponent("out")
         let holder = try start(out, pipeline: pipeline, server: server)
         #expect(try await Spawned.until { server.stats.chatRequests >= 1 })
         let waiter = try start(out, pipeline: pipeline, server: server, ["--wait"])

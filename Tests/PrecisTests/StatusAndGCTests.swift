@@ -9,17 +9,9 @@ struct StatusAndGCTests {
     let e2e = EndToEndTests()
 
     func json(_ arguments: [String]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = TestSupport.binary
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let result = try e2e.precis(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
     @Test func statusCountsDoneNewChangedAndFailedFilesWithoutRunningAnything() throws {
