@@ -103,6 +103,7 @@ public final class CheckpointStore: Sendable {
                 t.add(column: "completionTokens", .integer).notNull().defaults(to: 0)
                 t.add(column: "cost", .double).notNull().defaults(to: 0)
                 t.add(column: "currency", .text)
+                t.add(column: "walk", .text)
             }
         }
         return migrator

@@ -28,8 +28,10 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     public var cost: Double
     /// The currency of `cost`, from the pipeline's price table.
     public var currency: String?
+    /// How the inputs were walked (hidden files, globs, size limit) as JSON, so `status` walks them alike.
+    public var walk: String?
 
-    public init(startedAt: Date, pipeline: String, pid: Int? = nil, inputs: [String] = [], currency: String? = nil) {
+    public init(startedAt: Date, pipeline: String, pid: Int? = nil, inputs: [String] = [], currency: String? = nil, walk: String? = nil) {
         self.startedAt = startedAt
         self.pipeline = pipeline
         self.pid = pid
@@ -44,6 +46,7 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
         self.completionTokens = 0
         self.cost = 0
         self.currency = currency
+        self.walk = walk
     }
 
     /// The inputs the run was given.

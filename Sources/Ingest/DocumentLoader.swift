@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads an ``InputFile`` into a ``Document``: bytes, hash, text and structure.
 public struct DocumentLoader: Sendable {
@@ -10,17 +13,41 @@ public struct DocumentLoader: Sendable {
     }
 
     /// The bytes of `file` and their content hash, checked against the size limit.
+    ///
+    /// The file is opened without blocking and checked again once open, so a FIFO or device that
+    /// replaced a regular file after the walk is refused, never waited on.
     public func read(_ file: InputFile) throws(IngestError) -> (data: Data, hash: String) {
-        guard file.size <= maxBytes else {
-            throw IngestError(.tooLarge, path: file.id, "file is \(file.size) bytes, over the \(maxBytes)-byte limit")
+        if let problem = file.problem { throw IngestError(.unreadable, path: file.id, problem) }
+        guard file.kind == .regular else {
+            throw IngestError(.notRegularFile, path: file.id, "not a regular file: \(file.kind.rawValue)")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: file.url, options: .mappedIfSafe)
-        } catch {
-            throw IngestError(.unreadable, path: file.id, "cannot read the file: \(error.localizedDescription)")
+        guard file.size <= maxBytes else { throw tooLarge(file, size: file.size) }
+        let fd = file.location.withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        guard fd >= 0 else {
+            throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))")
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw IngestError(.notRegularFile, path: file.id, "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size <= maxBytes else { throw tooLarge(file, size: size) }
+        let data = try map(fd, size: size, file: file)
         return (data, ContentHash.sha256(data))
+    }
+
+    /// The file's bytes, mapped rather than copied, so a large file costs address space, not memory.
+    private func map(_ fd: Int32, size: Int, file: InputFile) throws(IngestError) -> Data {
+        guard size > 0 else { return Data() }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
+    private func tooLarge(_ file: InputFile, size: Int) -> IngestError {
+        IngestError(.tooLarge, path: file.id, "file is \(size) bytes, over the \(maxBytes)-byte limit (--max-file-size raises it)")
     }
 
     /// The document in `file`, from bytes already read.
@@ -38,7 +65,7 @@ public struct DocumentLoader: Sendable {
                 warnings: decoded.warning.map { [$0] } ?? []
             )
         case .pdf:
-            let contents = try PDFReader.read(file.url, path: file.id)
+            let contents = try PDFReader.read(file.location, path: file.id)
             let parts = contents.pages.enumerated().compactMap { index, text in
                 text.contains(where: { !$0.isWhitespace }) ? Document.Part(text: text, page: index + 1) : nil
             }
@@ -57,6 +84,8 @@ public struct DocumentLoader: Sendable {
     }
 
     private func fileTitle(_ file: InputFile) -> String {
-        file.url.deletingPathExtension().lastPathComponent
+        let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
     }
 }

@@ -9,9 +9,9 @@ enum PDFReader {
     }
 
     /// The text of each page of the PDF at `url`; `path` names the file in errors.
-    static func read(_ url: URL, path: String) throws(IngestError) -> Contents {
+    static func read(_ location: SystemPath, path: String) throws(IngestError) -> Contents {
         var error: UnsafeMutablePointer<GError>?
-        guard let uri = g_filename_to_uri(url.path, nil, &error) else {
+        guard let uri = location.withCString({ g_filename_to_uri($0, nil, &error) }) else {
             throw IngestError(.unreadable, path: path, "cannot form a file URI: \(consume(&error))")
         }
         defer { g_free(uri) }

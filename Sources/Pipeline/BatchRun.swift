@@ -67,7 +67,7 @@ public struct BatchRun: Sendable {
         let out = options.outputDirectory
         let files: [InputFile]
         do {
-            files = try InputWalker(excluding: [out]).files(in: options.inputs)
+            files = try options.ingest.walker(excluding: [out]).files(in: options.inputs)
         } catch {
             throw PipelineError(.usage, error.description)
         }
@@ -88,13 +88,14 @@ public struct BatchRun: Sendable {
         let context = FileJob.Context(
             store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
             fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
-            outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash
+            outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
+            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes)
         )
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord
         do {
             record = try store.begin(RunRecord(startedAt: started, pipeline: config.name, pid: Int(getpid()), inputs: inputs,
-                                                    currency: config.currency))
+                                                    currency: config.currency, walk: options.ingest.json))
         } catch {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }

@@ -23,6 +23,7 @@ struct FileJob: Sendable {
         let previous: [String: FileState]
         /// Whether unchanged size and mtime must be confirmed by the content hash.
         let rehash: Bool
+        let loader: DocumentLoader
     }
 
     let file: InputFile
@@ -59,7 +60,7 @@ struct FileJob: Sendable {
     }
 
     private func summarize(spend: DocumentSpend) async throws -> RunReport.File {
-        let loader = DocumentLoader()
+        let loader = context.loader
         let previous = context.previous[file.id]
         if !context.rehash, let previous, statUnchanged(previous), let done = unchanged(previous) { return done }
         let (data, hash) = try loader.read(file)

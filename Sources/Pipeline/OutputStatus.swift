@@ -111,7 +111,7 @@ extension OutputStatus {
                 attention: [], stored: try store.callTotals(), unused: try store.garbageTotals(),
                 currency: record?.currency ?? "CNY", storeBytes: store.diskBytes, lastRun: record.map(LastRun.init)
             )
-            status.count(states, inputs: record?.inputList ?? [], out: out)
+            status.count(states, inputs: record?.inputList ?? [], walker: IngestOptions(json: record?.walk).walker(excluding: [out]))
             return status
         } catch {
             throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
@@ -119,9 +119,9 @@ extension OutputStatus {
     }
 
     /// Sorts stored files (and, when the last run's inputs can be walked, files on disk) into counts.
-    private mutating func count(_ states: [FileState], inputs: [String], out: URL) {
+    private mutating func count(_ states: [FileState], inputs: [String], walker: InputWalker) {
         let byPath = Dictionary(states.map { ($0.path, $0) }, uniquingKeysWith: { $1 })
-        let found = inputs.isEmpty ? nil : try? InputWalker(excluding: [out]).files(in: inputs)
+        let found = inputs.isEmpty ? nil : try? walker.files(in: inputs)
         inputsChecked = found != nil
         guard let found else {
             for state in states {

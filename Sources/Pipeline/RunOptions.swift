@@ -1,4 +1,8 @@
 import Foundation
+import Ingest
+
+/// Hidden files, globs and the size limit of the walk, for the command line.
+public typealias IngestOptions = Ingest.IngestOptions
 
 /// What the user asked a run to do.
 public struct RunOptions: Sendable {
@@ -20,10 +24,12 @@ public struct RunOptions: Sendable {
     public var prune: Bool
     /// Wait for another run on the same output directory to finish instead of exiting 75.
     public var waitForLock: Bool
+    /// Hidden files, globs and the size limit.
+    public var ingest: IngestOptions
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
-                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false) {
+                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false, ingest: IngestOptions = IngestOptions()) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency
@@ -33,6 +39,7 @@ public struct RunOptions: Sendable {
         self.rehash = rehash
         self.prune = prune
         self.waitForLock = waitForLock
+        self.ingest = ingest
     }
 
     /// The store's location inside the output directory.

@@ -15,7 +15,11 @@ extension FakeMoonshotServer {
 
     /// Handles `/chat/completions`: validation, window, faults, limits, then the answer.
     func chat(_ body: [UInt8], writer: ResponseWriter) async throws -> Bool {
-        state.withLock { $0.stats.chatRequests += 1 }
+        state.withLock {
+            $0.stats.chatRequests += 1
+            $0.stats.active += 1
+        }
+        defer { state.withLock { $0.stats.active -= 1 } }
         let call: ChatCall
         switch validate(body) {
         case .success(let valid): call = valid

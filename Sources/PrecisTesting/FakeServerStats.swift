@@ -2,6 +2,8 @@
 public struct FakeServerStats: Sendable {
     /// Chat requests received, whatever their fate.
     public var chatRequests = 0
+    /// Chat requests being handled now, from their arrival to their last byte or failure.
+    public var active = 0
     /// Chat requests answered 200 with a complete answer.
     public var completed = 0
     /// Answers by HTTP status.

@@ -61,6 +61,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop admitting calls once this cost (in the pipeline's currency) would be spent in this run.")
     var maxCost: Double?
 
+    @Option(help: ArgumentHelp("Only read files matching this glob; repeat it for more (e.g. '*.pdf', 'reports/**').", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out files matching this glob; repeat it for more (e.g. 'drafts/**').", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Flag(help: "Also read files and folders whose names start with a dot.")
+    var hidden = false
+
+    @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
+    var maxFileSize: String = "256M"
+
     @Flag(help: "Confirm unchanged files by their content hash even when their size and mtime match.")
     var rehash = false
 
@@ -88,6 +100,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let maxCost, maxCost <= 0 { throw ValidationError("--max-cost must be positive") }
         if grace < 0 || !grace.isFinite { throw ValidationError("--grace must be 0 or more seconds") }
+        if IngestOptions.parseSize(maxFileSize) == nil {
+            throw ValidationError("--max-file-size takes a size such as 256M, 1G, 500k or a number of bytes, not '\(maxFileSize)'")
+        }
     }
 
     func run() async throws {
@@ -97,7 +112,9 @@ struct RunCommand: AsyncParsableCommand {
         let options = RunOptions(
             inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL,
             limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
-            rehash: rehash, prune: prune, waitForLock: wait
+            rehash: rehash, prune: prune, waitForLock: wait,
+            ingest: IngestOptions(includeHidden: hidden, include: include, exclude: exclude,
+                                  maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes)
         )
         let control = RunControl(grace: .milliseconds(Int64(grace * 1000)))
         let trap = SignalTrap(control)
