@@ -2,8 +2,10 @@ import Foundation
 
 /// Turns a text file's bytes into a string, naming the encoding it took.
 ///
-/// The chain is: byte-order mark (UTF-8, UTF-16 LE/BE) → strict UTF-8 → GB18030 → lossy UTF-8
-/// with a warning. Bytes that look like a binary file are refused before any of that.
+/// The chain is: byte-order mark (UTF-8, UTF-16 LE/BE) → UTF-16 without a mark (by its NUL
+/// pattern) → strict UTF-8 → Windows-1252/Latin-1 for mostly-ASCII text with lone accented bytes →
+/// the best-reading of GB18030, Big5 and Shift-JIS → lossy UTF-8 with a warning. Bytes that look
+/// like a binary file (NULs, control bytes) are refused once UTF-16 is ruled out.
 public enum TextDecoder {
     /// The decoded text and how it was decoded.
     public struct Decoded: Sendable {
@@ -11,8 +13,6 @@ public enum TextDecoder {
         public var encoding: String
         public var warning: String?
     }
-
-    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
 
     /// Decodes `data`; `path` only names the file in errors.
     /// - Throws: ``IngestError`` `.binary` when the bytes are not text.
@@ -28,19 +28,27 @@ public enum TextDecoder {
             }
             return Decoded(text: normalize(String(decoding: units, as: UTF16.self)), encoding: little ? "utf-16le" : "utf-16be")
         }
+        if let name = LegacyEncoding.utf16(bytes), let text = LegacyEncoding.decodeUTF16(bytes, littleEndian: name == "utf-16le"),
+           binaryReason(Array(text.utf8)) == nil {
+            return Decoded(text: normalize(text), encoding: name)
+        }
         if let reason = binaryReason(bytes) {
             throw IngestError(.binary, path: path, "binary file, not text: \(reason)")
         }
         if let text = String(validating: bytes, as: UTF8.self) {
             return Decoded(text: normalize(text), encoding: "utf-8")
         }
-        if let text = String(data: data, encoding: gb18030), !text.isEmpty {
-            return Decoded(text: normalize(text), encoding: "gb18030")
+        if LegacyEncoding.looksLatin(bytes) {
+            let (text, name) = LegacyEncoding.decodeLatin(data)
+            return Decoded(text: normalize(text), encoding: name)
+        }
+        if let (text, name) = LegacyEncoding.bestCJK(data) {
+            return Decoded(text: normalize(text), encoding: name)
         }
         return Decoded(
             text: normalize(String(decoding: bytes, as: UTF8.self)),
             encoding: "utf-8-lossy",
-            warning: "not valid UTF-8 or GB18030; undecodable bytes were replaced"
+            warning: "not valid UTF-8, UTF-16, GB18030, Big5, Shift-JIS or Latin-1; undecodable bytes were replaced"
         )
     }
 
