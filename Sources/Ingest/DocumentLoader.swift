@@ -8,8 +8,12 @@ public struct DocumentLoader: Sendable {
     /// Files larger than this are refused rather than read into memory.
     public var maxBytes: Int
 
-    public init(maxBytes: Int = 256 * 1024 * 1024) {
+    /// Tried on PDFs that need a password to open.
+    public var pdfPassword: String?
+
+    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil) {
         self.maxBytes = maxBytes
+        self.pdfPassword = pdfPassword
     }
 
     /// The bytes of `file` and their content hash, checked against the size limit.
@@ -65,16 +69,41 @@ public struct DocumentLoader: Sendable {
                 warnings: decoded.warning.map { [$0] } ?? []
             )
         case .pdf:
-            let contents = try PDFReader.read(file.location, path: file.id)
-            let parts = contents.pages.enumerated().compactMap { index, text in
-                text.contains(where: { !$0.isWhitespace }) ? Document.Part(text: text, page: index + 1) : nil
-            }
+            let contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword)
+            let parts = Self.parts(of: contents)
             guard !parts.isEmpty else {
                 throw IngestError(.noText, path: file.id, contents.pages.isEmpty ? "the PDF has no pages" : "no text layer in \(contents.pages.count) page(s) (scanned PDF?)")
             }
             let title = contents.title ?? parts.first.flatMap { TextStructure.title(of: $0.text) } ?? fileTitle(file)
             return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts)
         }
+    }
+
+    /// A PDF's pages as parts with heading paths: from the outline when it has one, else from
+    /// headings found in the page text ("Chapter 3", "第三章", "2.1 Title").
+    static func parts(of contents: PDFReader.Contents) -> [Document.Part] {
+        var parts: [Document.Part] = []
+        if contents.outline.contains(where: { $0.level == 1 }) {
+            for (index, text) in contents.pages.enumerated() where text.contains(where: { !$0.isWhitespace }) {
+                let page = index + 1
+                let chapter = contents.outline.last { $0.level == 1 && $0.page <= page }
+                let section = chapter.flatMap { chapter in
+                    contents.outline.last { $0.level == 2 && $0.page <= page && $0.page >= chapter.page }
+                }
+                parts.append(Document.Part(text: text, page: page, headingPath: [chapter?.title, section?.title].compactMap { $0 }))
+            }
+            return parts
+        }
+        var path: [(level: Int, title: String)] = []
+        for (index, text) in contents.pages.enumerated() where text.contains(where: { !$0.isWhitespace }) {
+            parts += TextStructure.parts(of: text, page: index + 1, path: &path)
+        }
+        return parts
+    }
+
+    /// The parts plain text splits into at its headings.
+    public static func textParts(_ text: String) -> [Document.Part] {
+        TextStructure.parts(of: text)
     }
 
     /// Reads and loads `file` in one step.

@@ -13,6 +13,8 @@ public struct IngestOptions: Sendable, Hashable, Codable {
     public var exclude: [String]
     /// Files larger than this fail with "too large" rather than being read.
     public var maxFileBytes: Int
+    /// Tried on PDFs that need a password; not kept in run records.
+    public var pdfPassword: String?
 
     enum CodingKeys: String, CodingKey {
         case include, exclude
@@ -20,11 +22,12 @@ public struct IngestOptions: Sendable, Hashable, Codable {
     }
 
     public init(includeHidden: Bool = false, include: [String] = [], exclude: [String] = [],
-                maxFileBytes: Int = IngestOptions.defaultMaxFileBytes) {
+                maxFileBytes: Int = IngestOptions.defaultMaxFileBytes, pdfPassword: String? = nil) {
         self.includeHidden = includeHidden
         self.include = include
         self.exclude = exclude
         self.maxFileBytes = maxFileBytes
+        self.pdfPassword = pdfPassword
     }
 
     /// A walker with these options, never entering `excluded` folders.

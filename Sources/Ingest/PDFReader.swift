@@ -6,19 +6,25 @@ enum PDFReader {
     struct Contents {
         var title: String?
         var pages: [String]
+        /// Chapters and sections from the outline, if the PDF has one.
+        var outline: [PDFOutline.Entry] = []
     }
 
     /// The text of each page of the PDF at `url`; `path` names the file in errors.
-    static func read(_ location: SystemPath, path: String) throws(IngestError) -> Contents {
+    /// - Parameter password: tried when the PDF needs one to open; owner-only protection needs none.
+    static func read(_ location: SystemPath, path: String, password: String? = nil) throws(IngestError) -> Contents {
         var error: UnsafeMutablePointer<GError>?
         guard let uri = location.withCString({ g_filename_to_uri($0, nil, &error) }) else {
             throw IngestError(.unreadable, path: path, "cannot form a file URI: \(consume(&error))")
         }
         defer { g_free(uri) }
-        guard let document = poppler_document_new_from_file(uri, nil, &error) else {
+        guard let document = poppler_document_new_from_file(uri, password, &error) else {
             let encrypted = error.map { $0.pointee.domain == poppler_error_quark() && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) } ?? false
             let reason = consume(&error)
-            if encrypted { throw IngestError(.pdfEncrypted, path: path, "encrypted PDF: a password is required") }
+            if encrypted {
+                let why = password == nil ? "a password is required (--pdf-password, or pdf_password in the pipeline)" : "the password given does not open it"
+                throw IngestError(.pdfEncrypted, path: path, "encrypted PDF: \(why)")
+            }
             throw IngestError(.pdfDamaged, path: path, "damaged or unreadable PDF: \(reason)")
         }
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
@@ -35,7 +41,7 @@ enum PDFReader {
             pages.append(take(poppler_page_get_text(page)) ?? "")
             g_object_unref(UnsafeMutableRawPointer(page))
         }
-        return Contents(title: title?.isEmpty == false ? title : nil, pages: pages)
+        return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document))
     }
 
     /// Copies a `gchar*` into a Swift string and frees it.

@@ -10,13 +10,18 @@ enum TextStructure {
 
     /// The parts of `text`, split at headings, each with its heading path.
     static func parts(of text: String) -> [Document.Part] {
-        var parts: [Document.Part] = []
         var path: [(level: Int, title: String)] = []
+        return parts(of: text, page: nil, path: &path)
+    }
+
+    /// The parts of one page or text, carrying the heading path in from earlier pages and out to later ones.
+    static func parts(of text: String, page: Int?, path: inout [(level: Int, title: String)]) -> [Document.Part] {
+        var parts: [Document.Part] = []
         var lines: [Substring] = []
         func flush() {
             let body = lines.joined(separator: "\n")
             if body.contains(where: { !$0.isWhitespace }) {
-                parts.append(Document.Part(text: body, headingPath: path.map(\.title)))
+                parts.append(Document.Part(text: body, page: page, headingPath: path.map(\.title)))
             }
             lines.removeAll(keepingCapacity: true)
         }
@@ -63,6 +68,7 @@ enum TextStructure {
                 return Heading(level: 1, title: trimmed)
             }
         }
+        if let numbered = numbered(trimmed) { return numbered }
         if trimmed.hasPrefix("第") {
             let number = trimmed.dropFirst().prefix { chineseNumerals.contains($0) || $0.isASCII && $0.isNumber }
             let marker = trimmed.dropFirst(1 + number.count).first
@@ -70,6 +76,19 @@ enum TextStructure {
             if !number.isEmpty, marker == "节" || marker == "節" { return Heading(level: 2, title: trimmed) }
         }
         return nil
+    }
+
+    /// "2.1 Title" or "3 Title": up to three numbers of up to three digits, then a capitalized title
+    /// with no sentence end; the level is the count of numbers.
+    static func numbered(_ line: String) -> Heading? {
+        let number = line.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let parts = number.split(separator: ".", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0.count <= 3 }), !number.contains(".."),
+              line.dropFirst(number.count).first == " " else { return nil }
+        let title = line.dropFirst(number.count).trimmingWhitespace()
+        guard let first = title.first, first.isUppercase || first.unicodeScalars.first.map({ $0.value >= 0x4E00 && $0.value <= 0x9FFF }) == true,
+              title.count <= 80, let last = title.last, !".。!！?？;；,，:：".contains(last) else { return nil }
+        return Heading(level: parts.count, title: line)
     }
 
     static let chineseNumerals: Set<Character> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "零", "〇", "两"]

@@ -29,6 +29,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var limits: Limits
     public var tier: Int?
     public var retries: Retries
+    /// Tried on PDFs that need a password to open; `--pdf-password` overrides it. Never written out.
+    public var pdfPassword: String?
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),

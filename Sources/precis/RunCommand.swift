@@ -73,6 +73,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
     var maxFileSize: String = "256M"
 
+    @Option(help: ArgumentHelp("A password to try on encrypted PDFs (PRECIS_PDF_PASSWORD works too, and stays out of `ps`).", valueName: "password"))
+    var pdfPassword: String?
+
     @Flag(help: "Confirm unchanged files by their content hash even when their size and mtime match.")
     var rehash = false
 
@@ -114,7 +117,8 @@ struct RunCommand: AsyncParsableCommand {
             limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
             rehash: rehash, prune: prune, waitForLock: wait,
             ingest: IngestOptions(includeHidden: hidden, include: include, exclude: exclude,
-                                  maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes)
+                                  maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
+                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"])
         )
         let control = RunControl(grace: .milliseconds(Int64(grace * 1000)))
         let trap = SignalTrap(control)
