@@ -10,13 +10,16 @@ public struct Chunk: Sendable, Hashable {
     public var pages: ClosedRange<Int>?
     /// The heading path of the section the chunk starts in.
     public var headingPath: [String]
+    /// The chapter the chunk lies wholly in, when the document is cut by chapters (see ``Chunker``).
+    public var chapter: String?
 
     /// Creates a chunk.
-    public init(index: Int, text: String, tokens: Int, pages: ClosedRange<Int>? = nil, headingPath: [String] = []) {
+    public init(index: Int, text: String, tokens: Int, pages: ClosedRange<Int>? = nil, headingPath: [String] = [], chapter: String? = nil) {
         self.index = index
         self.text = text
         self.tokens = tokens
         self.pages = pages
         self.headingPath = headingPath
+        self.chapter = chapter
     }
 }

@@ -24,6 +24,10 @@ public struct Chunker: Sendable {
     }
 
     /// The chunks of `sections`, in order; whitespace-only text yields no chunk.
+    ///
+    /// When the document has chapters (the first entry of the heading paths) of half a chunk or
+    /// more on average, no chunk spans two of them and each chunk names its chapter, so the tree can
+    /// summarize chapter by chapter. Smaller chapters are packed together as any sections are.
     public func chunks(of sections: [Section]) -> [Chunk] {
         var pieces: [Piece] = []
         for (i, section) in sections.enumerated() {
@@ -32,7 +36,20 @@ public struct Chunker: Sendable {
             split(text, text.startIndex..<text.endIndex, section: i, level: .paragraph, into: &pieces)
             if pieces.count > start { pieces[start].before = .section }
         }
-        return pack(pieces, sections: sections)
+        return pack(pieces, sections: sections, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
+    }
+
+    /// Whether the document has two or more chapters averaging half a budget or more.
+    static func hasChapters(_ pieces: [Piece], sections: [Section], budget: Int) -> Bool {
+        var chapters = 0
+        var last: String?? = .none
+        var tokens = 0
+        for piece in pieces {
+            tokens += piece.tokens
+            let chapter = sections[piece.section].headingPath.first
+            if last == .none || last! != chapter { chapters += 1; last = .some(chapter) }
+        }
+        return chapters >= 2 && tokens * 2 >= budget * chapters
     }
 
     /// The chunks of one plain text.
@@ -95,7 +112,7 @@ public struct Chunker: Sendable {
         }
     }
 
-    private func pack(_ pieces: [Piece], sections: [Section]) -> [Chunk] {
+    private func pack(_ pieces: [Piece], sections: [Section], byChapter: Bool) -> [Chunk] {
         var chunks: [Chunk] = []
         var current: [Piece] = []
         var currentTokens = 0
@@ -103,9 +120,12 @@ public struct Chunker: Sendable {
             let taken = Array(current[..<count])
             current.removeFirst(count)
             currentTokens = current.reduce(0) { $0 + $1.tokens + joinCost($1) }
-            if let chunk = makeChunk(taken, sections: sections, index: chunks.count) { chunks.append(chunk) }
+            if let chunk = makeChunk(taken, sections: sections, index: chunks.count, byChapter: byChapter) { chunks.append(chunk) }
         }
         for piece in pieces {
+            if byChapter, let last = current.last, sections[last.section].headingPath.first != sections[piece.section].headingPath.first {
+                emit(current.count)
+            }
             while !current.isEmpty && currentTokens + piece.tokens + joinCost(piece) > budget {
                 emit(bestCut(current, next: piece))
             }
@@ -134,7 +154,7 @@ public struct Chunker: Sendable {
         return best
     }
 
-    private func makeChunk(_ pieces: [Piece], sections: [Section], index: Int) -> Chunk? {
+    private func makeChunk(_ pieces: [Piece], sections: [Section], index: Int, byChapter: Bool) -> Chunk? {
         var parts: [Substring] = []
         var section = -1
         var lower = pieces[0].range.lowerBound, upper = lower
@@ -155,7 +175,8 @@ public struct Chunker: Sendable {
             text: text,
             tokens: estimator.estimate(text),
             pages: pages.min().flatMap { lo in pages.max().map { lo...$0 } },
-            headingPath: sections[pieces[0].section].headingPath
+            headingPath: sections[pieces[0].section].headingPath,
+            chapter: byChapter ? sections[pieces[0].section].headingPath.first ?? "" : nil
         )
     }
 }

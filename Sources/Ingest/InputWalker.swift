@@ -38,7 +38,8 @@ public struct InputWalker: Sendable {
         var found: [InputFile] = []
         var seen = Set<String>()
         for input in inputs {
-            let root = SystemPath(input)
+            // Absolute, so that readers needing a file URI (poppler) get one.
+            let root = SystemPath(URL(fileURLWithPath: input).standardizedFileURL.path)
             var info = stat()
             guard root.withCString({ stat($0, &info) }) == 0 else {
                 throw IngestError(.notFound, path: input, "no such file or directory")

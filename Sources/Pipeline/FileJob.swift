@@ -129,7 +129,7 @@ struct FileJob: Sendable {
         )
         let page = OutputPages.document(
             title: document.title, summary: result.summary.text, id: document.id,
-            chunks: chunks.count, levels: result.levels, pipeline: config.name
+            chunks: chunks.count, levels: result.levels, pipeline: config.name, chapters: result.chapters
         )
         try await AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
         let gist = OutputPages.gist(of: result.summary.text)

@@ -1,20 +1,25 @@
 import Checkpoint
 import Chunking
+import Summarization
 import Foundation
 
 /// Renders the Markdown a run writes: one page per document and the index.
 enum OutputPages {
-    /// A document's summary page; it holds nothing that changes between identical runs.
-    static func document(title: String, summary: String, id: String, chunks: Int, levels: Int, pipeline: String) -> String {
-        """
-        # \(title)
-
-        \(summary)
-
-        ---
-        *\(id) · \(chunks) chunk\(chunks == 1 ? "" : "s") · \(levels) level\(levels == 1 ? "" : "s") · pipeline \(pipeline)*
-
-        """
+    /// A document's summary page: the summary, then each chapter's own summary when the document was
+    /// summarized chapter by chapter. It holds nothing that changes between identical runs.
+    static func document(title: String, summary: String, id: String, chunks: Int, levels: Int, pipeline: String,
+                         chapters: [MapReduce.ChapterSummary] = []) -> String {
+        var page = "# \(title)\n\n\(summary)\n"
+        if chapters.count >= 2 {
+            page += "\n## Chapters\n"
+            for chapter in chapters {
+                let heading = chapter.title.isEmpty ? "Opening" : chapter.title
+                let pages = chapter.pages.map { $0.count == 1 ? " (page \($0.lowerBound))" : " (pages \($0.lowerBound)–\($0.upperBound))" } ?? ""
+                page += "\n### \(heading)\(pages)\n\n\(chapter.text)\n"
+            }
+        }
+        page += "\n---\n*\(id) · \(chunks) chunk\(chunks == 1 ? "" : "s") · \(levels) level\(levels == 1 ? "" : "s") · pipeline \(pipeline)*\n"
+        return page
     }
 
     /// The index of every file in the run: a link, the status, and the gist or the error; then the

@@ -48,13 +48,12 @@ public struct Scheduler: Sendable {
                 await limiter.finish(ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt)
                 return result
             } catch {
+                let decision: FailureDecision = error is CancellationError ? .fail : classify(error)
+                // Stop before the slot frees, or a waiter could be admitted in between.
+                if case .stopRun(let reason) = decision { await limiter.stop(reason) }
                 await limiter.finish(ticket, tokens: 0, cost: 0)
-                if error is CancellationError { throw error }
-                switch classify(error) {
-                case .fail:
-                    throw error
-                case .stopRun(let reason):
-                    await limiter.stop(reason)
+                switch decision {
+                case .fail, .stopRun:
                     throw error
                 case .retry(let after, let throttled):
                     let attempts = throttled ? throttledRetries : retry

@@ -40,6 +40,12 @@ struct EndToEndTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// The report's files by path.
+    func files(_ out: URL) throws -> [String: [String: Any]] {
+        let files = try #require(try report(out)["files"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: files.map { ($0["path"] as! String, $0) })
+    }
+
     func totals(_ out: URL) throws -> [String: Int] {
         let totals = try #require(try report(out)["totals"] as? [String: Any])
         return totals.compactMapValues { $0 as? Int }

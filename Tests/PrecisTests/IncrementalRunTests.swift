@@ -14,10 +14,7 @@ struct IncrementalRunTests {
         return try e2e.precis(args, environment: server.map(resume.environment) ?? [:])
     }
 
-    func files(_ out: URL) throws -> [String: [String: Any]] {
-        let files = try #require(try e2e.report(out)["files"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: files.map { ($0["path"] as! String, $0) })
-    }
+    func files(_ out: URL) throws -> [String: [String: Any]] { try e2e.files(out) }
 
     @Test func aChangedChapterRepeatsOnlyTheCallsOnItsPathToTheRoot() async throws {
         let server = try await FakeMoonshotServer.start()
