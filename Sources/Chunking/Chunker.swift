@@ -25,7 +25,7 @@ public struct Chunker: Sendable {
 
     /// The chunks of `sections`, in order; whitespace-only text yields no chunk.
     ///
-    /// When the document has chapters (the first entry of the heading paths) of half a chunk or
+    /// When the document has chapters (the first entry of the heading paths) of a quarter chunk or
     /// more on average, no chunk spans two of them and each chunk names its chapter, so the tree can
     /// summarize chapter by chapter. Smaller chapters are packed together as any sections are.
     public func chunks(of sections: [Section]) -> [Chunk] {
@@ -39,7 +39,7 @@ public struct Chunker: Sendable {
         return pack(pieces, sections: sections, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
     }
 
-    /// Whether the document has two or more chapters averaging half a budget or more.
+    /// Whether the document has two or more chapters averaging a quarter of a budget or more.
     static func hasChapters(_ pieces: [Piece], sections: [Section], budget: Int) -> Bool {
         var chapters = 0
         var last: String?? = .none
@@ -49,7 +49,7 @@ public struct Chunker: Sendable {
             let chapter = sections[piece.section].headingPath.first
             if last == .none || last! != chapter { chapters += 1; last = .some(chapter) }
         }
-        return chapters >= 2 && tokens * 2 >= budget * chapters
+        return chapters >= 2 && tokens * 4 >= budget * chapters
     }
 
     /// The chunks of one plain text.

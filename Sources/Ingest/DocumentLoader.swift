@@ -11,9 +11,13 @@ public struct DocumentLoader: Sendable {
     /// Tried on PDFs that need a password to open.
     public var pdfPassword: String?
 
-    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil) {
+    /// Whether running headers, page numbers and hard line wraps are cleaned out (see ``TextCleaner``).
+    public var clean: Bool
+
+    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil, clean: Bool = true) {
         self.maxBytes = maxBytes
         self.pdfPassword = pdfPassword
+        self.clean = clean
     }
 
     /// The bytes of `file` and their content hash, checked against the size limit.
@@ -65,11 +69,12 @@ public struct DocumentLoader: Sendable {
             let title = TextStructure.title(of: decoded.text) ?? fileTitle(file)
             return Document(
                 id: file.id, url: file.url, format: .text, contentHash: hash, byteCount: data.count, title: title,
-                parts: TextStructure.parts(of: decoded.text), encoding: decoded.encoding,
+                parts: TextStructure.parts(of: clean ? TextCleaner.clean(text: decoded.text) : decoded.text), encoding: decoded.encoding,
                 warnings: decoded.warning.map { [$0] } ?? []
             )
         case .pdf:
-            let contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword)
+            var contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword)
+            if clean { contents.pages = TextCleaner.clean(pages: contents.pages) }
             let parts = Self.parts(of: contents)
             guard !parts.isEmpty else {
                 throw IngestError(.noText, path: file.id, contents.pages.isEmpty ? "the PDF has no pages" : "no text layer in \(contents.pages.count) page(s) (scanned PDF?)")
