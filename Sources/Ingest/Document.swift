@@ -34,9 +34,11 @@ public struct Document: Sendable {
     public var encoding: String?
     /// Things worth telling the user that did not stop the file, such as a lossy decode.
     public var warnings: [String]
+    /// Pages in the file, for PDFs.
+    public var pageCount: Int?
 
     public init(id: String, url: URL, format: Format, contentHash: String, byteCount: Int, title: String,
-                parts: [Part], encoding: String? = nil, warnings: [String] = []) {
+                parts: [Part], encoding: String? = nil, warnings: [String] = [], pageCount: Int? = nil) {
         self.id = id
         self.url = url
         self.format = format
@@ -46,6 +48,7 @@ public struct Document: Sendable {
         self.parts = parts
         self.encoding = encoding
         self.warnings = warnings
+        self.pageCount = pageCount
     }
 
     /// The number of characters of text across all parts.

@@ -80,7 +80,8 @@ public struct DocumentLoader: Sendable {
                 throw IngestError(.noText, path: file.id, contents.pages.isEmpty ? "the PDF has no pages" : "no text layer in \(contents.pages.count) page(s) (scanned PDF?)")
             }
             let title = contents.title ?? parts.first.flatMap { TextStructure.title(of: $0.text) } ?? fileTitle(file)
-            return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts)
+            return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts,
+                            pageCount: contents.pages.count)
         }
     }
 

@@ -122,6 +122,9 @@ public enum TextCleaner {
         // A word hyphenated across the break continues, whatever the width.
         let tail = line.trimmingTrailingSpaces()
         if tail.last == "-", tail.dropLast().last?.isLowercase == true, first.isLowercase { return true }
+        // A short capitalized line without closing punctuation is a heading, not a paragraph's last line.
+        let nextTail = next.trimmingTrailingSpaces()
+        if first.isUppercase, nextTail.count * 5 < width * 3, let end = nextTail.last, !".!?;,:)\"'”’。！？；，：）".contains(end) { return false }
         // A line well short of the typical width ends its paragraph (a last line, a title, a verse).
         let cjk = line.last.map(isCJK) ?? false
         return line.count >= (cjk ? 10 : 30) && line.count * 4 >= width * 3

@@ -89,7 +89,8 @@ public struct BatchRun: Sendable {
             store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
             fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
             outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
-            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword)
+            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword),
+            ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         )
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord

@@ -24,6 +24,8 @@ struct FileJob: Sendable {
         /// Whether unchanged size and mtime must be confirmed by the content hash.
         let rehash: Bool
         let loader: DocumentLoader
+        /// Where reading and extraction run, off the cooperative pool.
+        let ingest: IngestPool
     }
 
     let file: InputFile
@@ -63,7 +65,8 @@ struct FileJob: Sendable {
         let loader = context.loader
         let previous = context.previous[file.id]
         if !context.rehash, let previous, statUnchanged(previous), let done = unchanged(previous) { return done }
-        let (data, hash) = try loader.read(file)
+        let file = self.file
+        let (data, hash) = try await context.ingest.run(order: ordinal) { () throws(IngestError) in try loader.read(file) }
         if let previous, previous.contentHash == hash, let done = unchanged(previous) {
             if !statUnchanged(previous) {
                 // Touched but not changed: note the new size and mtime so the next run need not read it.
@@ -74,7 +77,7 @@ struct FileJob: Sendable {
             return done
         }
         do {
-            let document = try loader.load(file, data: data, hash: hash)
+            let document = try await context.ingest.run(order: ordinal) { () throws(IngestError) in try loader.load(file, data: data, hash: hash) }
             return try await summarize(document, spend: spend)
         } catch {
             // A call stopped by the gate says nothing about this file: leave its state as it was.

@@ -26,10 +26,12 @@ public struct RunOptions: Sendable {
     public var waitForLock: Bool
     /// Hidden files, globs and the size limit.
     public var ingest: IngestOptions
+    /// Files read and extracted at once; nil means one per core.
+    public var jobs: Int?
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
-                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false, ingest: IngestOptions = IngestOptions()) {
+                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false, ingest: IngestOptions = IngestOptions(), jobs: Int? = nil) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency
@@ -40,6 +42,7 @@ public struct RunOptions: Sendable {
         self.prune = prune
         self.waitForLock = waitForLock
         self.ingest = ingest
+        self.jobs = jobs
     }
 
     /// The store's location inside the output directory.

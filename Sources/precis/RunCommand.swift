@@ -73,6 +73,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
     var maxFileSize: String = "256M"
 
+    @Option(name: .shortAndLong, help: "Files read and extracted at once (default: one per core).")
+    var jobs: Int?
+
     @Option(help: ArgumentHelp("A password to try on encrypted PDFs (PRECIS_PDF_PASSWORD works too, and stays out of `ps`).", valueName: "password"))
     var pdfPassword: String?
 
@@ -97,6 +100,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or directory to summarize") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let tier, !(0...5).contains(tier) { throw ValidationError("--tier must be 0 to 5") }
         for (name, value) in [("--rpm", rpm), ("--tpm", tpm), ("--tpd", tpd), ("--max-tokens-total", maxTokensTotal)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -118,7 +122,8 @@ struct RunCommand: AsyncParsableCommand {
             rehash: rehash, prune: prune, waitForLock: wait,
             ingest: IngestOptions(includeHidden: hidden, include: include, exclude: exclude,
                                   maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
-                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"])
+                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"]),
+            jobs: jobs
         )
         let control = RunControl(grace: .milliseconds(Int64(grace * 1000)))
         let trap = SignalTrap(control)
