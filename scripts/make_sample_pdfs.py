@@ -187,6 +187,41 @@ def build(source, target, paragraphs=None, outline=None, encrypt=None):
     print(f"{target.relative_to(ROOT)}: {len(pages)} pages, {len(data)} bytes")
 
 
+def scanned(source, target, dpi=150):
+    """An image-only PDF, as a scanner makes: page 1 of `source` rendered by pdftoppm (poppler-utils)
+    to grey pixels, with no text layer."""
+    import subprocess
+    import zlib
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(source)],
+                         check=True, capture_output=True).stdout
+    # Binary PGM: "P5\n<w> <h>\n255\n" then the pixels.
+    header, rest = pgm.split(b"\n", 1)
+    dims, rest = rest.split(b"\n", 1)
+    _, pixels = rest.split(b"\n", 1)
+    width, height = map(int, dims.split())
+    image = zlib.compress(pixels, 9)
+    page_w, page_h = width * 72 // dpi, height * 72 // dpi
+    content = b"q %d 0 0 %d 0 0 cm /Im1 Do Q" % (page_w, page_h)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>" % (page_w, page_h),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(image)) + image + b"\nendstream",
+    ]
+    data = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    target.write_bytes(bytes(data))
+    print(f"{target.relative_to(ROOT)}: 1 page, image only, {len(data)} bytes")
+
+
 def book():
     """The English story as a book: its title, then chapters from its "Chapter N:" lines."""
     text = (ROOT / "samples" / "en" / "harrow-point.txt").read_text(encoding="utf-8")
@@ -204,6 +239,7 @@ def main():
     build(None, FIXTURES / "outlined-book.pdf", paragraphs, outline)
     build(None, FIXTURES / "user-password.pdf", paragraphs, outline, encrypt=("secret", "owner"))
     build(None, FIXTURES / "owner-password-only.pdf", paragraphs, outline, encrypt=("", "owner"))
+    scanned(OUT / "community-solar-report.pdf", FIXTURES / "scanned.pdf")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults,rerun runs a subset.
+/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults,rerun,ingest runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -124,6 +124,29 @@ if wanted("rerun") {
     let status = try RerunBench.precis(["status", out.path])
     line("rerun         1000 unchanged files: \(f(again.seconds)) s (target < 2 s), exit \(again.status): \(again.summary)")
     line("  for scale   first run (extractive) \(f(first.seconds)) s; rerun with --rehash (reads and hashes every file) \(f(rehash.seconds)) s; precis status \(f(status.seconds)) s")
+}
+
+// 7. Ingest: PDF pages per second against pdftotext, one worker and all cores; tokens cleaning saves.
+if wanted("ingest") {
+    if let corpus = IngestBench.corpus(root: root) {
+        let pdfs = try IngestBench.pdfs(in: corpus)
+        let pages = Double(pdfs.reduce(0) { $0 + $1.pages })
+        let precis = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("precis").path
+        let clock = ContinuousClock()
+        let start = clock.now
+        for pdf in pdfs { _ = try IngestBench.time("/usr/bin/pdftotext", [pdf.path, "-"]) }
+        let elapsed = clock.now - start
+        let anchor = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let one = try IngestBench.time(precis, ["extract", "--jobs", "1"] + pdfs.map(\.path))
+        let all = try IngestBench.time(precis, ["extract", "--jobs", "\(cores)"] + pdfs.map(\.path))
+        line("ingest        \(pdfs.count) corpus PDFs, \(Int(pages)) pages: pdftotext \(f(pages / anchor, 0)) pages/s; precis extract 1 worker \(f(pages / one.seconds, 0)) pages/s = \(f(anchor / one.seconds))× (target ≥ 0.95), \(cores) workers \(f(pages / all.seconds, 0)) pages/s = \(f(anchor / all.seconds))× (target ≥ 1.8 on 2 cores); exit \(one.status)")
+        let inputs = ["pdf", "txt", "zh"].map { corpus.appendingPathComponent($0).path }
+        let raw = try IngestBench.tokens(precis, inputs, raw: true), cleaned = try IngestBench.tokens(precis, inputs, raw: false)
+        line("cleaning      corpus tokens (estimate) \(raw) raw → \(cleaned) cleaned: \(f(Double(raw - cleaned) / Double(max(raw, 1)) * 100, 1))% fewer (running headers, page numbers, hyphenation, wraps)")
+    } else {
+        line("ingest        skipped: no corpus; `make corpus` builds one in .build/corpus (or set CORPUS=DIR)")
+    }
 }
 
 try? FileManager.default.removeItem(at: scratch)

@@ -14,11 +14,18 @@ public struct DocumentLoader: Sendable {
     /// Whether running headers, page numbers and hard line wraps are cleaned out (see ``TextCleaner``).
     public var clean: Bool
 
-    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil, clean: Bool = true) {
+    /// When pages without a text layer are read by OCR.
+    public var ocr: OCRMode
+
+    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil, clean: Bool = true, ocr: OCRMode = .auto) {
         self.maxBytes = maxBytes
         self.pdfPassword = pdfPassword
         self.clean = clean
+        self.ocr = ocr
     }
+
+    /// Whether tesseract is installed for OCR.
+    public static var ocrAvailable: Bool { OCR.available }
 
     /// The bytes of `file` and their content hash, checked against the size limit.
     ///
@@ -73,15 +80,22 @@ public struct DocumentLoader: Sendable {
                 warnings: decoded.warning.map { [$0] } ?? []
             )
         case .pdf:
-            var contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword)
+            var contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword, ocr: ocr)
             if clean { contents.pages = TextCleaner.clean(pages: contents.pages) }
             let parts = Self.parts(of: contents)
             guard !parts.isEmpty else {
-                throw IngestError(.noText, path: file.id, contents.pages.isEmpty ? "the PDF has no pages" : "no text layer in \(contents.pages.count) page(s) (scanned PDF?)")
+                let why = contents.pages.isEmpty ? "the PDF has no pages"
+                    : contents.scannedPages == 0 ? "no text in \(contents.pages.count) page(s): the pages are blank"
+                    : ocr == .never ? "scanned PDF: no text layer in \(contents.scannedPages) page(s), and OCR is off (ocr: never)"
+                    : "scanned PDF: OCR not available (install tesseract-ocr to read its \(contents.scannedPages) page(s))"
+                throw IngestError(.noText, path: file.id, why)
             }
+            var warnings: [String] = []
+            if contents.ocrPages > 0 { warnings.append("\(contents.ocrPages) page(s) read by OCR") }
+            if contents.scannedPages > 0 { warnings.append("\(contents.scannedPages) page(s) have no text layer and were not read by OCR") }
             let title = contents.title ?? parts.first.flatMap { TextStructure.title(of: $0.text) } ?? fileTitle(file)
             return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts,
-                            pageCount: contents.pages.count)
+                            warnings: warnings, pageCount: contents.pages.count)
         }
     }
 

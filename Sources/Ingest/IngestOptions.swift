@@ -15,19 +15,23 @@ public struct IngestOptions: Sendable, Hashable, Codable {
     public var maxFileBytes: Int
     /// Tried on PDFs that need a password; not kept in run records.
     public var pdfPassword: String?
+    /// When scanned pages are read by OCR; nil leaves it to the pipeline (else `auto`).
+    public var ocr: OCRMode?
 
     enum CodingKeys: String, CodingKey {
-        case include, exclude
+        case include, exclude, ocr
         case includeHidden = "hidden", maxFileBytes = "max_file_bytes"
     }
 
     public init(includeHidden: Bool = false, include: [String] = [], exclude: [String] = [],
-                maxFileBytes: Int = IngestOptions.defaultMaxFileBytes, pdfPassword: String? = nil) {
+                maxFileBytes: Int = IngestOptions.defaultMaxFileBytes, pdfPassword: String? = nil,
+                ocr: OCRMode? = nil) {
         self.includeHidden = includeHidden
         self.include = include
         self.exclude = exclude
         self.maxFileBytes = maxFileBytes
         self.pdfPassword = pdfPassword
+        self.ocr = ocr
     }
 
     /// A walker with these options, never entering `excluded` folders.

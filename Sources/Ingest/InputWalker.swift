@@ -50,11 +50,13 @@ public struct InputWalker: Sendable {
                 var visited = skip
                 walk(root, relative: [], into: &files, visited: &visited, excluded: skip)
             } else {
+                // A file named by itself keeps its own name, with or without other inputs.
                 let name = URL(fileURLWithPath: input).lastPathComponent
                 files.append(Self.file(id: name, at: root, info: info))
             }
+            let prefixed = Self.isDirectory(info)
             for var file in files {
-                file.id = prefix + file.id
+                if prefixed { file.id = prefix + file.id }
                 while !seen.insert(file.id).inserted { file.id = "_" + file.id }
                 found.append(file)
             }

@@ -8,11 +8,15 @@ enum PDFReader {
         var pages: [String]
         /// Chapters and sections from the outline, if the PDF has one.
         var outline: [PDFOutline.Entry] = []
+        /// Pages read by OCR.
+        var ocrPages = 0
+        /// Pages with no text layer that OCR did not read (not installed, or turned off).
+        var scannedPages = 0
     }
 
     /// The text of each page of the PDF at `url`; `path` names the file in errors.
     /// - Parameter password: tried when the PDF needs one to open; owner-only protection needs none.
-    static func read(_ location: SystemPath, path: String, password: String? = nil) throws(IngestError) -> Contents {
+    static func read(_ location: SystemPath, path: String, password: String? = nil, ocr: OCRMode = .auto) throws(IngestError) -> Contents {
         var error: UnsafeMutablePointer<GError>?
         guard let uri = location.withCString({ g_filename_to_uri($0, nil, &error) }) else {
             throw IngestError(.unreadable, path: path, "cannot form a file URI: \(consume(&error))")
@@ -32,16 +36,29 @@ enum PDFReader {
         let title = take(poppler_document_get_title(document))?.trimmingWhitespace()
         let count = poppler_document_get_n_pages(document)
         var pages: [String] = []
+        var ocrPages = 0, scannedPages = 0
         pages.reserveCapacity(Int(max(count, 0)))
         for index in 0..<max(count, 0) {
             guard let page = poppler_document_get_page(document, index) else {
                 pages.append("")
                 continue
             }
-            pages.append(take(poppler_page_get_text(page)) ?? "")
-            g_object_unref(UnsafeMutableRawPointer(page))
+            defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+            var text = take(poppler_page_get_text(page)) ?? ""
+            let blank = !text.contains { !$0.isWhitespace }
+            if ocr == .always || (ocr == .auto && blank) {
+                if OCR.available {
+                    do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
+                } else if blank {
+                    scannedPages += 1
+                }
+            } else if blank && ocr == .never {
+                scannedPages += 1
+            }
+            pages.append(text)
         }
-        return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document))
+        return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document),
+                        ocrPages: ocrPages, scannedPages: scannedPages)
     }
 
     /// Copies a `gchar*` into a Swift string and frees it.

@@ -85,11 +85,14 @@ public struct BatchRun: Sendable {
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
 
         let gate = RunGate()
+        var effectiveConfig = config
+        effectiveConfig.ocr = options.ingest.ocr ?? config.ocr
         let context = FileJob.Context(
             store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
-            fingerprint: config.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
+            fingerprint: effectiveConfig.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
             outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
-            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword),
+            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
+                                   ocr: options.ingest.ocr ?? config.ocr),
             ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         )
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

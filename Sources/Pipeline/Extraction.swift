@@ -58,7 +58,7 @@ public struct Extraction: Sendable {
             throw PipelineError(.usage, error.description)
         }
         let pool = IngestPool(jobs: jobs)
-        let loader = DocumentLoader(maxBytes: options.maxFileBytes, pdfPassword: options.pdfPassword, clean: !raw)
+        let loader = DocumentLoader(maxBytes: options.maxFileBytes, pdfPassword: options.pdfPassword, clean: !raw, ocr: options.ocr ?? .auto)
         return await withTaskGroup(of: (Int, Item).self) { group in
             var next = 0, emitted = 0, ok = 0, failed = 0
             var ready: [Int: Item] = [:]

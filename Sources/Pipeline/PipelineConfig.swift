@@ -31,6 +31,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var retries: Retries
     /// Tried on PDFs that need a password to open; `--pdf-password` overrides it. Never written out.
     public var pdfPassword: String?
+    /// When pages without a text layer are read by OCR: `auto` (when tesseract is installed), `always`, `never`.
+    public var ocr: OCRMode = .auto
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
@@ -78,7 +80,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// Output-only settings (the pipeline's name, printed on each page) are in it, so a change
     /// rewrites the pages; they are not in the call keys, so the rewrite reuses every stored call.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
-        let text = "precis-output-v2|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)"
+        let text = "precis-output-v3|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
         return ContentHash.sha256(Data(text.utf8))
     }
 

@@ -4,6 +4,9 @@ import Ingest
 /// Hidden files, globs and the size limit of the walk, for the command line.
 public typealias IngestOptions = Ingest.IngestOptions
 
+/// When scanned pages are read by OCR, for the command line.
+public typealias OCRMode = Ingest.OCRMode
+
 /// What the user asked a run to do.
 public struct RunOptions: Sendable {
     /// Files and directories to summarize.

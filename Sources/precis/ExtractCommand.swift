@@ -33,6 +33,9 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Files read at once (default: one per core).")
     var jobs: Int?
 
+    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never (default: the pipeline's, else auto).")
+    var ocr: OCRMode?
+
     @Option(help: ArgumentHelp("A password to try on encrypted PDFs (or PRECIS_PDF_PASSWORD).", valueName: "password"))
     var pdfPassword: String?
 
@@ -47,7 +50,7 @@ struct ExtractCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = IngestOptions(maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
-                                    pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"])
+                                    pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"], ocr: ocr)
         let extraction = Extraction(inputs: inputs, options: options, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, raw: raw)
         let json = self.json
         let first = Mutex(true)
@@ -79,3 +82,5 @@ extension FileManager {
         return fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }
+
+extension OCRMode: ExpressibleByArgument {}

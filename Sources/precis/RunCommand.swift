@@ -73,6 +73,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
     var maxFileSize: String = "256M"
 
+    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never (default: the pipeline's, else auto).")
+    var ocr: OCRMode?
+
     @Option(name: .shortAndLong, help: "Files read and extracted at once (default: one per core).")
     var jobs: Int?
 
@@ -122,7 +125,7 @@ struct RunCommand: AsyncParsableCommand {
             rehash: rehash, prune: prune, waitForLock: wait,
             ingest: IngestOptions(includeHidden: hidden, include: include, exclude: exclude,
                                   maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
-                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"]),
+                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"], ocr: ocr),
             jobs: jobs
         )
         let control = RunControl(grace: .milliseconds(Int64(grace * 1000)))

@@ -44,3 +44,33 @@ struct PDFStructureTests {
         #expect(parts.map(\.headingPath) == [[], ["1 Overview"], ["1 Overview", "2.1 Details Here"]])
     }
 }
+
+/// Scanned PDFs: read by tesseract when it is installed, a clear failure when it is not.
+@Suite(.timeLimit(.minutes(2)))
+struct OCRTests {
+    let e2e = EndToEndTests()
+    let scanned = TestSupport.root.appendingPathComponent("Tests/Fixtures/pdf/scanned.pdf").path
+
+    @Test func withoutTesseractAScannedPDFFailsSayingOCRIsNotAvailable() throws {
+        let result = try e2e.precis(["extract", scanned], environment: ["PATH": "/nonexistent"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("scanned PDF: OCR not available"), "\(result.stderr)")
+    }
+
+    @Test func withOCROffAScannedPDFSaysSo() throws {
+        let result = try e2e.precis(["extract", scanned, "--ocr", "never"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("OCR is off"))
+    }
+
+    @Test(.enabled(if: DocumentLoader.ocrAvailable, "tesseract-ocr is not installed"))
+    func tesseractReadsAScannedPage() throws {
+        let result = try e2e.precis(["extract", scanned, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect((items.first?["warnings"] as? [String]) == ["1 page(s) read by OCR"])
+        let text = (items.first?["parts"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.joined() ?? ""
+        #expect(text.contains("Millbrook"))
+        #expect(text.contains("Financing"))
+    }
+}
