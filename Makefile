@@ -1,10 +1,11 @@
 # precis — build, run and test. `make run` and `make test` install what they need.
 SWIFT ?= swift
 OUT ?= precis-out
-APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev
+# tesseract reads scanned PDFs (English and simplified Chinese); poppler-utils gives the bench its pdftotext anchor.
+APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test samples measure-estimator bench clean
+.PHONY: all deps build run test samples measure-estimator bench corpus clean
 
 all: build
 
@@ -43,9 +44,15 @@ measure-estimator:
 clean:
 	rm -rf .build $(OUT)
 
+## corpus: the Debian documentation corpus for the benchmarks, in $(CORPUS) (built once; needs the Debian archive)
+CORPUS ?= .build/corpus
+corpus:
+	@if [ -f "$(CORPUS)/MANIFEST.tsv" ]; then echo "corpus: $(CORPUS) is there"; \
+	else bash ../shared/bench/make_corpus.sh "$(CORPUS)"; fi
+
 ## bench: scheduler and rerun benchmarks (release build; BENCH_CONFIG=debug for a quick one, BENCH_ONLY=rerun for one)
 BENCH_CONFIG ?= release
-bench: deps
+bench: deps corpus
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
-	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"
+	CORPUS="$(CORPUS)" "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"

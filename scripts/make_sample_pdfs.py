@@ -222,6 +222,22 @@ def scanned(source, target, dpi=150):
     print(f"{target.relative_to(ROOT)}: 1 page, image only, {len(data)} bytes")
 
 
+def blank(target):
+    """A PDF of one page with nothing on it."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    data = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    target.write_bytes(bytes(data))
+    print(f"{target.relative_to(ROOT)}: 1 blank page, {len(data)} bytes")
+
+
 def book():
     """The English story as a book: its title, then chapters from its "Chapter N:" lines."""
     text = (ROOT / "samples" / "en" / "harrow-point.txt").read_text(encoding="utf-8")
@@ -240,6 +256,7 @@ def main():
     build(None, FIXTURES / "user-password.pdf", paragraphs, outline, encrypt=("secret", "owner"))
     build(None, FIXTURES / "owner-password-only.pdf", paragraphs, outline, encrypt=("", "owner"))
     scanned(OUT / "community-solar-report.pdf", FIXTURES / "scanned.pdf")
+    blank(FIXTURES / "blank.pdf")
 
 
 if __name__ == "__main__":

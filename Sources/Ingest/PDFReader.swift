@@ -45,7 +45,9 @@ enum PDFReader {
             }
             defer { g_object_unref(UnsafeMutableRawPointer(page)) }
             var text = take(poppler_page_get_text(page)) ?? ""
-            let blank = !text.contains { !$0.isWhitespace }
+            // A page is scanned when it shows an image but holds no text; a blank page or one of
+            // vector drawings (a score, a chart) is not worth rendering and OCR.
+            let blank = !text.contains { !$0.isWhitespace } && Self.hasImage(page)
             if ocr == .always || (ocr == .auto && blank) {
                 if OCR.available {
                     do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
@@ -59,6 +61,13 @@ enum PDFReader {
         }
         return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document),
                         ocrPages: ocrPages, scannedPages: scannedPages)
+    }
+
+    /// Whether the page draws at least one image.
+    private static func hasImage(_ page: OpaquePointer) -> Bool {
+        guard let images = poppler_page_get_image_mapping(page) else { return false }
+        poppler_page_free_image_mapping(images)
+        return true
     }
 
     /// Copies a `gchar*` into a Swift string and frees it.

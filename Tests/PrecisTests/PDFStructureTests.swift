@@ -39,6 +39,13 @@ struct PDFStructureTests {
         #expect(document.parts.count >= 9)
     }
 
+    @Test func aBlankPDFHasNoTextAndIsNotTakenForAScan() throws {
+        #expect { try DocumentLoader().load(file("blank.pdf")) } throws: { error in
+            let error = error as? IngestError
+            return error?.code == .noText && error?.message.contains("blank") == true
+        }
+    }
+
     @Test func numberedHeadingsAreFoundInText() {
         let parts = DocumentLoader.textParts("Intro line.\n\n1 Overview\n\nText one.\n\n2.1 Details Here\n\nText two.\n\n3 apples were eaten.\n")
         #expect(parts.map(\.headingPath) == [[], ["1 Overview"], ["1 Overview", "2.1 Details Here"]])
