@@ -63,6 +63,20 @@ def content_stream(lines, leading, cjk, page_no):
     return "\n".join(out).encode("latin-1")
 
 
+def serialize(objects, trailer):
+    """A PDF file from its objects (object 1 first) and the trailer's entries."""
+    data = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<< /Size %d%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(data)
+
+
 def rc4(key, data):
     box = list(range(256))
     j = 0
@@ -173,17 +187,8 @@ def build(source, target, paragraphs=None, outline=None, encrypt=None):
         info = add(b"<< /Title %s /Producer (precis make_sample_pdfs.py) >>" % info_title.encode())
         trailer = b" /Info %d 0 R" % info
 
-    data = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    data += b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, catalog, trailer, xref)
-    target.write_bytes(bytes(data))
+    data = serialize(objects, b" /Root %d 0 R%s" % (catalog, trailer))
+    target.write_bytes(data)
     print(f"{target.relative_to(ROOT)}: {len(pages)} pages, {len(data)} bytes")
 
 
@@ -210,15 +215,8 @@ def scanned(source, target, dpi=150):
         b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
         b"/Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(image)) + image + b"\nendstream",
     ]
-    data = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    target.write_bytes(bytes(data))
+    data = serialize(objects, b" /Root 1 0 R")
+    target.write_bytes(data)
     print(f"{target.relative_to(ROOT)}: 1 page, image only, {len(data)} bytes")
 
 
@@ -226,15 +224,8 @@ def blank(target):
     """A PDF of one page with nothing on it."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    data = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    target.write_bytes(bytes(data))
+    data = serialize(objects, b" /Root 1 0 R")
+    target.write_bytes(data)
     print(f"{target.relative_to(ROOT)}: 1 blank page, {len(data)} bytes")
 
 

@@ -18,21 +18,27 @@ enum IngestBench {
         }
     }
 
-    /// Seconds to run `tool` with `arguments`, its output thrown away.
-    static func time(_ tool: String, _ arguments: [String]) throws -> (seconds: Double, status: Int32, output: Data) {
+    /// Runs `tool` and times it, start-up included; stdout comes back, and stderr when asked for
+    /// (through a file, so neither pipe can fill and stall it).
+    static func time(_ tool: String, _ arguments: [String], keepErrors: Bool = false) throws
+        -> (seconds: Double, status: Int32, output: Data, errors: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-bench-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        process.standardError = keepErrors ? try FileHandle(forWritingTo: errorFile) : FileHandle.nullDevice
         let clock = ContinuousClock()
         let start = clock.now
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let elapsed = clock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, process.terminationStatus, output)
+        let errors = keepErrors ? (try? Data(contentsOf: errorFile)) ?? Data() : Data()
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, process.terminationStatus, output, errors)
     }
 
     /// The tokens `precis extract --json` counts over `inputs`, cleaned or raw.

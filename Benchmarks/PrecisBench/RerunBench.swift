@@ -30,20 +30,8 @@ enum RerunBench {
     /// Runs the `precis` binary beside this one and times it.
     static func precis(_ arguments: [String]) throws -> Timing {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("precis")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let clock = ContinuousClock()
-        let start = clock.now
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let elapsed = clock.now - start
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("precis: ") } ?? ""
-        return Timing(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                      status: process.terminationStatus, summary: String(last.dropFirst(8)))
+        let run = try IngestBench.time(binary.path, arguments, keepErrors: true)
+        let last = String(decoding: run.errors, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("precis: ") } ?? ""
+        return Timing(seconds: run.seconds, status: run.status, summary: String(last.dropFirst(8)))
     }
 }
