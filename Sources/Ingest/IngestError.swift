@@ -25,9 +25,12 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// The message and its cause, without the path: for places that name the file already.
+    public var reason: String {
+        cause.map { "\(message) (\($0))" } ?? message
+    }
+
     public var description: String {
-        var text = "\(path): \(message)"
-        if let cause { text += " (\(cause))" }
-        return text
+        "\(path): \(reason)"
     }
 }

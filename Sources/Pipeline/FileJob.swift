@@ -182,7 +182,7 @@ struct FileJob: Sendable {
 
     /// Why a file failed, without its path: the report, the index and `status` name the file already.
     static func reason(_ error: any Error) -> String {
-        if let error = error as? IngestError { return error.cause.map { "\(error.message) (\($0))" } ?? error.message }
+        if let error = error as? IngestError { return error.reason }
         return String(describing: error)
     }
 
