@@ -92,7 +92,7 @@ public struct BatchRun: Sendable {
             fingerprint: effectiveConfig.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
             outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
             loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
-                                   ocr: options.ingest.ocr ?? config.ocr),
+                                   ocr: effectiveConfig.ocr),
             ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         )
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
