@@ -27,10 +27,13 @@ enum RerunBench {
         }
     }
 
+    /// The `precis` binary beside this benchmark, built in the same configuration.
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("precis").path
+
     /// Runs the `precis` binary beside this one and times it.
     static func precis(_ arguments: [String]) throws -> Timing {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("precis")
-        let run = try IngestBench.time(binary.path, arguments, keepErrors: true)
+        let run = try IngestBench.time(binary, arguments, keepErrors: true)
         let last = String(decoding: run.errors, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("precis: ") } ?? ""
         return Timing(seconds: run.seconds, status: run.status, summary: String(last.dropFirst(8)))
     }

@@ -131,7 +131,7 @@ if wanted("ingest") {
     if let corpus = IngestBench.corpus(root: root) {
         let pdfs = try IngestBench.pdfs(in: corpus)
         let pages = Double(pdfs.reduce(0) { $0 + $1.pages })
-        let precis = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("precis").path
+        let precis = RerunBench.binary
         let clock = ContinuousClock()
         let start = clock.now
         for pdf in pdfs { _ = try IngestBench.time("/usr/bin/pdftotext", [pdf.path, "-"]) }

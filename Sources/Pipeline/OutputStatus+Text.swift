@@ -47,10 +47,7 @@ extension OutputStatus {
 
     /// The status as pretty, key-sorted JSON.
     public func json() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return (try? encoder.encode(self)) ?? Data()
+        JSONOutput.encode(self)
     }
 
     static func bytes(_ count: Int) -> String {

@@ -147,11 +147,7 @@ public struct RunReport: Sendable, Codable {
 
     /// The report as pretty, key-sorted JSON.
     public func json() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        // Encoding plain values cannot fail.
-        return (try? encoder.encode(self)) ?? Data()
+        JSONOutput.encode(self)
     }
 
     /// How the run ends the process.

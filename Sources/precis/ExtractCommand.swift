@@ -62,10 +62,7 @@ struct ExtractCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("precis: \(item.path): \(item.error ?? "failed")\n".utf8))
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                let line = (try? encoder.encode(item)) ?? Data("{}".utf8)
-                FileHandle.standardOutput.write(Data((isFirst ? "" : ",\n").utf8) + line)
+                FileHandle.standardOutput.write(Data((isFirst ? "" : ",\n").utf8) + JSONOutput.encode(item, pretty: false))
             } else if item.status == "ok" {
                 let header = headers ? "\(isFirst ? "" : "\n")==> \(item.path) <==\n" : ""
                 FileHandle.standardOutput.write(Data((header + item.text + "\n").utf8))

@@ -35,9 +35,7 @@ struct GCCommand: AsyncParsableCommand {
         let gc = GarbageCollection(outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, dryRun: dryRun, waitForLock: wait)
         let result = try await gc.run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
+            FileHandle.standardOutput.write(JSONOutput.encode(result) + Data("\n".utf8))
         } else {
             print("precis gc: \(result.summary)")
         }
