@@ -68,7 +68,10 @@ struct SchedulingIntegrationTests {
     }
 
     @Test func anEmptyBalanceStopsAdmittingAndSaysWhy() async throws {
-        let server = try await FakeMoonshotServer.start()
+        // Answers take a moment, so the other calls are still in flight when the refusal (which comes
+        // at once) arrives: "in flight" is then exactly the first 4 requests. With instant answers,
+        // calls started between the refusal leaving the server and the client reading it also count.
+        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(100)))
         defer { Task { await server.stop() } }
         server.inject(.quotaExceeded)
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
