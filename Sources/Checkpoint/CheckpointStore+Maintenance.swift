@@ -9,6 +9,8 @@ public struct CallTotals: Sendable, Hashable, Codable {
     public var cost = 0.0
     /// Bytes of summary text the calls hold.
     public var outputBytes = 0
+    /// Whether some counts are estimates because the server sent none; not written out.
+    public var usageEstimated = false
 
     enum CodingKeys: String, CodingKey {
         case calls, cost

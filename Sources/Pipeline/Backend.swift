@@ -86,17 +86,47 @@ struct Backend: Sendable {
                            maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
             transport: transport, calibration: calibration
         )
-        // Chunk budget = W − max_tokens − prompt template − margin, for the largest stage.
-        let largest = candidates.last?.contextLength ?? window
+        return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,
+                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter)
+    }
+
+    /// The backend an estimate plans with: the same summarizer, fingerprint and budget a run gets,
+    /// but no key, no network, and a transport that refuses every call.
+    static func planning(_ config: PipelineConfig, concurrency: Int) throws(PipelineError) -> Backend {
+        guard config.backend == .openAICompatible else {
+            let e = config.extractive
+            let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
+            return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
+                           calibration: TokenCalibration(), client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+        }
+        let llm = config.llm
+        let candidates = llm.model == "auto"
+            ? ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"].map { ModelInfo(id: $0, contextLength: ModelInfo.knownWindow(of: $0)) }
+            : []
+        guard let window = candidates.first?.contextLength ?? llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model) else {
+            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline")
+        }
+        let summarizer = LLMSummarizer(
+            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
+                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
+            transport: RefusingTransport()
+        )
+        return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: TokenCalibration(),
+                       client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+    }
+
+    /// Chunk budget = W − max_tokens − prompt template − margin, for the largest stage (DESIGN invariant 2).
+    private static func budget(_ summarizer: LLMSummarizer, config: PipelineConfig) throws(PipelineError) -> Int {
+        let window = summarizer.options.contextWindow
+        let largest = summarizer.options.candidates.last?.contextLength ?? window
         let reserve = Stage.allCases.map(summarizer.maxOutputTokens(for:)).max()! + summarizer.templateTokens()
         let derived = window - reserve - max(64, window / 50)
         let ceiling = largest - reserve - max(64, largest / 50)
         let budget = min(config.chunking.chunkTokens ?? derived, ceiling)
         guard budget >= 256 else {
-            throw PipelineError(.config, "the \(window)-token window of \(llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens")
+            throw PipelineError(.config, "the \(window)-token window of \(config.llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens")
         }
-        return Backend(summarizer: summarizer, budget: budget, calibration: calibration, client: client,
-                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter)
+        return budget
     }
 
     /// Moonshot's v1 models the server lists, smallest window first; the published ones if it lists none.
@@ -107,5 +137,12 @@ struct Backend: Sendable {
         return models.map { ModelInfo(id: $0.id, contextLength: $0.contextLength ?? ModelInfo.knownWindow(of: $0.id)) }
             .filter { $0.contextLength != nil }
             .sorted { $0.contextLength! < $1.contextLength! }
+    }
+}
+
+/// The transport of a plan: an estimate never sends a request.
+private struct RefusingTransport: ChatTransport {
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        throw ChatAPIError(.invalidRequest, "an estimate makes no model call")
     }
 }

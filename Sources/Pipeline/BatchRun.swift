@@ -93,8 +93,10 @@ public struct BatchRun: Sendable {
             outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
             loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
                                    ocr: effectiveConfig.ocr),
-            ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount),
+            progress: options.progress
         )
+        await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord
         do {
@@ -109,12 +111,17 @@ public struct BatchRun: Sendable {
         }
 
         let limiter = backend.limiter
-        let work = Task { await process(files, context: context) }
+        let corpusWanted = options.corpusSummary
+        let work = Task {
+            let reports = await process(files, context: context)
+            let corpus = corpusWanted && gate.reason == nil ? await summarizeCorpus(reports, context: context) : nil
+            return (reports, corpus)
+        }
         control.attach(onInterrupt: { signal in
             gate.interrupt(signal)
             if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
         }, onAbandon: { work.cancel() })
-        let reports = await work.value
+        let (reports, corpus) = await work.value
         control.detach()
 
         var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
@@ -123,7 +130,9 @@ public struct BatchRun: Sendable {
         report.abandonedCalls = gate.abandonedCalls
         report.inputsGone = kept.map(\.path)
         report.pruned = pruned
-        try await AtomicFile.write(Data(OutputPages.index(reports, kept: kept).utf8), to: out.appendingPathComponent("index.md"))
+        if let corpus { report.add(corpus: corpus) }
+        let link = corpus.flatMap { $0.status == .ok ? (path: Self.corpusPage, gist: $0.gist ?? "") : nil }
+        try await AtomicFile.write(Data(OutputPages.index(reports, kept: kept, corpus: link).utf8), to: out.appendingPathComponent("index.md"))
         record.finish(with: report)
         try? store.finish(record)
         return report

@@ -26,6 +26,8 @@ struct FileJob: Sendable {
         let loader: DocumentLoader
         /// Where reading and extraction run, off the cooperative pool.
         let ingest: IngestPool
+        /// Where finished files and calls are counted as they happen.
+        var progress: RunProgress? = nil
     }
 
     let file: InputFile
@@ -58,6 +60,7 @@ struct FileJob: Sendable {
         }
         report.seconds = (clock.now - start).seconds
         log(report)
+        await context.progress?.finished(report, bytes: file.size)
         return report
     }
 
@@ -98,18 +101,26 @@ struct FileJob: Sendable {
     /// (the "racily clean" case git knows), so a state recorded within two seconds of the file's mtime
     /// is confirmed by its hash; the refreshed state then takes the fast path.
     func statUnchanged(_ previous: FileState) -> Bool {
+        Self.statUnchanged(file, previous)
+    }
+
+    static func statUnchanged(_ file: InputFile, _ previous: FileState) -> Bool {
         previous.size == file.size
             && abs(previous.modified.timeIntervalSince(file.modified)) < 0.001
             && previous.updatedAt.timeIntervalSince(file.modified) > 2
     }
 
+    /// Whether the last run left this file done with the same pipeline, its page still in place.
+    static func outputCurrent(_ previous: FileState, fingerprint: String, in out: URL) -> Bool {
+        guard previous.status == .ok, previous.pipelineFingerprint == fingerprint, let output = previous.outputPath else { return false }
+        return FileManager.default.fileExists(atPath: out.appendingPathComponent(output).path)
+    }
+
     /// A skipped report when the pipeline and the output are as the last good run left them
     /// (the caller has checked the content).
     private func unchanged(_ previous: FileState) -> RunReport.File? {
-        guard previous.status == .ok, previous.pipelineFingerprint == context.fingerprint,
-              let output = previous.outputPath,
-              FileManager.default.fileExists(atPath: context.outputDirectory.appendingPathComponent(output).path)
-        else { return nil }
+        guard Self.outputCurrent(previous, fingerprint: context.fingerprint, in: context.outputDirectory),
+              let output = previous.outputPath else { return nil }
         return RunReport.File(
             path: file.id, status: .skipped, title: previous.title, output: output,
             chunks: previous.chunks, levels: previous.levels, callsReused: previous.calls, gist: previous.gist
@@ -122,21 +133,25 @@ struct FileJob: Sendable {
         let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
         let language = Language.detect(Self.sample(of: document))
         let estimator = backend.estimator
-        let chunks = Chunker(budget: backend.budget, estimator: estimator).chunks(of: sections)
-        let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels)
+        let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels, context: config.context)
+        let chunks = Chunker(budget: tree.chunkBudget(for: backend.summarizer), estimator: estimator).chunks(of: sections)
         let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
-                                     gate: context.gate, spend: spend, config: config)
+                                     gate: context.gate, spend: spend, config: config, progress: context.progress)
         let result = try await tree.summarize(
             documentID: document.id, title: document.title, language: language, chunks: chunks,
             summarizer: backend.summarizer, executor: executor
         )
-        let page = OutputPages.document(
-            title: document.title, summary: result.summary.text, id: document.id,
-            chunks: chunks.count, levels: result.levels, pipeline: config.name, chapters: result.chapters
-        )
-        try await AtomicFile.write(Data(page.utf8), to: context.outputDirectory.appendingPathComponent(outputPath))
-        let gist = OutputPages.gist(of: result.summary.text)
         let spent = spend.value
+        let all = (try? context.store.callTotals(keys: spent.keys)) ?? CallTotals()
+        let facts = OutputPages.Facts(
+            source: document.id, contentHash: document.contentHash, pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models,
+            totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks.count, levels: result.levels
+        )
+        let parts = config.output.sections ? (result.chapters.isEmpty ? result.sections : result.chapters) : []
+        let page = OutputPages.document(title: document.title, summary: result.summary.text, facts: facts, sections: parts,
+                                        sectionsHeading: result.chapters.isEmpty ? "Sections" : "Chapters")
+        try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
+        let gist = OutputPages.gist(of: result.summary.text)
         try context.store.save(FileState(
             path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
             pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,

@@ -3,29 +3,71 @@ import Chunking
 import Summarization
 import Foundation
 
-/// Renders the Markdown a run writes: one page per document and the index.
+/// Renders the Markdown a run writes: one page per document, the folder's summary and the index.
 enum OutputPages {
-    /// A document's summary page: the summary, then each chapter's own summary when the document was
-    /// summarized chapter by chapter. It holds nothing that changes between identical runs.
-    static func document(title: String, summary: String, id: String, chunks: Int, levels: Int, pipeline: String,
-                         chapters: [MapReduce.ChapterSummary] = []) -> String {
-        var page = "# \(title)\n\n\(summary)\n"
-        if chapters.count >= 2 {
-            page += "\n## Chapters\n"
-            for chapter in chapters {
-                let heading = chapter.title.isEmpty ? "Opening" : chapter.title
-                let pages = chapter.pages.map { $0.count == 1 ? " (page \($0.lowerBound))" : " (pages \($0.lowerBound)–\($0.upperBound))" } ?? ""
-                page += "\n### \(heading)\(pages)\n\n\(chapter.text)\n"
+    /// What a page's front matter says about the summary.
+    struct Facts {
+        var source: String
+        var contentHash: String?
+        var pipeline: String
+        var models: [String]
+        /// Every call of the tree, reused ones included: what the summary cost in all.
+        var totals: CallTotals
+        var currency: String
+        var tokensEstimated = false
+        var chunks: Int
+        var levels: Int
+        var generatedAt = Date()
+    }
+
+    /// A document's summary page: YAML front matter, the summary, then (with `output.sections`) the
+    /// chapter or section summaries with their pages.
+    static func document(title: String, summary: String, facts: Facts, sections: [MapReduce.ChapterSummary] = [],
+                         sectionsHeading: String = "Chapters") -> String {
+        var page = frontMatter(title: title, facts) + "\n# \(title)\n\n\(summary)\n"
+        if sections.count >= 2 {
+            page += "\n## \(sectionsHeading)\n"
+            for (index, section) in sections.enumerated() {
+                let heading = section.title.isEmpty ? (index == 0 ? "Opening" : "Part \(index + 1)") : section.title
+                let pages = section.pages.map { $0.count == 1 ? " (page \($0.lowerBound))" : " (pages \($0.lowerBound)–\($0.upperBound))" } ?? ""
+                page += "\n### \(heading)\(pages)\n\n\(section.text)\n"
             }
         }
-        page += "\n---\n*\(id) · \(chunks) chunk\(chunks == 1 ? "" : "s") · \(levels) level\(levels == 1 ? "" : "s") · pipeline \(pipeline)*\n"
         return page
     }
 
-    /// The index of every file in the run: a link, the status, and the gist or the error; then the
-    /// summaries kept from earlier runs whose inputs are gone.
-    static func index(_ files: [RunReport.File], kept: [FileState] = []) -> String {
-        var out = "# Summaries\n\n| File | Status | Summary |\n|---|---|---|\n"
+    /// The YAML block that opens a page; `generated_at` is its only line that differs between runs.
+    static func frontMatter(title: String, _ facts: Facts) -> String {
+        var lines = ["---", "title: \(quoted(title))", "source: \(quoted(facts.source))"]
+        if let hash = facts.contentHash { lines.append("content_hash: sha256:\(hash)") }
+        lines.append("pipeline: \(quoted(facts.pipeline))")
+        lines.append("model: \(quoted(facts.models.isEmpty ? "none" : facts.models.joined(separator: ", ")))")
+        lines.append("prompt_tokens: \(facts.totals.promptTokens)")
+        lines.append("completion_tokens: \(facts.totals.completionTokens)")
+        if facts.tokensEstimated { lines.append("tokens_estimated: true") }
+        lines.append("cost: \(RunReport.roundedCost(facts.totals.cost))")
+        lines.append("currency: \(quoted(facts.currency))")
+        lines.append("calls: \(facts.totals.calls)")
+        lines.append("chunks: \(facts.chunks)")
+        lines.append("levels: \(facts.levels)")
+        lines.append("generated_at: \(ISO8601DateFormatter().string(from: facts.generatedAt))")
+        return (lines + ["---", ""]).joined(separator: "\n")
+    }
+
+    /// A page without its front matter, for comparing pages across runs and reading their summaries.
+    static func body(of page: String) -> Substring {
+        guard page.hasPrefix("---\n"), let end = page.range(of: "\n---\n", range: page.index(page.startIndex, offsetBy: 3)..<page.endIndex) else {
+            return Substring(page)
+        }
+        return page[end.upperBound...]
+    }
+
+    /// The index of every file in the run: the folder's summary when there is one, a link per file
+    /// with its status and gist or error, then the summaries kept from earlier runs whose inputs are gone.
+    static func index(_ files: [RunReport.File], kept: [FileState] = [], corpus: (path: String, gist: String)? = nil) -> String {
+        var out = "# Summaries\n\n"
+        if let corpus { out += "**[The whole folder](<\(corpus.path)>)**: \(corpus.gist)\n\n" }
+        out += "| File | Status | Summary |\n|---|---|---|\n"
         for file in files {
             let name = cell(file.path)
             let link = file.output.map { "[\(name)](<\($0)>)" } ?? name
@@ -51,6 +93,24 @@ enum OutputPages {
     static func gist(of summary: String) -> String {
         let first = SentenceSplitter.sentences(in: summary).first ?? ""
         return first.count > 160 ? String(first.prefix(159)) + "…" : first
+    }
+
+    /// A YAML double-quoted scalar.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF:
+                out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private static func cell(_ text: String) -> String {

@@ -7,14 +7,14 @@ extension PipelineConfig {
         case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
         case model, contextWindow = "context_window", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
-        case pdfPassword = "pdf_password", ocr, extends
+        case pdfPassword = "pdf_password", ocr, extends, context, output
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -22,6 +22,7 @@ extension PipelineConfig {
         "max_tokens": ["map", "reduce", "final"],
         "prompts": ["system", "map", "reduce", "final"],
         "timeouts": ["connect", "read", "request"],
+        "output": ["sections"],
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +43,8 @@ extension PipelineConfig {
         retries = try c.decodeIfPresent(Retries.self, forKey: .retries) ?? d.retries
         pdfPassword = try c.decodeIfPresent(String.self, forKey: .pdfPassword)
         ocr = try c.decodeIfPresent(OCRMode.self, forKey: .ocr) ?? .auto
+        context = try c.decodeIfPresent(ContextMode.self, forKey: .context) ?? .headings
+        output = try c.decodeIfPresent(Output.self, forKey: .output) ?? Output()
         llm = LLM(
             baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
             baseURLEnv: try c.decodeIfPresent(String.self, forKey: .baseURLEnv) ?? l.baseURLEnv,
@@ -66,6 +69,8 @@ extension PipelineConfig {
         try c.encode(chunking, forKey: .chunking)
         try c.encodeIfPresent(concurrency, forKey: .concurrency)
         try c.encode(maxLevels, forKey: .maxLevels)
+        try c.encode(context, forKey: .context)
+        try c.encode(output, forKey: .output)
         switch backend {
         case .extractive:
             try c.encode(extractive, forKey: .extractive)

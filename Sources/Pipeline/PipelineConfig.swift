@@ -33,6 +33,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var pdfPassword: String?
     /// When pages without a text layer are read by OCR: `auto` (when tesseract is installed), `always`, `never`.
     public var ocr: OCRMode = .auto
+    /// What each call is told about the text around its inputs.
+    public var context: ContextMode = .headings
+    /// What the summary pages show.
+    public var output = Output()
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
@@ -80,7 +84,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// Output-only settings (the pipeline's name, printed on each page) are in it, so a change
     /// rewrites the pages; they are not in the call keys, so the rewrite reuses every stored call.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
-        let text = "precis-output-v3|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
+        let text = "precis-output-v4|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
+            + "|context=\(context.rawValue)|sections=\(output.sections)"
         return ContentHash.sha256(Data(text.utf8))
     }
 
@@ -148,6 +153,19 @@ extension PipelineConfig {
             mapTokens = try c.decodeIfPresent(Int.self, forKey: .mapTokens) ?? defaults.mapTokens
             reduceTokens = try c.decodeIfPresent(Int.self, forKey: .reduceTokens) ?? defaults.reduceTokens
             finalTokens = try c.decodeIfPresent(Int.self, forKey: .finalTokens) ?? defaults.finalTokens
+        }
+    }
+
+    /// What the summary pages show beyond the summary itself.
+    public struct Output: Sendable, Hashable, Codable {
+        /// Whether each page lists its chapter (or section) summaries with their page ranges.
+        public var sections: Bool
+
+        public init(sections: Bool = false) { self.sections = sections }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sections = try c.decodeIfPresent(Bool.self, forKey: .sections) ?? false
         }
     }
 

@@ -31,6 +31,10 @@ public struct RunOptions: Sendable {
     public var ingest: IngestOptions
     /// Files read and extracted at once; nil means one per core.
     public var jobs: Int?
+    /// Whether a last reduce over every document summary gives one summary of the whole folder.
+    public var corpusSummary = false
+    /// Where the run reports its progress as it goes.
+    public var progress: RunProgress?
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),

@@ -103,10 +103,12 @@ public struct RunReport: Sendable, Codable {
     /// Outputs removed by `--prune` because their inputs are gone.
     public var pruned: [String] = []
     public var files: [File]
+    /// The summary of the whole folder (`--corpus-summary`); its calls count in the totals, not its file.
+    public var corpus: File?
     public var totals: Totals
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned
+        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus
         case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
     }
 
@@ -140,6 +142,19 @@ public struct RunReport: Sendable, Codable {
         self.totals = totals
     }
 
+    /// Adds the folder summary and counts its calls.
+    mutating func add(corpus file: File) {
+        corpus = file
+        totals.callsMade += file.callsMade
+        totals.callsReused += file.callsReused
+        totals.promptTokens += file.promptTokens
+        totals.completionTokens += file.completionTokens
+        totals.cost = RunReport.roundedCost(totals.cost + file.cost)
+        totals.truncatedCalls += file.truncatedCalls
+        totals.retries += file.retries
+        totals.tokensEstimated = totals.tokensEstimated || file.tokensEstimated
+    }
+
     /// Costs kept to a millionth of the currency unit, below any price's precision.
     static func roundedCost(_ cost: Double) -> Double {
         (cost * 1_000_000).rounded() / 1_000_000
@@ -154,14 +169,15 @@ public struct RunReport: Sendable, Codable {
     public var exitStatus: ExitStatus {
         if let interrupted { return interrupted.exitStatus }
         if stopped != nil { return .stopped }
-        return totals.failed > 0 ? .someFilesFailed : .ok
+        return totals.failed > 0 || corpus?.status == .failed ? .someFilesFailed : .ok
     }
 
     /// The outcome in a few words, for the run record.
     public var outcome: String {
         if let interrupted { return "interrupted by \(interrupted)" }
         if let stopped { return "stopped: \(stopped)" }
-        return totals.failed > 0 ? "\(totals.failed) file(s) failed" : "ok"
+        if totals.failed > 0 { return "\(totals.failed) file(s) failed" }
+        return corpus?.status == .failed ? "the folder summary failed" : "ok"
     }
 
     /// For a run that ended early: what is done, what is left, and how to go on.
@@ -180,8 +196,8 @@ public struct RunReport: Sendable, Codable {
         let t = totals
         let approx = t.tokensEstimated ? "~" : ""
         let pending = t.pending > 0 ? ", \(t.pending) pending" : ""
-        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
-        if t.cost > 0 { line += "; cost " + String(format: "%.4f", t.cost) + " " + currency }
+        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
+        line += "; cost " + (t.cost > 0 ? String(format: "%.4f", t.cost) : "0") + " " + currency
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)

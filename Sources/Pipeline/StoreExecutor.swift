@@ -15,11 +15,14 @@ struct StoreExecutor: CallExecutor {
     let gate: RunGate
     let spend: DocumentSpend
     let config: PipelineConfig
+    /// Where finished calls are counted as they happen.
+    var progress: RunProgress? = nil
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         spend.use(call.key)
         if let stored = try store.call(key: call.key) {
             spend.reused()
+            await progress?.callReused()
             return CallOutcome(summary: Summary(
                 text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
                 model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
@@ -28,14 +31,19 @@ struct StoreExecutor: CallExecutor {
         let summary: Summary
         let priority = CallPriority(document: documentOrdinal, level: call.level)
         do {
-            summary = try await pool.run(priority: priority) {
+            summary = try await pool.run(priority: priority) { [progress] in
                 try gate.check()
+                await progress?.callStarted()
                 do {
                     return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
                         try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
                     }
                 } catch where Task.isCancelled {
+                    await progress?.callFailed()
                     gate.noteAbandoned()
+                    throw error
+                } catch {
+                    await progress?.callFailed()
                     throw error
                 }
             }
@@ -47,6 +55,7 @@ struct StoreExecutor: CallExecutor {
             throw error
         }
         let cost = config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens)
+        await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
         try store.save(StoredCall(
             key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
             promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,

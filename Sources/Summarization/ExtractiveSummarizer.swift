@@ -33,6 +33,9 @@ public struct ExtractiveSummarizer: Summarizer {
     public var options: Options
     public var estimator: TokenEstimator
 
+    /// Sentences are ranked within the inputs alone.
+    public var readsContext: Bool { false }
+
     public init(options: Options = Options(), estimator: TokenEstimator = TokenEstimator()) {
         self.options = options
         self.estimator = estimator

@@ -80,14 +80,9 @@ public struct LLMSummarizer: Summarizer {
     }
 
     public func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
-        let prompts = options.prompts.resolved(for: context.language)
-        let text = inputs.joined(separator: "\n\n---\n\n")
-        let messages: [ChatMessage] = [
-            .system(PromptSet.render(prompts.system, text: "", context: context)),
-            .user(PromptSet.render(prompts.template(for: stage), text: text, context: context)),
-        ]
+        let messages = self.messages(for: inputs, stage: stage, context: context)
         let estimator = calibration.estimator
-        let estimate = messages.reduce(0) { $0 + estimator.estimate($1.content) + Self.messageOverhead }
+        let estimate = Self.promptTokens(messages, estimator: estimator)
         var maxTokens = maxOutputTokens(for: stage)
         var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
         var request = ChatRequest(model: model, messages: messages, temperature: options.temperature, maxTokens: maxTokens,
@@ -121,8 +116,22 @@ public struct LLMSummarizer: Summarizer {
                        model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
     }
 
+    /// The messages a call sends: the system prompt and the stage's template around the inputs.
+    public func messages(for inputs: [String], stage: Stage, context: SummaryContext) -> [ChatMessage] {
+        let prompts = options.prompts.resolved(for: context.language)
+        return [
+            .system(PromptSet.render(prompts.system, text: "", context: context)),
+            .user(PromptSet.render(prompts.template(for: stage), text: inputs.joined(separator: "\n\n---\n\n"), context: context)),
+        ]
+    }
+
+    /// The prompt tokens of `messages` as `estimator` counts them, with each message's overhead.
+    public static func promptTokens(_ messages: [ChatMessage], estimator: TokenEstimator) -> Int {
+        messages.reduce(0) { $0 + estimator.estimate($1.content) + messageOverhead }
+    }
+
     /// The model for a request and its window: the fixed model, or the smallest candidate that fits.
-    func choose(promptTokens: Int, maxTokens: Int) throws -> (model: String, window: Int) {
+    public func choose(promptTokens: Int, maxTokens: Int) throws -> (model: String, window: Int) {
         let needed = promptTokens + maxTokens
         if !options.isAuto {
             guard needed <= options.contextWindow else {

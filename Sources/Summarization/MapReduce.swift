@@ -6,16 +6,19 @@ import Chunking
 /// level whose output is not smaller than its input stops the document (DESIGN invariant 3), and
 /// so does a tree deeper than `maxLevels`. The single call at the top uses the `final` stage.
 public struct MapReduce: Sendable {
-    /// The most input tokens one call may carry.
+    /// The most input tokens one call may carry, carried context included.
     public var budget: Int
     public var estimator: TokenEstimator
     /// The most levels a tree may have, map level included.
     public var maxLevels: Int
+    /// What each call is told about the text around its inputs.
+    public var context: ContextMode
 
-    public init(budget: Int, estimator: TokenEstimator = TokenEstimator(), maxLevels: Int = 8) {
+    public init(budget: Int, estimator: TokenEstimator = TokenEstimator(), maxLevels: Int = 8, context: ContextMode = .headings) {
         self.budget = budget
         self.estimator = estimator
         self.maxLevels = maxLevels
+        self.context = context
     }
 
     /// What a tree produced and what it cost.
@@ -30,14 +33,24 @@ public struct MapReduce: Sendable {
         public var completionTokens: Int
         /// One summary per chapter, in order, when the document was summarized chapter by chapter.
         public var chapters: [ChapterSummary] = []
+        /// One summary per chunk, in order, when the document had no chapters and more than one chunk.
+        public var sections: [ChapterSummary] = []
+        /// The models that answered, in the order first seen.
+        public var models: [String] = []
     }
 
-    /// A chapter's own summary, one level of the tree.
+    /// A chapter's or a section's own summary.
     public struct ChapterSummary: Sendable, Hashable {
-        /// The chapter's heading; empty for text before the first chapter.
+        /// The chapter's heading, or the section's heading path; empty for text before the first heading.
         public var title: String
         public var text: String
         public var pages: ClosedRange<Int>?
+    }
+
+    /// The most tokens of source text one chunk may hold for `summarizer`: the call budget less
+    /// the room the carried context needs.
+    public func chunkBudget(for summarizer: any Summarizer) -> Int {
+        summarizer.readsContext ? budget - context.reserve(budget: budget) : budget
     }
 
     /// Summarizes one document's chunks through `executor`.
@@ -54,31 +67,58 @@ public struct MapReduce: Sendable {
         let tree = Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
                         summarizer: summarizer, executor: executor)
         let runs = Self.chapters(of: chunks)
-        guard runs.count >= 2 else {
-            let groups = chunks.map { (inputs: [$0.text], headingPath: $0.headingPath) }
-            return try await climb(groups, inputTokens: chunks.reduce(0) { $0 + $1.tokens }, tree: tree, tally: tally)
+        // Level 0 maps every chunk at once (or in one chain, under `previous`).
+        let maps = chunks.enumerated().map { index, chunk in
+            Spec(stage: chunks.count == 1 ? .final : .map, inputs: [chunk.text], headingPath: headings(chunk.headingPath),
+                 level: 0, chain: 0, tail: index > 0 ? chunks[index - 1].text : nil)
         }
-        // Level 0 maps every chunk of every chapter at once; then each chapter reduces on its own, in lockstep.
-        let maps = chunks.map { tree.call(.map, inputs: [$0.text], headingPath: $0.headingPath, level: 0, estimator: estimator) }
-        let mapped = try await run(maps, tree: tree, tally: &tally)
+        let mapped = try await run(maps, tree: tree, tally: &tally).map(\.summary)
+        if chunks.count == 1 {
+            tally.summary = mapped[0]
+            return tally
+        }
+        var summaries = mapped.map(\.text)
+        if runs.count >= 2 {
+            tally.chapters = try await reduceChapters(runs, mapped: summaries, tree: tree, tally: &tally)
+            summaries = tally.chapters.map(\.text)
+        } else {
+            tally.sections = zip(chunks, summaries).map { ChapterSummary(title: $0.headingPath.joined(separator: " › "), text: $1, pages: $0.pages) }
+            try converged(summaries, from: chunks.reduce(0) { $0 + $1.tokens }, at: 0)
+        }
+        return try await climb(summaries, tree: tree, tally: tally)
+    }
+
+    /// Summarizes summaries (a folder's document summaries) into one, with the same convergence rules.
+    public func summarize(summaries: [String], documentID: String, title: String, language: Language = .english,
+                          summarizer: any Summarizer, executor: any CallExecutor) async throws -> Result {
+        guard !summaries.isEmpty else { throw SummarizationError(.noText, "there are no summaries to combine") }
+        let tally = Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
+        let tree = Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
+                        summarizer: summarizer, executor: executor)
+        return try await climb(summaries, tree: tree, tally: tally)
+    }
+
+    /// Reduces each chapter's map summaries on its own, in lockstep, until each has one.
+    private func reduceChapters(_ runs: [(title: String, chunks: [Chunk])], mapped: [String], tree: Tree,
+                                tally: inout Result) async throws -> [ChapterSummary] {
         var texts: [[String]] = []
         var offset = 0
         for run in runs {
-            texts.append(mapped[offset..<offset + run.chunks.count].map(\.summary.text))
+            texts.append(Array(mapped[offset..<offset + run.chunks.count]))
             offset += run.chunks.count
         }
         var inputTokens = runs.map { $0.chunks.reduce(0) { $0 + $1.tokens } }
         while texts.contains(where: { $0.count > 1 }) {
             guard tally.levels < maxLevels else { throw tooDeep }
-            var calls: [SummaryCall] = []
+            var specs: [Spec] = []
             var owners: [Int] = []
             for (index, chapter) in texts.enumerated() where chapter.count > 1 {
-                for group in pack(chapter) {
-                    calls.append(tree.call(.reduce, inputs: group, headingPath: [runs[index].title], level: tally.levels, estimator: estimator))
+                for group in pack(chapter, tree: tree) {
+                    specs.append(Spec(stage: .reduce, inputs: group, headingPath: headings([runs[index].title]), level: tally.levels, chain: index))
                     owners.append(index)
                 }
             }
-            let outcomes = try await run(calls, tree: tree, tally: &tally)
+            let outcomes = try await run(specs, tree: tree, tally: &tally)
             var next = texts.map { $0.count > 1 ? [String]() : $0 }
             for (owner, outcome) in zip(owners, outcomes) { next[owner].append(outcome.summary.text) }
             for index in texts.indices where texts[index].count > 1 {
@@ -90,12 +130,44 @@ public struct MapReduce: Sendable {
             }
             texts = next
         }
-        tally.chapters = zip(runs, texts).map { run, texts in
+        return zip(runs, texts).map { run, texts in
             let pages = run.chunks.compactMap(\.pages)
             return ChapterSummary(title: run.title, text: texts[0], pages: pages.first.map { $0.lowerBound...pages.last!.upperBound })
         }
-        let summaries = tally.chapters.map(\.text)
-        return try await climb(pack(summaries).map { ($0, []) }, inputTokens: estimator.estimate(summaries), tree: tree, tally: tally)
+    }
+
+    /// Reduces summaries level by level until one remains, the top call being `final`.
+    private func climb(_ first: [String], tree: Tree, tally initial: Result) async throws -> Result {
+        var tally = initial
+        var texts = first
+        while true {
+            let level = tally.levels
+            guard level < maxLevels else { throw tooDeep }
+            let groups = pack(texts, tree: tree)
+            let stage: Stage = groups.count == 1 ? .final : .reduce
+            let specs = groups.map { Spec(stage: stage, inputs: $0, headingPath: [], level: level, chain: 0) }
+            let outcomes = try await run(specs, tree: tree, tally: &tally)
+            if stage == .final {
+                tally.summary = outcomes[0].summary
+                return tally
+            }
+            let next = outcomes.map(\.summary.text)
+            try converged(next, from: estimator.estimate(texts), at: level)
+            texts = next
+        }
+    }
+
+    /// Stops a tree whose level did not shrink its text (DESIGN invariant 3).
+    private func converged(_ output: [String], from inputTokens: Int, at level: Int) throws {
+        let outputTokens = estimator.estimate(output)
+        guard outputTokens < inputTokens else {
+            throw SummarizationError(.doesNotConverge, "level \(level + 1) did not shrink the text (\(inputTokens) → \(outputTokens) tokens)")
+        }
+    }
+
+    /// The heading path a call gets: none under `context: none`.
+    private func headings(_ path: [String]) -> [String] {
+        context == .none ? [] : path
     }
 
     /// Consecutive chunks of one chapter, when the chunker cut the document by chapters.
@@ -108,115 +180,7 @@ public struct MapReduce: Sendable {
         return runs
     }
 
-    /// What every call of one document's tree shares.
-    struct Tree {
-        var fingerprint: String
-        var documentID: String
-        var title: String
-        var language: Language
-        var summarizer: any Summarizer
-        var executor: any CallExecutor
-
-        func call(_ stage: Stage, inputs: [String], headingPath: [String], level: Int, estimator: TokenEstimator) -> SummaryCall {
-            SummaryCall(fingerprint: fingerprint, stage: stage, inputs: inputs,
-                        context: SummaryContext(title: title, headingPath: headingPath, language: language),
-                        documentID: documentID, level: level, estimatedTokens: estimator.estimate(inputs))
-        }
-    }
-
-    private var tooDeep: SummarizationError {
+    var tooDeep: SummarizationError {
         SummarizationError(.tooDeep, "the summary tree passed \(maxLevels) levels; raise max_levels or the chunk budget")
-    }
-
-    /// Reduces groups level by level until one summary remains, the top call being `final`.
-    private func climb(_ first: [(inputs: [String], headingPath: [String])], inputTokens firstTokens: Int, tree: Tree,
-                       tally initial: Result) async throws -> Result {
-        var tally = initial
-        var groups = first
-        var inputTokens = firstTokens
-        while true {
-            let level = tally.levels
-            guard level < maxLevels else { throw tooDeep }
-            let stage: Stage = groups.count == 1 ? .final : (level == 0 ? .map : .reduce)
-            let calls = groups.map { tree.call(stage, inputs: $0.inputs, headingPath: level == 0 ? $0.headingPath : [], level: level, estimator: estimator) }
-            let outcomes = try await run(calls, tree: tree, tally: &tally)
-            if stage == .final {
-                tally.summary = outcomes[0].summary
-                return tally
-            }
-            let texts = outcomes.map(\.summary.text)
-            let outputTokens = estimator.estimate(texts)
-            guard outputTokens < inputTokens else {
-                throw SummarizationError(.doesNotConverge, "level \(level + 1) did not shrink the text (\(inputTokens) → \(outputTokens) tokens)")
-            }
-            inputTokens = outputTokens
-            groups = pack(texts).map { ($0, []) }
-        }
-    }
-
-    /// Runs one level's calls and counts them as a level.
-    private func run(_ calls: [SummaryCall], tree: Tree, tally: inout Result) async throws -> [CallOutcome] {
-        let outcomes = try await run(calls, summarizer: tree.summarizer, executor: tree.executor)
-        tally.levels += 1
-        for outcome in outcomes {
-            if outcome.reused {
-                tally.callsReused += 1
-            } else {
-                tally.callsMade += 1
-                tally.promptTokens += outcome.summary.promptTokens
-                tally.completionTokens += outcome.summary.completionTokens
-            }
-        }
-        return outcomes
-    }
-
-    /// Packs summaries, in order, into groups that fit the budget; a summary too big alone is split.
-    func pack(_ texts: [String]) -> [[String]] {
-        var groups: [[String]] = []
-        var current: [String] = []
-        var tokens = 0
-        let splitter = Chunker(budget: budget, estimator: estimator)
-        for text in texts {
-            let pieces = estimator.estimate(text) > budget ? splitter.chunks(of: text).map(\.text) : [text]
-            for piece in pieces {
-                // One token for the separator the summarizer puts between inputs.
-                let cost = estimator.estimate(piece) + 1
-                if !current.isEmpty && tokens + cost > budget {
-                    groups.append(current)
-                    current = []
-                    tokens = 0
-                }
-                current.append(piece)
-                tokens += cost
-            }
-        }
-        if !current.isEmpty { groups.append(current) }
-        return groups
-    }
-
-    private func run(_ calls: [SummaryCall], summarizer: any Summarizer, executor: any CallExecutor) async throws -> [CallOutcome] {
-        try await withThrowingTaskGroup(of: (Int, CallOutcome).self) { group in
-            for (index, call) in calls.enumerated() {
-                group.addTask {
-                    let outcome = try await executor.execute(call, summarizer: summarizer)
-                    guard outcome.summary.text.contains(where: { !$0.isWhitespace }) else {
-                        throw SummarizationError(.summarizerFailed, "the \(call.stage.rawValue) call returned an empty summary")
-                    }
-                    return (index, outcome)
-                }
-            }
-            // A failed call does not cancel its siblings: what is in flight finishes and is stored,
-            // so a rerun never pays for it again. The first failure is reported once all are done.
-            var outcomes = [CallOutcome?](repeating: nil, count: calls.count)
-            var firstError: (any Error)?
-            while let result = await group.nextResult() {
-                switch result {
-                case .success(let (index, outcome)): outcomes[index] = outcome
-                case .failure(let error): firstError = firstError ?? error
-                }
-            }
-            if let firstError { throw firstError }
-            return outcomes.map { $0! }
-        }
     }
 }

@@ -1,6 +1,7 @@
 /// The prompts of an LLM summarizer: a system message and a user template per stage.
 ///
-/// Templates may use `{text}`, `{title}`, `{heading}` and `{language}`.
+/// Templates may use `{text}`, `{title}`, `{heading}`, `{language}` and `{context}`; a template
+/// without `{context}` gets the carried context just before `{text}`.
 public struct PromptSet: Sendable, Hashable, Codable {
     public var system: String
     public var map: String
@@ -45,7 +46,7 @@ public struct PromptSet: Sendable, Hashable, Codable {
         final: "请根据以下内容写出文档《{title}》的摘要：先用一句话概括主旨，再按顺序写出要点。\n\n{text}"
     )
 
-    /// Fills a template's placeholders; `{text}` is filled last, so text holding braces stays as it is.
+    /// Fills a template's placeholders; the text and the carried context are never scanned, so text holding braces stays as it is.
     public static func render(_ template: String, text: String, context: SummaryContext) -> String {
         let heading: String
         if context.headingPath.isEmpty {
@@ -54,10 +55,35 @@ public struct PromptSet: Sendable, Hashable, Codable {
             let path = context.headingPath.joined(separator: " › ")
             heading = context.language == .chinese ? "（章节：\(path)）" : " (section: \(path))"
         }
-        let filled = template
-            .replacingOccurrences(of: "{title}", with: context.title)
-            .replacingOccurrences(of: "{heading}", with: heading)
-            .replacingOccurrences(of: "{language}", with: context.language.displayName)
-        return filled.replacingOccurrences(of: "{text}", with: text)
+        let carried = context.preceding.map { carriedBlock($0, language: context.language) } ?? ""
+        let values = [
+            "title": context.title, "heading": heading, "language": context.language.displayName, "context": carried,
+            "text": template.contains("{context}") || carried.isEmpty ? text : carried + "\n\n" + text,
+        ]
+        // One pass over the template: no filled value is ever scanned for placeholders.
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
+                out += value
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
+    /// The carried text, framed so the model reads it for continuity and does not summarize it.
+    static func carriedBlock(_ carried: SummaryContext.Carried, language: Language) -> String {
+        switch (carried.kind, language) {
+        case (.tail, .english): "[Context: the end of the preceding part, for continuity only; do not summarize it]\n\(carried.text)\n[End of context]"
+        case (.summary, .english): "[Context: a summary of the preceding part; do not repeat it]\n\(carried.text)\n[End of context]"
+        case (.tail, .chinese): "【上下文：前一部分的结尾，仅供衔接，请勿总结】\n\(carried.text)\n【上下文结束】"
+        case (.summary, .chinese): "【上下文：前一部分的摘要，请勿重复】\n\(carried.text)\n【上下文结束】"
+        }
     }
 }

@@ -7,6 +7,14 @@ public protocol Summarizer: Sendable {
     /// The most tokens a summary at `stage` may hold, which sizes the reduce groups.
     func maxOutputTokens(for stage: Stage) -> Int
 
+    /// Whether the summarizer reads ``SummaryContext/preceding``; when not, none is carried, so
+    /// neither the call keys nor the chunk budget pay for it.
+    var readsContext: Bool { get }
+
     /// Summarizes `inputs`, read in order as one text, for `stage`.
     func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary
+}
+
+extension Summarizer {
+    public var readsContext: Bool { true }
 }

@@ -45,6 +45,11 @@ public struct SummaryCall: Sendable, Hashable {
         context.headingPath.forEach(field)
         field(String(inputs.count))
         inputs.forEach(field)
+        // Only calls that carry context hash it, so keys made without it stay valid.
+        if let carried = context.preceding {
+            field("preceding:" + carried.kind.rawValue)
+            field(carried.text)
+        }
         return hasher.finalize().hex
     }
 }

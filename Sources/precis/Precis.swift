@@ -10,7 +10,7 @@ struct Precis: AsyncParsableCommand {
         abstract: "Summarize directories of TXT and PDF documents with recursive map-reduce.",
         discussion: "Runs offline with an extractive summarizer by default. Every finished call is checkpointed, so a rerun after a crash or an edit repeats only what is missing or changed.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, StatusCommand.self, GCCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self],
+        subcommands: [RunCommand.self, EstimateCommand.self, StatusCommand.self, GCCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self],
         defaultSubcommand: nil
     )
 

@@ -29,7 +29,8 @@ struct BadInputTests {
         #expect(symlink(".", input.appendingPathComponent("self").path) == 0)
 
         let out = dir.appendingPathComponent("out")
-        let result = try e2e.precis(["run", input.path, "--out", out.path, "--max-file-size", "100k"])
+        let sections = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\noutput:\n  sections: true\n", to: "sections.yaml", in: dir)
+        let result = try e2e.precis(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path])
         #expect(result.status == 1, "\(result.stderr)")
         let files = try #require(try e2e.report(out)["files"] as? [[String: Any]])
         let byPath = Dictionary(uniqueKeysWithValues: files.map { ($0["path"] as! String, $0) })
@@ -57,7 +58,7 @@ struct BadInputTests {
         #expect(book.contains("### Chapter 8: The Light (page 9)"))
 
         // The password opens the locked one.
-        let unlocked = try e2e.precis(["run", input.path, "--out", out.path, "--max-file-size", "100k"], environment: ["PRECIS_PDF_PASSWORD": "secret"])
+        let unlocked = try e2e.precis(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path], environment: ["PRECIS_PDF_PASSWORD": "secret"])
         #expect(unlocked.status == 1)
         #expect(try e2e.files(out)["locked.pdf"]?["status"] as? String == "ok")
     }

@@ -66,7 +66,7 @@ struct IncrementalRunTests {
         #expect(try e2e.totals(out)["ok"] == 1)
         #expect(try e2e.totals(out)["calls_made"] == 0)
         #expect(try e2e.totals(out)["calls_reused"] == calls)
-        #expect(try String(contentsOf: out.appendingPathComponent("harrow-point.txt.md"), encoding: .utf8).contains("pipeline kimi-digest"))
+        #expect(try String(contentsOf: out.appendingPathComponent("harrow-point.txt.md"), encoding: .utf8).contains("pipeline: \"kimi-digest\""))
 
         // A prompt, a sampling parameter or the model: every call is new.
         let changes: [(String, String)] = [

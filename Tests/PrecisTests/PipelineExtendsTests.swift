@@ -51,7 +51,9 @@ struct PipelineExtendsTests {
         let result = try EndToEndTests().precis(["pipelines"], in: TestSupport.root)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
+        #expect(lines.count == ShippedPipelineTests.shipped.count)
+        #expect(lines.contains { $0.hasPrefix("book  (moonshot-v1-8k") })
+        #expect(lines.contains { $0.hasPrefix("brief  (moonshot-v1-8k") })
         #expect(lines.contains { $0.hasPrefix("default  (extractive, offline)") })
         #expect(lines.contains { $0.hasPrefix("moonshot  (moonshot-v1-8k") })
     }

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+extension CheckpointStore {
+    /// The link path of the folder summary's calls; no file name can hold a NUL.
+    public static let corpusPath = "\u{0}corpus-summary"
+
+    /// Totals over the stored calls with these keys: what one summary tree cost in all.
+    public func callTotals(keys: Set<String>) throws(CheckpointError) -> CallTotals {
+        try read { db in
+            var totals = CallTotals()
+            for call in try StoredCall.filter(keys.sorted().contains(Column("key"))).fetchAll(db) {
+                totals.calls += 1
+                totals.promptTokens += call.promptTokens
+                totals.completionTokens += call.completionTokens
+                totals.cost += call.cost
+                totals.outputBytes += call.output.utf8.count
+                totals.usageEstimated = totals.usageEstimated || call.usageEstimated
+            }
+            return totals
+        }
+    }
+
+    /// The summary at the top of the tree linked to `path`: its one `final` call's answer.
+    public func summary(of path: String) throws(CheckpointError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT call.output FROM call JOIN file_call ON file_call.key = call.key
+                WHERE file_call.path = ? AND call.stage = 'final' ORDER BY call.createdAt DESC LIMIT 1
+                """, arguments: [path])
+        }
+    }
+
+    /// The mean completion tokens per stage of the calls `summarizer` made, for stages with at least
+    /// `minimum` of them: how long this model's answers run in practice.
+    public func answerLengths(summarizer: String, minimum: Int = 3) throws(CheckpointError) -> [String: Int] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT stage, AVG(completionTokens), COUNT(*) FROM call WHERE summarizer = ? AND usageEstimated = 0 GROUP BY stage
+                """, arguments: [summarizer])
+            var lengths: [String: Int] = [:]
+            for row in rows where (row[2] as Int) >= minimum {
+                lengths[row[0]] = Int((row[1] as Double).rounded())
+            }
+            return lengths
+        }
+    }
+
+    /// Links exactly `keys` to `path`, replacing its links, for trees that are not one file's.
+    public func link(_ keys: Set<String>, to path: String) throws(CheckpointError) {
+        try write { db in
+            try FileCall.filter(Column("path") == path).deleteAll(db)
+            for key in keys.sorted() { try FileCall(path: path, key: key).insert(db, onConflict: .ignore) }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Summarization
+import Synchronization
+
+/// Carries out a tree's calls on paper: a stored call gives its real answer, any other is counted
+/// and answered with stand-in text of the length the model is expected to write.
+///
+/// The tree logic is the run's own, so the plan makes exactly the calls a run would, as far as the
+/// stand-in lengths match the real answers.
+final class PlanningExecutor: CallExecutor {
+    /// One call a run would have to make.
+    struct Planned: Sendable {
+        var level: Int
+        var model: String?
+        /// Expected prompt tokens (the provider's count, estimated) and the conservative count.
+        var promptTokens: Int
+        var promptTokensMax: Int
+        var completionTokens: Int
+        var maxTokens: Int
+    }
+
+    private let store: CheckpointStore?
+    private let expected: TokenEstimator
+    private let conservative: TokenEstimator
+    private let state = Mutex<(planned: [Planned], reused: Int)>(([], 0))
+
+    /// The mean answer length per stage of the calls this summarizer made before.
+    private let history: [Stage: Int]
+
+    init(store: CheckpointStore?, conservative: TokenEstimator, expected: TokenEstimator, history: [Stage: Int] = [:]) {
+        self.store = store
+        self.conservative = conservative
+        self.expected = expected
+        self.history = history
+    }
+
+    var planned: [Planned] { state.withLock { $0.planned } }
+    var reused: Int { state.withLock { $0.reused } }
+
+    func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
+        if let stored = try store?.call(key: call.key) {
+            state.withLock { $0.reused += 1 }
+            return CallOutcome(summary: Summary(text: stored.output, promptTokens: stored.promptTokens,
+                                                completionTokens: stored.completionTokens, model: stored.model), reused: true)
+        }
+        let inputTokens = conservative.estimate(call.inputs)
+        let cap = summarizer.maxOutputTokens(for: call.stage)
+        let output = expectedOutput(call, summarizer: summarizer, cap: cap)
+        var plan = Planned(level: call.level, model: nil, promptTokens: expected.estimate(call.inputs), promptTokensMax: inputTokens,
+                           completionTokens: output, maxTokens: cap)
+        if let llm = summarizer as? LLMSummarizer {
+            let messages = llm.messages(for: call.inputs, stage: call.stage, context: call.context)
+            plan.promptTokensMax = LLMSummarizer.promptTokens(messages, estimator: conservative)
+            plan.promptTokens = LLMSummarizer.promptTokens(messages, estimator: expected)
+            plan.model = try llm.choose(promptTokens: plan.promptTokensMax, maxTokens: cap).model
+        }
+        state.withLock { $0.planned.append(plan) }
+        return CallOutcome(summary: Summary(text: Self.standIn(tokens: output, estimator: conservative), model: plan.model), reused: false)
+    }
+
+    /// The tokens a call's answer is expected to hold.
+    ///
+    /// What this summarizer wrote at this stage before, when the store holds a few such answers;
+    /// else the extractive summarizer's own targets, or for a model a quarter of the input, at most
+    /// 40% of `max_tokens`: asked for a concise summary, models stop well short of the limit, which
+    /// pipelines set with room to spare.
+    func expectedOutput(_ call: SummaryCall, summarizer: any Summarizer, cap: Int) -> Int {
+        if let learned = history[call.stage] { return max(1, min(cap, learned)) }
+        let input = Double(expected.estimate(call.inputs))
+        guard let extractive = summarizer as? ExtractiveSummarizer else {
+            return max(1, Int(min(input * 0.25, Double(cap) * 0.4).rounded()))
+        }
+        let share = switch call.stage {
+        case .map: extractive.options.mapRatio
+        case .reduce: extractive.options.reduceRatio
+        case .final: extractive.options.finalRatio
+        }
+        return max(1, min(cap, Int((input * share).rounded())))
+    }
+
+    /// Text the estimator counts as about `tokens` tokens.
+    static func standIn(tokens: Int, estimator: TokenEstimator) -> String {
+        let word = "gist "
+        let per = max(1, estimator.estimate(word + word) / 2)
+        return String(repeating: word, count: max(1, tokens / per))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// What a run would do and cost, worked out without making a call (`precis estimate`, `run --dry-run`).
+public struct RunEstimate: Sendable, Codable {
+    public var pipeline: String
+    public var model: String
+    public var currency: String
+    public var files = 0
+    /// Files whose summary is current: a run skips them without a call.
+    public var unchanged = 0
+    /// Files a run would summarize.
+    public var toSummarize = 0
+    /// Files a run would fail on (unreadable, or a tree that would not converge), with the reason.
+    public var failing: [String: String] = [:]
+    public var chunks = 0
+    /// Calls a run would make, and calls whose answers the store already holds.
+    public var calls = 0
+    public var callsStored = 0
+    /// The deepest tree, in levels.
+    public var levels = 0
+    /// Tokens as the provider is expected to count them, and the most they can be.
+    public var promptTokens = 0
+    public var promptTokensMax = 0
+    public var completionTokens = 0
+    /// Every call writing its full `max_tokens`.
+    public var completionTokensMax = 0
+    public var cost = 0.0
+    public var costMax = 0.0
+    /// The run's expected length in seconds, and what sets it.
+    public var seconds = 0.0
+    public var boundBy = ""
+    public var concurrency = 1
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, model, currency, files, unchanged, failing, chunks, calls, levels, cost, seconds, concurrency
+        case toSummarize = "to_summarize", callsStored = "calls_stored"
+        case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
+        case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
+        case costMax = "cost_max", boundBy = "bound_by"
+    }
+
+    /// The estimate as pretty, key-sorted JSON.
+    public func json() -> Data { JSONOutput.encode(self) }
+
+    /// The estimate for people: one line per figure.
+    public var text: String {
+        func n(_ value: Int) -> String { value.formatted(.number.grouping(.automatic)) }
+        func money(_ value: Double) -> String { String(format: "%.4f", value) + " " + currency }
+        var lines = ["\(n(files)) file(s): \(n(toSummarize)) to summarize, \(n(unchanged)) unchanged, \(n(failing.count)) would fail; \(n(chunks)) chunk(s)"]
+        lines.append("calls       \(n(calls)) to make, \(n(callsStored)) already stored; trees up to \(levels) level(s)")
+        if model == "extractive" {
+            lines.append("tokens      \(n(promptTokensMax)) read by the offline summarizer; no cost")
+        } else {
+            lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))")
+            lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
+            lines.append("cost        ~\(money(cost)) expected, at most \(money(costMax))")
+        }
+        lines.append("time        ~\(Self.duration(seconds)) (\(boundBy))")
+        for (path, reason) in failing.sorted(by: { $0.key < $1.key }) { lines.append("would fail  \(path): \(reason)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Seconds as `45 s`, `3 min 20 s` or `2 h 5 min`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return "\(s / 60) min \(s % 60) s" }
+        if s < 86_400 * 2 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 86_400) days \(s % 86_400 / 3600) h"
+    }
+}

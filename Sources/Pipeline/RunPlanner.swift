@@ -1,0 +1,161 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Summarization
+
+/// Works out what a run would do and cost: it walks, reads and chunks as a run would, and runs the
+/// run's own tree against a ``PlanningExecutor``, so it makes no call and writes nothing.
+public struct RunPlanner: Sendable {
+    public var options: RunOptions
+    public var config: PipelineConfig
+
+    /// Seconds a model call is assumed to take: time to the first token, then tokens written per second.
+    static let callOverhead = 2.0
+    static let tokensPerSecond = 50.0
+    /// Tokens per Chinese character as Moonshot counts them (1.5–2 characters a token), for expected
+    /// figures; budgets keep the conservative estimator.
+    static let expectedCJKTokens = 0.57
+
+    public init(options: RunOptions, config: PipelineConfig) {
+        self.options = options
+        self.config = config
+    }
+
+    /// The estimate; reads the store of the output directory, when there is one, without writing it.
+    public func estimate() async throws(PipelineError) -> RunEstimate {
+        let run = BatchRun(options: options, config: config)
+        let backend = try Backend.planning(config, concurrency: run.concurrency)
+        let out = options.outputDirectory
+        let files: [InputFile]
+        do { files = try options.ingest.walker(excluding: [out]).files(in: options.inputs) } catch {
+            throw PipelineError(.usage, error.description)
+        }
+        let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? CheckpointStore(url: options.storeURL, create: false) : nil
+        let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+        var effective = config
+        effective.ocr = options.ingest.ocr ?? config.ocr
+        let fingerprint = effective.fingerprint(summarizer: backend.summarizer, budget: backend.budget)
+        let loader = DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword, ocr: effective.ocr)
+        let ingest = IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let lengths = (try? store?.answerLengths(summarizer: backend.summarizer.fingerprint)) ?? [:]
+        let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
+        var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
+        estimate.files = files.count
+        estimate.concurrency = backend.concurrency
+        let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
+            for (index, file) in files.enumerated() {
+                group.addTask {
+                    (index, await plan(file, order: index, previous: previous[file.id], fingerprint: fingerprint, backend: backend,
+                                       store: store, history: history, loader: loader, ingest: ingest))
+                }
+            }
+            var plans = [FilePlan?](repeating: nil, count: files.count)
+            for await (index, plan) in group { plans[index] = plan }
+            return plans.compactMap { $0 }
+        }
+        var critical = 0.0
+        for (file, plan) in zip(files, plans) {
+            switch plan {
+            case .unchanged: estimate.unchanged += 1
+            case .failing(let reason): estimate.failing[file.id] = reason
+            case .summarize(let chunks, let levels, let calls, let reused):
+                estimate.toSummarize += 1
+                estimate.chunks += chunks
+                estimate.levels = max(estimate.levels, levels)
+                estimate.callsStored += reused
+                critical = max(critical, criticalPath(calls))
+                add(calls, to: &estimate)
+            }
+        }
+        time(&estimate, critical: critical, backend: backend)
+        return estimate
+    }
+
+    enum FilePlan: Sendable {
+        case unchanged
+        case failing(String)
+        case summarize(chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int)
+    }
+
+    private func plan(_ file: InputFile, order: Int, previous: FileState?, fingerprint: String, backend: Backend, store: CheckpointStore?,
+                      history: [Stage: Int], loader: DocumentLoader, ingest: IngestPool) async -> FilePlan {
+        let out = options.outputDirectory
+        if let previous, FileJob.outputCurrent(previous, fingerprint: fingerprint, in: out),
+           !options.rehash, FileJob.statUnchanged(file, previous) {
+            return .unchanged
+        }
+        do {
+            let (data, hash) = try await ingest.run(order: order) { () throws(IngestError) in try loader.read(file) }
+            if let previous, previous.contentHash == hash, FileJob.outputCurrent(previous, fingerprint: fingerprint, in: out) {
+                return .unchanged
+            }
+            let document = try await ingest.run(order: order) { () throws(IngestError) in try loader.load(file, data: data, hash: hash) }
+            let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
+            let tree = MapReduce(budget: backend.budget, estimator: backend.estimator, maxLevels: config.maxLevels, context: config.context)
+            let chunks = Chunker(budget: tree.chunkBudget(for: backend.summarizer), estimator: backend.estimator).chunks(of: sections)
+            let executor = PlanningExecutor(store: store, conservative: backend.estimator,
+                                            expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history)
+            let result = try await tree.summarize(documentID: document.id, title: document.title, language: Language.detect(FileJob.sample(of: document)),
+                                                  chunks: chunks, summarizer: backend.summarizer, executor: executor)
+            return .summarize(chunks: chunks.count, levels: result.levels, calls: executor.planned, reused: executor.reused)
+        } catch {
+            return .failing(FileJob.reason(error))
+        }
+    }
+
+    private func add(_ calls: [PlanningExecutor.Planned], to estimate: inout RunEstimate) {
+        for call in calls {
+            estimate.calls += 1
+            estimate.promptTokens += call.promptTokens
+            estimate.promptTokensMax += call.promptTokensMax
+            estimate.completionTokens += call.completionTokens
+            estimate.completionTokensMax += call.maxTokens
+            estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens)
+            estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)
+        }
+        estimate.cost = RunReport.roundedCost(estimate.cost)
+        estimate.costMax = RunReport.roundedCost(estimate.costMax)
+    }
+
+    static func seconds(_ call: PlanningExecutor.Planned) -> Double {
+        callOverhead + Double(call.completionTokens) / tokensPerSecond
+    }
+
+    /// The longest a document's tree takes with unlimited calls at once: its levels one after the
+    /// other, and under `context: previous` each level's calls one after the other too.
+    private func criticalPath(_ calls: [PlanningExecutor.Planned]) -> Double {
+        let byLevel = Dictionary(grouping: calls, by: \.level)
+        return byLevel.values.reduce(0) { total, level in
+            let longest = level.map(Self.seconds).max() ?? 0
+            return total + (config.context == .previous && config.backend == .openAICompatible ? level.map(Self.seconds).reduce(0, +) : longest)
+        }
+    }
+
+    /// The run's length: the most of the work spread over the calls allowed at once, the longest
+    /// tree, and what the account's RPM, TPM and TPD let through.
+    private func time(_ estimate: inout RunEstimate, critical: Double, backend: Backend) {
+        guard config.backend == .openAICompatible else {
+            // Offline calls take milliseconds; reading and extraction dominate.
+            estimate.seconds = Double(estimate.promptTokensMax) / 400_000 / Double(max(1, backend.concurrency))
+            estimate.boundBy = "offline: reading and ranking sentences, \(backend.concurrency) at once"
+            return
+        }
+        let limits = config.rateLimits(requestedConcurrency: backend.concurrency, overrides: options.limits)
+        let window = limits.window.seconds
+        let work = Double(estimate.calls) * Self.callOverhead + Double(estimate.completionTokens) / Self.tokensPerSecond
+        var bounds: [(Double, String)] = [
+            (work / Double(limits.concurrency), "\(limits.concurrency) call(s) at once, ~\(Int(Self.callOverhead)) s + \(Int(Self.tokensPerSecond)) tokens/s each"),
+            (critical, "the deepest document's levels, one after another"),
+        ]
+        if let rpm = limits.rpm { bounds.append((Double(estimate.calls) / Double(rpm) * window, "the account's \(rpm) requests per minute")) }
+        let charged = estimate.promptTokensMax + estimate.completionTokensMax
+        if let tpm = limits.tpm { bounds.append((Double(charged) / Double(tpm) * window, "the account's \(tpm) tokens per minute")) }
+        if let tpd = limits.tpd, charged > tpd {
+            bounds.append((Double(charged / tpd) * 86_400, "the account's \(tpd) tokens per day"))
+        }
+        let (seconds, reason) = bounds.max { $0.0 < $1.0 }!
+        estimate.seconds = seconds
+        estimate.boundBy = "bound by " + reason
+    }
+}

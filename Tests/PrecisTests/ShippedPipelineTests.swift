@@ -1,0 +1,55 @@
+import Foundation
+import PrecisTesting
+import Testing
+
+/// Every pipeline in `pipelines/` on the samples: it runs, and `precis estimate` predicted the run.
+@Suite(.serialized)
+struct ShippedPipelineTests {
+    let e2e = EndToEndTests()
+
+    static var shipped: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("pipelines").path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test(arguments: shipped)
+    func runsOnTheSamplesAsEstimated(pipeline: String) async throws {
+        let file = TestSupport.root.appendingPathComponent("pipelines/\(pipeline)").path
+        let usesModel = try String(contentsOfFile: file, encoding: .utf8).contains("MOONSHOT_API_KEY")
+        let server = try await FakeMoonshotServer.start()
+        defer { Task { await server.stop() } }
+        let env = usesModel ? ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL] : [:]
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
+        let args = [TestSupport.samples.path, "--pipeline", file, "--out", out.path]
+
+        // Without a key, without the server: the estimate reads and chunks, and calls nothing.
+        let planned = try e2e.precis(["estimate", "--json"] + args)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let estimate = try json(planned.stdout)
+        #expect(server.stats.chatRequests == 0)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+
+        let run = try e2e.precis(["run", "--json"] + args, environment: env)
+        #expect(run.status == 0, "\(pipeline): \(run.stderr)")
+        let totals = try #require(try json(run.stdout)["totals"] as? [String: Any])
+        #expect(totals["ok"] as? Int == 4)
+        #expect(totals["calls_made"] as? Int == estimate["calls"] as? Int, "\(pipeline): calls made vs estimated")
+        if usesModel {
+            #expect(totals["calls_made"] as? Int == server.stats.completed)
+            let real = Double((totals["prompt_tokens"] as! Int) + (totals["completion_tokens"] as! Int))
+            let expected = Double((estimate["prompt_tokens"] as! Int) + (estimate["completion_tokens"] as! Int))
+            #expect(abs(expected - real) / real <= 0.10, "\(pipeline): \(expected) tokens estimated, \(real) used; \(estimate) vs \(totals)")
+            let most = Double((estimate["prompt_tokens_max"] as! Int) + (estimate["completion_tokens_max"] as! Int))
+            #expect(most >= real, "\(pipeline): the upper bound \(most) is below the \(real) tokens used")
+        }
+
+        // After the run the store holds every call: a rerun is estimated at nothing.
+        let again = try json(try e2e.precis(["estimate", "--json"] + args).stdout)
+        #expect(again["calls"] as? Int == 0)
+        #expect(again["unchanged"] as? Int == 4)
+    }
+}
