@@ -13,7 +13,9 @@ public enum PipelineLoader {
             if fm.fileExists(atPath: named) { path = named }
         }
         guard fm.fileExists(atPath: path) else {
-            throw PipelineError(.config, "\(reference): pipeline file not found")
+            let names = PipelineCatalog.list().map(\.name)
+            let known = names.isEmpty ? "there is no ./pipelines folder here" : "./pipelines has \(names.joined(separator: ", "))"
+            throw PipelineError(.config, "\(reference): no such pipeline file; give a path to a .yaml file or a name from ./pipelines (\(known); `precis pipelines` describes them)")
         }
         return try parse(try read(path), file: path)
     }

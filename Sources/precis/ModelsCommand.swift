@@ -6,7 +6,14 @@ import Pipeline
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List the models an OpenAI-compatible server offers, with their context windows."
+        abstract: "List the models an OpenAI-compatible server offers, with their context windows.",
+        discussion: """
+        Asks the server's GET /models with the pipeline's key, so it also checks that the key works.
+
+        Examples:
+          precis models                                   # Kimi, with MOONSHOT_API_KEY
+          precis models --base-url http://127.0.0.1:8080/v1 --pipeline my-local.yaml
+        """
     )
 
     @Option(name: .shortAndLong, help: "A pipeline file, or the name of one in ./pipelines (default: moonshot).")

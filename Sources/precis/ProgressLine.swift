@@ -10,7 +10,9 @@ struct ProgressLine: Sendable {
     func start() -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
-                console.status(Self.render(await progress.snapshot(), console: console))
+                let snapshot = await progress.snapshot()
+                // Nothing to show until the walk has found the files.
+                if snapshot.files > 0 { console.status(Self.render(snapshot, console: console)) }
                 try? await Task.sleep(for: .milliseconds(250))
             }
             console.clearStatus()
