@@ -39,7 +39,7 @@ struct PipelineLoaderTests {
     }
 
     @Test func reportsAMissingFileAndBadYAML() {
-        #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: { String(describing: $0).contains("not found") }
+        #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: { String(describing: $0).contains("/nonexistent/p.yaml: no such pipeline file") }
         #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: { String(describing: $0).contains("bad.yaml") }
     }
 
