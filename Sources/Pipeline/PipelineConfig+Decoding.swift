@@ -25,6 +25,13 @@ extension PipelineConfig {
         "output": ["sections"],
     ]
 
+    /// The values the keys that take a word accept.
+    static let choices: [String: [String]] = [
+        "backend": ["extractive", "openai-compatible"],
+        "context": ContextMode.allCases.map(\.rawValue),
+        "ocr": OCRMode.allCases.map(\.rawValue),
+    ]
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = PipelineConfig()

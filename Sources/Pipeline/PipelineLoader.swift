@@ -110,6 +110,10 @@ public enum PipelineLoader {
         let key = path.map(\.stringValue).joined(separator: ".")
         var node: Node? = root
         for component in path { node = node?.mapping?[component.stringValue] }
+        if let choices = PipelineConfig.choices[key], let value = node?.string {
+            let line = node?.mark.map { "line \($0.line): " } ?? ""
+            return "\(line)'\(key)': '\(value)' is not one of \(choices.joined(separator: ", "))"
+        }
         let line = node?.mark.map { "line \($0.line): " } ?? ""
         return "\(line)\(key.isEmpty ? "" : "'\(key)': ")\(reason)"
     }

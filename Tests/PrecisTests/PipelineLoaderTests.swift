@@ -38,6 +38,18 @@ struct PipelineLoaderTests {
         } throws: { String(describing: $0).contains("extractive.reduce_tokens") }
     }
 
+    @Test func aWordOutsideItsChoicesIsNamedWithTheChoicesAndTheLine() {
+        #expect { try PipelineLoader.parse("name: x\ncontext: prev\n", file: "p.yaml") } throws: {
+            String(describing: $0) == "p.yaml: line 2: 'context': 'prev' is not one of none, headings, previous"
+        }
+        #expect { try PipelineLoader.parse("name: x\noutput:\n  section: true\n", file: "p.yaml") } throws: {
+            String(describing: $0).contains("p.yaml, line 3: unknown key 'output.section'")
+        }
+        let book = try? PipelineLoader.parse("context: previous\noutput:\n  sections: true\n", file: "p.yaml")
+        #expect(book?.context == .previous)
+        #expect(book?.output.sections == true)
+    }
+
     @Test func reportsAMissingFileAndBadYAML() {
         #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: { String(describing: $0).contains("/nonexistent/p.yaml: no such pipeline file") }
         #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: { String(describing: $0).contains("bad.yaml") }

@@ -53,3 +53,38 @@ struct ShippedPipelineTests {
         #expect(again["unchanged"] as? Int == 4)
     }
 }
+
+/// `precis estimate` on deep trees and on a half-finished store.
+@Suite(.serialized)
+struct EstimateTests {
+    let e2e = EndToEndTests()
+
+    @Test func aStoppedRunIsEstimatedAtWhatIsLeft() async throws {
+        let server = try await FakeMoonshotServer.start()
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        let pipeline = try ResumeTests().smallPipeline(in: dir)
+        let env = ResumeTests().environment(server)
+        let args = [TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "1"]
+        let whole = try JSONSerialization.jsonObject(with: Data(try e2e.precis(["estimate", "--json"] + args).stdout.utf8)) as! [String: Any]
+        #expect((whole["levels"] as? Int ?? 0) >= 3, "the small chunks make deep trees")
+
+        // A spending cap stops the run part way; what it made is stored.
+        let stopped = try e2e.precis(["run"] + args + ["--max-tokens-total", "6000"], environment: env)
+        #expect(stopped.status == 4, "\(stopped.stderr)")
+        let made = try e2e.totals(out)["calls_made"] ?? 0
+        #expect(made > 0)
+        let rest = try JSONSerialization.jsonObject(with: Data(try e2e.precis(["estimate", "--json"] + args).stdout.utf8)) as! [String: Any]
+        #expect((rest["calls_stored"] as? Int ?? 0) > 0)
+        #expect((rest["calls"] as? Int ?? 0) < (whole["calls"] as? Int ?? 0))
+
+        let resumed = try e2e.precis(["run"] + args, environment: env)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // Deep trees depend on how long each answer runs, so the plan is close rather than exact here.
+        let left = try #require(rest["calls"] as? Int)
+        let actual = try #require(try e2e.totals(out)["calls_made"])
+        #expect(abs(actual - left) <= max(2, left / 10), "\(left) calls estimated, \(actual) made")
+        #expect(try e2e.totals(out)["calls_reused"] ?? 0 >= made, "nothing stored is paid again")
+    }
+}
