@@ -55,7 +55,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,rpm,tpm,unknown,faults,rerun,ingest runs a subset.
+/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -76,6 +76,33 @@ if wanted("makespan") {
         line("  breakdown   before first request \(f(seconds(first - free.start))) s, idle slot-seconds while running \(f(idle)) (= \(f(idle / 8)) s of the pool), after last answer \(f(seconds(free.end - last))) s")
         line("makespan      C=8 L=\(Int(ms))ms: \(free.stats.chatRequests) requests, longest chain \(Int(chain)), \(f(free.seconds)) s vs lower bound \(f(bound)) s: ratio \(f(free.seconds / bound)) (target ≤ 1.10); peak concurrency \(free.stats.peakConcurrency); 429s \(free.stats.tooManyRequests)")
     }
+}
+
+// 1b. What carrying context costs: `previous` runs each document's levels in order.
+if wanted("context") {
+    var runs: [(String, Outcome)] = []
+    for mode in ["none", "headings", "previous"] {
+        runs.append((mode, try await run("context-\(mode)", server: FakeServerConfiguration(latency: .milliseconds(100)), pipeline: "context: \(mode)", concurrency: 8)))
+    }
+    let base = runs[1].1
+    for (mode, outcome) in runs {
+        line("context       \(mode.padding(toLength: 8, withPad: " ", startingAt: 0)) C=8 L=100ms: \(outcome.stats.completed) calls, \(outcome.report.totals.promptTokens) prompt tokens, makespan \(f(outcome.seconds)) s = \(f(outcome.seconds / base.seconds))× headings; \(outcome.report.totals.ok)/24 ok")
+    }
+}
+
+// 1c. The estimate against the run it predicts, on deep trees (600-token chunks).
+if wanted("estimate") {
+    let fake = try await FakeMoonshotServer.start(FakeServerConfiguration())
+    let out = scratch.appendingPathComponent("out-estimate")
+    try? FileManager.default.removeItem(at: out)
+    let options = RunOptions(inputs: [corpus.path], outputDirectory: out, concurrency: 8,
+                             environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
+    let plan = try await RunPlanner(options: options, config: try pipeline("")).estimate()
+    let report = try await BatchRun(options: options, config: try pipeline(""), logger: logger).run()
+    await fake.stop()
+    let used = report.totals.promptTokens + report.totals.completionTokens
+    let expected = plan.promptTokens + plan.completionTokens
+    line("estimate      24 documents, trees up to \(plan.levels) levels: \(plan.calls) calls estimated, \(report.totals.callsMade) made (\(f(Double(plan.calls) / Double(max(1, report.totals.callsMade)), 3))×); tokens \(expected) estimated, \(used) used (\(f(Double(expected) / Double(max(1, used)), 3))×, target within 10%); upper bound \(plan.promptTokensMax + plan.completionTokensMax)")
 }
 
 // 2. RPM binds: tier 0 scaled down in time (a 2-second "minute"), limits known to precis.
