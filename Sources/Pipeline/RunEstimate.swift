@@ -53,7 +53,8 @@ public struct RunEstimate: Sendable, Codable {
         } else {
             lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))")
             lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
-            lines.append("cost        ~\(money(cost)) expected, at most \(money(costMax))")
+            lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))"
+                                     : "cost        not priced: the pipeline has no prices for \(model)")
         }
         lines.append("time        ~\(Self.duration(seconds)) (\(boundBy))")
         for (path, reason) in failing.sorted(by: { $0.key < $1.key }) { lines.append("would fail  \(path): \(reason)") }
