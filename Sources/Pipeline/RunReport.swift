@@ -130,14 +130,7 @@ public struct RunReport: Sendable, Codable {
             case .skipped: totals.skipped += 1
             case .pending: totals.pending += 1
             }
-            totals.callsMade += file.callsMade
-            totals.callsReused += file.callsReused
-            totals.promptTokens += file.promptTokens
-            totals.completionTokens += file.completionTokens
-            totals.cost = RunReport.roundedCost(totals.cost + file.cost)
-            totals.truncatedCalls += file.truncatedCalls
-            totals.retries += file.retries
-            totals.tokensEstimated = totals.tokensEstimated || file.tokensEstimated
+            totals.spend(file)
         }
         self.totals = totals
     }
@@ -145,14 +138,7 @@ public struct RunReport: Sendable, Codable {
     /// Adds the folder summary and counts its calls.
     mutating func add(corpus file: File) {
         corpus = file
-        totals.callsMade += file.callsMade
-        totals.callsReused += file.callsReused
-        totals.promptTokens += file.promptTokens
-        totals.completionTokens += file.completionTokens
-        totals.cost = RunReport.roundedCost(totals.cost + file.cost)
-        totals.truncatedCalls += file.truncatedCalls
-        totals.retries += file.retries
-        totals.tokensEstimated = totals.tokensEstimated || file.tokensEstimated
+        totals.spend(file)
     }
 
     /// Costs kept to a millionth of the currency unit, below any price's precision.
@@ -201,6 +187,20 @@ public struct RunReport: Sendable, Codable {
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)
+    }
+}
+
+extension RunReport.Totals {
+    /// Counts what a file's calls spent: calls, tokens, cost, truncations and retries.
+    mutating func spend(_ file: RunReport.File) {
+        callsMade += file.callsMade
+        callsReused += file.callsReused
+        promptTokens += file.promptTokens
+        completionTokens += file.completionTokens
+        cost = RunReport.roundedCost(cost + file.cost)
+        truncatedCalls += file.truncatedCalls
+        retries += file.retries
+        tokensEstimated = tokensEstimated || file.tokensEstimated
     }
 }
 
