@@ -40,7 +40,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
-                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 8,
+                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 12,
                 limits: Limits = Limits(), tier: Int? = nil, retries: Retries = Retries()) {
         self.name = name
         self.description = description
