@@ -54,14 +54,6 @@ enum OutputPages {
         return (lines + ["---", ""]).joined(separator: "\n")
     }
 
-    /// A page without its front matter, for comparing pages across runs and reading their summaries.
-    static func body(of page: String) -> Substring {
-        guard page.hasPrefix("---\n"), let end = page.range(of: "\n---\n", range: page.index(page.startIndex, offsetBy: 3)..<page.endIndex) else {
-            return Substring(page)
-        }
-        return page[end.upperBound...]
-    }
-
     /// The index of every file in the run: the folder's summary when there is one, a link per file
     /// with its status and gist or error, then the summaries kept from earlier runs whose inputs are gone.
     static func index(_ files: [RunReport.File], kept: [FileState] = [], corpus: (path: String, gist: String)? = nil) -> String {

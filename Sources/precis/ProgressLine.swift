@@ -26,7 +26,7 @@ struct ProgressLine: Sendable {
         parts.append("\(s.callsMade) calls, \(s.callsReused) reused")
         parts.append("\(compact(s.promptTokens + s.completionTokens)) tokens")
         if s.cost > 0 { parts.append(String(format: "%.4f %@", s.cost, s.currency)) }
-        parts.append(RunEstimateFormat.clock(s.seconds) + (s.eta.map { ", ETA " + RunEstimateFormat.clock($0) } ?? ""))
+        parts.append(Elapsed.clock(s.seconds) + (s.eta.map { ", ETA " + Elapsed.clock($0) } ?? ""))
         return console.paint("precis ", .bold) + parts.joined(separator: " · ")
     }
 
@@ -36,7 +36,7 @@ struct ProgressLine: Sendable {
 }
 
 /// Durations as a clock: `0:42`, `12:05`, `1:02:09`.
-enum RunEstimateFormat {
+enum Elapsed {
     static func clock(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded()))
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
