@@ -31,10 +31,7 @@ struct Backend: Sendable {
         let calibration = TokenCalibration()
         switch config.backend {
         case .extractive:
-            let e = config.extractive
-            let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
-            return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
-                           calibration: calibration, client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+            return extractive(config, concurrency: concurrency)
         case .openAICompatible:
             let client = try makeClient(config.llm, options: options)
             let limits = config.rateLimits(requestedConcurrency: concurrency, overrides: options.limits)
@@ -81,11 +78,7 @@ struct Backend: Sendable {
         guard let window else {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
         }
-        let summarizer = LLMSummarizer(
-            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
-                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
-            transport: transport, calibration: calibration
-        )
+        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
         return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,
                        endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter)
     }
@@ -93,26 +86,38 @@ struct Backend: Sendable {
     /// The backend an estimate plans with: the same summarizer, fingerprint and budget a run gets,
     /// but no key, no network, and a transport that refuses every call.
     static func planning(_ config: PipelineConfig, concurrency: Int) throws(PipelineError) -> Backend {
-        guard config.backend == .openAICompatible else {
-            let e = config.extractive
-            let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
-            return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
-                           calibration: TokenCalibration(), client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
-        }
+        guard config.backend == .openAICompatible else { return extractive(config, concurrency: concurrency) }
         let llm = config.llm
         let candidates = llm.model == "auto"
-            ? ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"].map { ModelInfo(id: $0, contextLength: ModelInfo.knownWindow(of: $0)) }
+            ? autoModels.map { ModelInfo(id: $0, contextLength: ModelInfo.knownWindow(of: $0)) }
             : []
         guard let window = candidates.first?.contextLength ?? llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model) else {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline")
         }
-        let summarizer = LLMSummarizer(
-            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
-                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
-            transport: RefusingTransport()
-        )
+        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: TokenCalibration())
         return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: TokenCalibration(),
                        client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+    }
+
+    /// The models `model: auto` chooses among, as Moonshot publishes them.
+    static let autoModels = ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]
+
+    /// The offline backend; it needs nothing but the pipeline.
+    private static func extractive(_ config: PipelineConfig, concurrency: Int) -> Backend {
+        let e = config.extractive
+        let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
+        return Backend(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
+                       calibration: TokenCalibration(), client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+    }
+
+    /// The model summarizer a pipeline describes, for a run or for a plan.
+    private static func llmSummarizer(_ llm: PipelineConfig.LLM, window: Int, candidates: [ModelInfo], transport: any ChatTransport,
+                                      calibration: TokenCalibration) -> LLMSummarizer {
+        LLMSummarizer(
+            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
+                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
+            transport: transport, calibration: calibration
+        )
     }
 
     /// Chunk budget = W − max_tokens − prompt template − margin, for the largest stage (DESIGN invariant 2).
@@ -131,9 +136,8 @@ struct Backend: Sendable {
 
     /// Moonshot's v1 models the server lists, smallest window first; the published ones if it lists none.
     private static func autoCandidates(_ client: ChatClient) async -> [ModelInfo] {
-        let wanted = ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]
-        let listed = ((try? await client.models()) ?? []).filter { wanted.contains($0.id) }
-        let models = listed.isEmpty ? wanted.map { ModelInfo(id: $0, contextLength: nil) } : listed
+        let listed = ((try? await client.models()) ?? []).filter { autoModels.contains($0.id) }
+        let models = listed.isEmpty ? autoModels.map { ModelInfo(id: $0, contextLength: nil) } : listed
         return models.map { ModelInfo(id: $0.id, contextLength: $0.contextLength ?? ModelInfo.knownWindow(of: $0.id)) }
             .filter { $0.contextLength != nil }
             .sorted { $0.contextLength! < $1.contextLength! }

@@ -42,7 +42,7 @@ extension BatchRun {
         let title = Self.corpusTitle(options.inputs)
         let language = Language.detect(String(summaries.joined(separator: "\n").prefix(20_000)))
         let backend = context.backend
-        let tree = MapReduce(budget: backend.budget, estimator: backend.estimator, maxLevels: config.maxLevels, context: config.context)
+        let tree = backend.tree(config)
         let executor = StoreExecutor(store: store, pool: context.pool, path: CheckpointStore.corpusPath, documentOrdinal: reports.count,
                                      gate: context.gate, spend: spend, config: config)
         let result = try await tree.summarize(summaries: summaries, documentID: CheckpointStore.corpusPath, title: title, language: language,

@@ -130,11 +130,9 @@ struct FileJob: Sendable {
     private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
         let config = context.config
         let backend = context.backend
-        let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
         let language = Language.detect(Self.sample(of: document))
-        let estimator = backend.estimator
-        let tree = MapReduce(budget: backend.budget, estimator: estimator, maxLevels: config.maxLevels, context: config.context)
-        let chunks = Chunker(budget: tree.chunkBudget(for: backend.summarizer), estimator: estimator).chunks(of: sections)
+        let tree = backend.tree(config)
+        let chunks = backend.chunks(of: document, tree: tree)
         let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
                                      gate: context.gate, spend: spend, config: config, progress: context.progress)
         let result = try await tree.summarize(

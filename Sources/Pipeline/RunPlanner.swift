@@ -91,9 +91,8 @@ public struct RunPlanner: Sendable {
                 return .unchanged
             }
             let document = try await ingest.run(order: order) { () throws(IngestError) in try loader.load(file, data: data, hash: hash) }
-            let sections = document.parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) }
-            let tree = MapReduce(budget: backend.budget, estimator: backend.estimator, maxLevels: config.maxLevels, context: config.context)
-            let chunks = Chunker(budget: tree.chunkBudget(for: backend.summarizer), estimator: backend.estimator).chunks(of: sections)
+            let tree = backend.tree(config)
+            let chunks = backend.chunks(of: document, tree: tree)
             let executor = PlanningExecutor(store: store, conservative: backend.estimator,
                                             expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history)
             let result = try await tree.summarize(documentID: document.id, title: document.title, language: Language.detect(FileJob.sample(of: document)),
