@@ -47,8 +47,9 @@ final class PlanningExecutor: CallExecutor {
         }
         let inputTokens = conservative.estimate(call.inputs)
         let cap = summarizer.maxOutputTokens(for: call.stage)
-        let output = expectedOutput(call, summarizer: summarizer, cap: cap)
-        var plan = Planned(level: call.level, model: nil, promptTokens: expected.estimate(call.inputs), promptTokensMax: inputTokens,
+        let expectedInput = expected.estimate(call.inputs)
+        let output = expectedOutput(call.stage, input: expectedInput, summarizer: summarizer, cap: cap)
+        var plan = Planned(level: call.level, model: nil, promptTokens: expectedInput, promptTokensMax: inputTokens,
                            completionTokens: output, maxTokens: cap)
         if let llm = summarizer as? LLMSummarizer {
             let messages = llm.messages(for: call.inputs, stage: call.stage, context: call.context)
@@ -66,13 +67,13 @@ final class PlanningExecutor: CallExecutor {
     /// else the extractive summarizer's own targets, or for a model a quarter of the input, at most
     /// 40% of `max_tokens`: asked for a concise summary, models stop well short of the limit, which
     /// pipelines set with room to spare.
-    func expectedOutput(_ call: SummaryCall, summarizer: any Summarizer, cap: Int) -> Int {
-        if let learned = history[call.stage] { return max(1, min(cap, learned)) }
-        let input = Double(expected.estimate(call.inputs))
+    func expectedOutput(_ stage: Stage, input inputTokens: Int, summarizer: any Summarizer, cap: Int) -> Int {
+        if let learned = history[stage] { return max(1, min(cap, learned)) }
+        let input = Double(inputTokens)
         guard let extractive = summarizer as? ExtractiveSummarizer else {
             return max(1, Int(min(input * 0.25, Double(cap) * 0.4).rounded()))
         }
-        let share = switch call.stage {
+        let share = switch stage {
         case .map: extractive.options.mapRatio
         case .reduce: extractive.options.reduceRatio
         case .final: extractive.options.finalRatio

@@ -38,12 +38,9 @@ struct StoreExecutor: CallExecutor {
                     return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
                         try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
                     }
-                } catch where Task.isCancelled {
-                    await progress?.callFailed()
-                    gate.noteAbandoned()
-                    throw error
                 } catch {
                     await progress?.callFailed()
+                    if Task.isCancelled { gate.noteAbandoned() }
                     throw error
                 }
             }
