@@ -65,12 +65,7 @@ public struct BatchRun: Sendable {
 
     private func run(backend: Backend, started: Date) async throws(PipelineError) -> RunReport {
         let out = options.outputDirectory
-        let files: [InputFile]
-        do {
-            files = try options.ingest.walker(excluding: [out]).files(in: options.inputs)
-        } catch {
-            throw PipelineError(.usage, error.description)
-        }
+        let files = try options.files()
         let store: CheckpointStore
         let previous: [String: FileState]
         do {
@@ -85,15 +80,11 @@ public struct BatchRun: Sendable {
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
 
         let gate = RunGate()
-        var effectiveConfig = config
-        effectiveConfig.ocr = options.ingest.ocr ?? config.ocr
         let context = FileJob.Context(
             store: store, pool: WorkPool(concurrency: backend.concurrency), backend: backend,
-            fingerprint: effectiveConfig.fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
+            fingerprint: options.effective(config).fingerprint(summarizer: backend.summarizer, budget: backend.budget), config: config,
             outputDirectory: out, gate: gate, logger: logger, previous: previous, rehash: options.rehash,
-            loader: DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
-                                   ocr: effectiveConfig.ocr),
-            ingest: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount),
+            loader: options.loader(config), ingest: options.ingestPool(),
             progress: options.progress
         )
         await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)

@@ -26,18 +26,12 @@ public struct RunPlanner: Sendable {
     public func estimate() async throws(PipelineError) -> RunEstimate {
         let run = BatchRun(options: options, config: config)
         let backend = try Backend.planning(config, concurrency: run.concurrency)
-        let out = options.outputDirectory
-        let files: [InputFile]
-        do { files = try options.ingest.walker(excluding: [out]).files(in: options.inputs) } catch {
-            throw PipelineError(.usage, error.description)
-        }
+        let files = try options.files()
         let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? CheckpointStore(url: options.storeURL, create: false) : nil
         let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
-        var effective = config
-        effective.ocr = options.ingest.ocr ?? config.ocr
-        let fingerprint = effective.fingerprint(summarizer: backend.summarizer, budget: backend.budget)
-        let loader = DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword, ocr: effective.ocr)
-        let ingest = IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let fingerprint = options.effective(config).fingerprint(summarizer: backend.summarizer, budget: backend.budget)
+        let loader = options.loader(config)
+        let ingest = options.ingestPool()
         let lengths = (try? store?.answerLengths(summarizer: backend.summarizer.fingerprint)) ?? [:]
         let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
