@@ -1,116 +1,105 @@
 #!/usr/bin/env python3
 """Measures precis's token estimator against a real BPE tokenizer (cl100k_base).
 
-It mirrors Sources/Chunking/TokenEstimator.swift rule for rule and prints, per file, the ratio
-estimate / real tokens; a ratio below 1.0 is an under-count. Run it with `make measure-estimator`
-or: python3 scripts/measure_estimator.py FILE_OR_DIR...  (needs `pip install bpe-openai`).
+It asks the built `precis extract --json` for the text precis chunks and the estimate its budgets
+use, counts the same text with cl100k_base, and prints per file the ratio estimate / real; a ratio
+below 1.0 is an under-count. Nothing is mirrored here, so the figures are those of the Swift code.
+
+    python3 scripts/measure_estimator.py [--precis BIN] [--worst N] [--json OUT] INPUT...
+
+Needs `pip install bpe-openai` (it ships the cl100k vocabulary, so it works offline). Counts are
+cached by text hash in .build/estimator-cache.json, so reruns after an estimator change are fast.
+Exit status 1 when some file is under-counted by more than 2%.
 """
+import argparse
+import hashlib
+import json
+import os
 import pathlib
+import statistics
+import subprocess
 import sys
-import unicodedata
+import time
 
 import bpe_openai
 
-SAFETY = 1.05
-CJK_TOKENS_PER_CHARACTER = 1.3
-CJK_RANGES = [(0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF)]
-
-
-def is_cjk(ch):
-    o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in CJK_RANGES)
-
-
-def kind(ch):
-    o = ord(ch)
-    if o < 0x80:
-        if ch.isalpha():
-            return "letters"
-        if ch.isdigit():
-            return "digits"
-        if o in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20):
-            return "space"
-        return None
-    if ch.isspace():
-        return "space"
-    if unicodedata.category(ch).startswith("L") or unicodedata.category(ch) in ("Mn", "Mc", "Nl"):
-        return "foreign"
-    return None
-
-
-def estimate(text):
-    cjk = other = 0
-    run, length, newline = None, 0, False
-
-    def close():
-        nonlocal other
-        if run == "letters":
-            other += 1 + length // 8
-        elif run == "digits":
-            other += (length + 2) // 3
-        elif run == "foreign":
-            other += (length + 1) // 2
-        elif run == "space" and (newline or length > 1):
-            other += 1
-
-    for ch in text:
-        if ord(ch) >= 0x80 and is_cjk(ch):
-            close()
-            run, length, newline = None, 0, False
-            cjk += 1
-            continue
-        k = kind(ch)
-        if k != run:
-            close()
-            run, length, newline = k, 0, False
-        if k is None:
-            other += 1
-            continue
-        length += 1
-        newline = newline or ch == "\n"
-    close()
-    total = (cjk * CJK_TOKENS_PER_CHARACTER + other) * SAFETY
-    return int(-(-total // 1))
-
-
-def files(args):
-    for arg in args:
-        p = pathlib.Path(arg)
-        if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.suffix.lower() in (".txt", ".md", ".text"))
-        else:
-            yield p
+LIMIT = 0.98
 
 
 def count(enc, text):
     """cl100k tokens of `text`, encoded paragraph by paragraph: the tokenizer refuses very long
-    inputs, and BPE never merges across a blank line's whitespace run anyway."""
+    inputs, and its pre-tokenizer never joins text across a blank line anyway."""
     total = 0
-    for start in range(0, len(text), 1 << 16):
-        piece = text[start:start + (1 << 16)]
-        for para in piece.split("\n\n"):
-            while para:
-                head, para = para[:4096], para[4096:]
-                total += len(enc.encode(head))
-    return total
+    for para in text.split("\n\n"):
+        while para:
+            head, para = para[:4096], para[4096:]
+            total += len(enc.encode(head))
+    return total + text.count("\n\n")
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--precis", default=".build/release/precis")
+    parser.add_argument("--worst", type=int, default=15, help="files to list, lowest ratio first")
+    parser.add_argument("--json", help="write the summary here as JSON")
+    parser.add_argument("--cache", default=".build/estimator-cache.json")
+    parser.add_argument("inputs", nargs="+")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    extract = subprocess.run([args.precis, "extract", "--json", *args.inputs], capture_output=True, check=False)
+    items = [i for i in json.loads(extract.stdout) if i["status"] == "ok"]
+    cache = {}
+    if os.path.exists(args.cache):
+        with open(args.cache) as f:
+            cache = json.load(f)
     enc = bpe_openai.get_encoding("cl100k_base")
-    worst = None
-    print(f"{'ratio':>7} {'real':>8} {'estimate':>9}  file")
-    for f in files(sys.argv[1:]):
-        text = f.read_text(encoding="utf-8", errors="replace")
-        real = count(enc, text)
+
+    rows, real_total, estimate_total, real_bytes = [], 0, 0, 0
+    for item in items:
+        real = 0
+        for part in item["parts"]:
+            key = hashlib.sha1(part["text"].encode()).hexdigest()
+            if key not in cache:
+                cache[key] = count(enc, part["text"])
+            real += cache[key]
+            real_bytes += len(part["text"].encode())
         if real == 0:
             continue
-        est = estimate(text)
-        ratio = est / real
-        worst = ratio if worst is None else min(worst, ratio)
-        print(f"{ratio:7.3f} {real:8d} {est:9d}  {f}")
-    if worst is not None:
-        print(f"lowest ratio {worst:.3f} ({'never under-counts' if worst >= 1 else 'UNDER-COUNTS'})")
+        rows.append((item["tokens"] / real, real, item["tokens"], item["path"]))
+        real_total += real
+        estimate_total += item["tokens"]
+    pathlib.Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.cache, "w") as f:
+        json.dump(cache, f)
+
+    rows.sort()
+    print(f"{'ratio':>7} {'real':>9} {'estimate':>9}  file (lowest ratios first)")
+    for ratio, real, est, path in rows[: args.worst]:
+        print(f"{ratio:7.3f} {real:9d} {est:9d}  {path}")
+    ratios = [r[0] for r in rows]
+    under = [r for r in rows if r[0] < LIMIT]
+    summary = {
+        "files": len(rows),
+        "bytes": real_bytes,
+        "real_tokens": real_total,
+        "estimated_tokens": estimate_total,
+        "overall": estimate_total / max(real_total, 1),
+        "lowest": min(ratios, default=1.0),
+        "lowest_file": rows[0][3] if rows else None,
+        "median": statistics.median(ratios) if ratios else 1.0,
+        "highest": max(ratios, default=1.0),
+        "under_2_percent": len(under),
+        "seconds": time.monotonic() - started,
+    }
+    print(f"{summary['files']} files, {real_total} cl100k tokens: estimate/real overall {summary['overall']:.3f}, "
+          f"lowest {summary['lowest']:.3f}, median {summary['median']:.3f}, highest {summary['highest']:.3f}; "
+          f"{len(under)} files under-counted by more than 2%")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1)
+    return 1 if under else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,3 +1,4 @@
+import Chunking
 import Foundation
 import Logging
 import Pipeline
@@ -177,3 +178,20 @@ if wanted("ingest") {
 }
 
 try? FileManager.default.removeItem(at: scratch)
+
+// 8. The chunker's throughput on the corpus text.
+if wanted("chunk"), let corpus = IngestBench.corpus(root: root) {
+    let texts = LocalBench.texts(in: corpus).map(\.text)
+    let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
+    let run = LocalBench.chunk(texts, budget: 1000)
+    line("chunker       \(texts.count) corpus texts, \(f(bytes / 1e6, 1)) MB, 1000-token chunks: \(f(bytes / 1e6 / run.seconds, 1)) MB/s, \(run.chunks) chunks")
+}
+if wanted("estimator-speed"), let corpus = IngestBench.corpus(root: root) {
+    let texts = LocalBench.texts(in: corpus).map(\.text)
+    let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
+    let estimator = Chunking.TokenEstimator()
+    let clock = ContinuousClock(), start = clock.now
+    var tokens = 0
+    for text in texts { tokens += estimator.estimate(text) }
+    line("estimator     \(f(bytes / 1e6 / LocalBench.seconds(clock.now - start), 1)) MB/s, \(tokens) tokens")
+}

@@ -18,10 +18,13 @@ public struct Chunker: Sendable {
 
     struct Piece {
         var section: Int
-        var range: Range<String.Index>
+        /// UTF-8 offsets into the section's text.
+        var range: Range<Int>
         var tokens: Int
         var before: Boundary
     }
+
+    typealias Bytes = UnsafeBufferPointer<UInt8>
 
     /// The chunks of `sections`, in order; whitespace-only text yields no chunk.
     ///
@@ -29,14 +32,15 @@ public struct Chunker: Sendable {
     /// more on average, no chunk spans two of them and each chunk names its chapter, so the tree can
     /// summarize chapter by chapter. Smaller chapters are packed together as any sections are.
     public func chunks(of sections: [Section]) -> [Chunk] {
+        // The scans run over UTF-8 bytes; one copy of each section keeps them in one buffer.
+        let texts = sections.map { ContiguousArray($0.text.utf8) }
         var pieces: [Piece] = []
-        for (i, section) in sections.enumerated() {
-            let text = section.text
+        for (i, text) in texts.enumerated() {
             let start = pieces.count
-            split(text, text.startIndex..<text.endIndex, section: i, level: .paragraph, into: &pieces)
+            text.withUnsafeBufferPointer { split($0, 0..<$0.count, section: i, level: .paragraph, into: &pieces) }
             if pieces.count > start { pieces[start].before = .section }
         }
-        return pack(pieces, sections: sections, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
+        return pack(pieces, sections: sections, texts: texts, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
     }
 
     /// Whether the document has two or more chapters averaging a quarter of a budget or more.
@@ -57,14 +61,13 @@ public struct Chunker: Sendable {
         chunks(of: [Section(text: text)])
     }
 
-    private func split(_ text: String, _ range: Range<String.Index>, section: Int, level: Boundary, into out: inout [Piece]) {
-        let tokens = estimator.estimate(text[range])
-        if tokens <= budget || level == .hard {
-            if level == .hard && tokens > budget {
-                hardCut(text, range, section: section, into: &out)
-            } else {
-                out.append(Piece(section: section, range: range, tokens: tokens, before: level))
-            }
+    private func split(_ text: Bytes, _ range: Range<Int>, section: Int, level: Boundary, into out: inout [Piece]) {
+        if let tokens = estimator.estimate(utf8: Bytes(rebasing: text[range]), limit: budget) {
+            out.append(Piece(section: section, range: range, tokens: tokens, before: level))
+            return
+        }
+        if level == .hard {
+            hardCut(text, range, section: section, into: &out)
             return
         }
         let cuts = BoundaryScanner.cuts(in: text, range, level: level)
@@ -77,42 +80,53 @@ public struct Chunker: Sendable {
             split(text, lower..<cut, section: section, level: weaker, into: &out)
             // A heading belongs with the text it introduces, so the cut after it is weak.
             if !first, out.count > start { out[start].before = afterHeading ? .whitespace : level }
-            afterHeading = level == .paragraph && Self.isHeadingLike(text[lower..<cut])
+            afterHeading = level == .paragraph && Self.isHeadingLike(text, lower..<cut)
             first = false
             lower = cut
         }
     }
 
     /// A short single line without a sentence end, such as "Chapter 2: The Station".
-    static func isHeadingLike(_ paragraph: Substring) -> Bool {
-        let line = paragraph.trimmingWhitespace()
-        return !line.isEmpty && line.count <= 100 && !line.contains("\n") && !SentenceSplitter.isComplete(line)
+    static func isHeadingLike(_ text: Bytes, _ range: Range<Int>) -> Bool {
+        let line = UTF8Scan.trimmed(range, in: text)
+        // 100 characters take at most 400 bytes; most paragraphs are ruled out here.
+        guard !line.isEmpty, line.count <= 400 else { return false }
+        var scalars = 0
+        for i in line {
+            if text[i] == 0x0A { return false }
+            if text[i] & 0xC0 != 0x80 { scalars += 1 }
+        }
+        return scalars <= 100 && !BoundaryScanner.endsSentence(text, line)
     }
 
-    private func hardCut(_ text: String, _ range: Range<String.Index>, section: Int, into out: inout [Piece]) {
-        // A token spans at most ~9 characters under the estimator, so no fitting prefix is longer.
-        let window = budget * 10
-        var lower = range.lowerBound
-        while lower < range.upperBound {
+    /// Cuts a run with no boundary into the longest prefixes that fit, in whole characters.
+    private func hardCut(_ text: Bytes, _ range: Range<Int>, section: Int, into out: inout [Piece]) {
+        let run = String(decoding: Bytes(rebasing: text[range]), as: UTF8.self)
+        // A token spans at most ~16 characters under the estimator, so no fitting prefix is longer.
+        let window = budget * 16
+        var lower = run.startIndex, offset = range.lowerBound
+        while lower < run.endIndex {
             var ends: [String.Index] = []
             var i = lower
-            while i < range.upperBound, ends.count < window {
-                i = text.index(after: i)
+            while i < run.endIndex, ends.count < window {
+                i = run.index(after: i)
                 ends.append(i)
             }
-            // Binary search for the longest prefix, in whole characters, that fits.
+            // Binary search for the longest prefix that fits.
             var lo = 0, hi = ends.count - 1
             while lo < hi {
                 let mid = (lo + hi + 1) / 2
-                if estimator.estimate(text[lower..<ends[mid]]) <= budget { lo = mid } else { hi = mid - 1 }
+                if estimator.estimate(run[lower..<ends[mid]]) <= budget { lo = mid } else { hi = mid - 1 }
             }
             let upper = ends[lo]
-            out.append(Piece(section: section, range: lower..<upper, tokens: estimator.estimate(text[lower..<upper]), before: .hard))
+            let length = run.utf8.distance(from: lower, to: upper)
+            out.append(Piece(section: section, range: offset..<offset + length, tokens: estimator.estimate(run[lower..<upper]), before: .hard))
             lower = upper
+            offset += length
         }
     }
 
-    private func pack(_ pieces: [Piece], sections: [Section], byChapter: Bool) -> [Chunk] {
+    private func pack(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], byChapter: Bool) -> [Chunk] {
         var chunks: [Chunk] = []
         var current: [Piece] = []
         var currentTokens = 0
@@ -120,7 +134,7 @@ public struct Chunker: Sendable {
             let taken = Array(current[..<count])
             current.removeFirst(count)
             currentTokens = current.reduce(0) { $0 + $1.tokens + joinCost($1) }
-            if let chunk = makeChunk(taken, sections: sections, index: chunks.count, byChapter: byChapter) { chunks.append(chunk) }
+            if let chunk = makeChunk(taken, sections: sections, texts: texts, index: chunks.count, byChapter: byChapter) { chunks.append(chunk) }
         }
         for piece in pieces {
             if byChapter, let last = current.last, sections[last.section].headingPath.first != sections[piece.section].headingPath.first {
@@ -154,26 +168,34 @@ public struct Chunker: Sendable {
         return best
     }
 
-    private func makeChunk(_ pieces: [Piece], sections: [Section], index: Int, byChapter: Bool) -> Chunk? {
-        var parts: [Substring] = []
-        var section = -1
+    private func makeChunk(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], index: Int, byChapter: Bool) -> Chunk? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.range.count } + 2 * pieces.count)
+        func append(_ section: Int, _ range: Range<Int>) {
+            texts[section].withUnsafeBufferPointer { text in
+                let part = UTF8Scan.trimmed(range, in: text)
+                guard !part.isEmpty else { return }
+                if !bytes.isEmpty { bytes.append(0x0A); bytes.append(0x0A) }
+                bytes.append(contentsOf: text[part])
+            }
+        }
+        var section = pieces[0].section
         var lower = pieces[0].range.lowerBound, upper = lower
         for piece in pieces {
             if piece.section != section {
-                if section >= 0 { parts.append(sections[section].text[lower..<upper]) }
+                append(section, lower..<upper)
                 section = piece.section
                 lower = piece.range.lowerBound
             }
             upper = piece.range.upperBound
         }
-        parts.append(sections[section].text[lower..<upper])
-        let text = parts.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "\n\n")
-        guard !text.isEmpty else { return nil }
+        append(section, lower..<upper)
+        guard !bytes.isEmpty else { return nil }
         let pages = pieces.compactMap { sections[$0.section].page }
         return Chunk(
             index: index,
-            text: text,
-            tokens: estimator.estimate(text),
+            text: String(decoding: bytes, as: UTF8.self),
+            tokens: bytes.withUnsafeBufferPointer { estimator.estimate(utf8: $0) },
             pages: pages.min().flatMap { lo in pages.max().map { lo...$0 } },
             headingPath: sections[pieces[0].section].headingPath,
             chapter: byChapter ? sections[pieces[0].section].headingPath.first ?? "" : nil

@@ -44,8 +44,8 @@ public enum SentenceSplitter {
 
     /// Whether a sentence ends with a sentence mark (optionally inside closing quotes or brackets).
     public static func isComplete(_ sentence: String) -> Bool {
-        guard let last = sentence.unicodeScalars.reversed().first(where: { !BoundaryScanner.closers.contains($0) }) else { return false }
-        return BoundaryScanner.cjkTerminators.contains(last) || BoundaryScanner.latinTerminators.contains(last)
+        guard let last = sentence.unicodeScalars.reversed().first(where: { !BoundaryScanner.isCloser($0.value) }) else { return false }
+        return BoundaryScanner.isCJKTerminator(last.value) || BoundaryScanner.isLatinTerminator(last.value)
     }
 
     /// Collapses whitespace runs: dropped between two CJK characters, one space elsewhere.

@@ -84,7 +84,8 @@ final class PlanningExecutor: CallExecutor {
     /// Text the estimator counts as about `tokens` tokens.
     static func standIn(tokens: Int, estimator: TokenEstimator) -> String {
         let word = "gist "
-        let per = max(1, estimator.estimate(word + word) / 2)
-        return String(repeating: word, count: max(1, tokens / per))
+        // Measured over many words, so rounding up one short text does not skew the cost of each.
+        let per = Double(estimator.estimate(String(repeating: word, count: 64))) / 64
+        return String(repeating: word, count: max(1, Int((Double(tokens) / per).rounded())))
     }
 }

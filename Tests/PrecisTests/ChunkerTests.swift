@@ -19,6 +19,20 @@ struct ChunkerTests {
         }
     }
 
+    @Test func cutsAtUnicodeWhitespaceAndNeverInsideACharacter() {
+        // Ideographic and no-break spaces separate the words; CRLF ends the lines.
+        let words = (0..<400).map { "wörd\($0)" + ($0 % 3 == 0 ? "\u{3000}" : $0 % 3 == 1 ? "\u{A0}" : " ") }
+        let text = words.joined() + "\r\n\r\n" + String(repeating: "é", count: 3000) + "👍🏽" + String(repeating: "ü", count: 3000)
+        let chunks = Chunker(budget: 50).chunks(of: text)
+        #expect(chunks.count > 10)
+        let squeeze: (String) -> String = { String($0.unicodeScalars.filter { !$0.properties.isWhitespace }) }
+        #expect(squeeze(chunks.map(\.text).joined()) == squeeze(text), "every character kept, none split")
+        for chunk in chunks {
+            #expect(chunk.tokens <= 50)
+            #expect(chunk.text.unicodeScalars.first?.properties.isWhitespace == false, "chunks are trimmed")
+        }
+    }
+
     @Test func keepsAllTheTextInOrder() throws {
         let story = try TestSupport.storyText()
         let chunks = Chunker(budget: 300).chunks(of: story)

@@ -34,4 +34,48 @@ struct TokenEstimatorTests {
         let padded = TokenEstimator(safety: 1.5).estimate(text)
         #expect(padded >= plain * 3 / 2)
     }
+
+    @Test func chargesRareChineseCharactersAsTheTokenizerDoes() {
+        // 的 is one cl100k token; 鶯 (a classical character) takes three.
+        let plain = TokenEstimator(safety: 1)
+        #expect(plain.estimate("的的的的") == 4)
+        #expect(plain.estimate("鶯鶯鶯鶯") == 12)
+        // A flat rate still applies when asked for, as estimates for Kimi do.
+        #expect(TokenEstimator(cjkTokensPerCharacter: 0.5, safety: 1).estimate("鶯鶯鶯鶯") == 2)
+    }
+
+    @Test func chargesScriptsTheVocabularyCoversPoorlyAboutATokenALetter() {
+        let hebrew = "שלום עולם ברוכים הבאים"
+        let thai = "สวัสดีชาวโลก"
+        let letters = { (text: String) in text.unicodeScalars.filter { $0.properties.isAlphabetic }.count }
+        #expect(estimator.estimate(hebrew) >= letters(hebrew))
+        #expect(estimator.estimate(thai) >= letters(thai))
+    }
+
+    @Test func chargesCapitalsAndCamelCaseByTheirPieces() {
+        #expect(estimator.estimate("GENERIC") > estimator.estimate("generic"))
+        #expect(estimator.estimate("XMLHttpRequest") >= 3)
+    }
+
+    @Test func chargesIndentationAndSpacesBeforeDigits() {
+        let plain = TokenEstimator(safety: 1)
+        #expect(plain.estimate("a\n    b") > plain.estimate("a\nb"))
+        #expect(plain.estimate("a  1") > plain.estimate("a 1"))
+        #expect(plain.estimate("a 1") > plain.estimate("a b"))
+    }
+
+    @Test func chargesControlCharactersOneEach() {
+        #expect(TokenEstimator(safety: 1).estimate("\u{3}\u{3}\u{3}\u{3}") == 4)
+    }
+
+    @Test func limitedEstimateStopsEarlyAndAgreesBelowTheLimit() {
+        let text = String(repeating: "The keeper climbed the tower. 茶起源于中国。 ", count: 500)
+        let full = estimator.estimate(text)
+        var copy = text
+        copy.withUTF8 { bytes in
+            #expect(estimator.estimate(utf8: bytes, limit: full) == full)
+            #expect(estimator.estimate(utf8: bytes, limit: full - 1) == nil)
+            #expect(estimator.estimate(utf8: bytes, limit: 100) == nil)
+        }
+    }
 }

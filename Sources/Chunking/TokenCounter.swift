@@ -1,0 +1,137 @@
+/// The estimator's pass over UTF-8 bytes, in hundredths of a token, shaped after cl100k_base's
+/// pre-tokenizer: words, digit groups of three, symbol runs and whitespace runs are its pieces.
+///
+/// The costs below were fitted on the Debian corpus with `scripts/measure_estimator.py`:
+/// - an ASCII word is cut at case changes (`XMLHttpRequest` is XML, Http, Request); a lowercase
+///   piece costs 1 up to 3 letters, a little more up to 6, a tenth more a letter after, a capitalized one (names are rarer words) more, an all-caps one 0.6 + 0.24 a letter;
+/// - a digit run costs one token per three digits;
+/// - a symbol run costs 1, plus a half for each further symbol up to six, a quarter after;
+/// - a whitespace run costs 1 where it holds line breaks, 1 more for two or more spaces after them,
+///   and a space before digits is a token of its own (the tokenizer joins a space only to a word);
+/// - any other scalar costs what the tokenizer charges it alone (``ScalarCosts``), except the
+///   letters of Cyrillic, which merge into words: half a token each. Control characters (PDF
+///   music and symbol fonts give them) cost one each.
+struct TokenCounter {
+    /// Hundredths of a token per CJK character, or nil for the tokenizer's own per-character cost.
+    let cjkRate: Int?
+    private(set) var total = 0
+    private var spaces = 0, newlines = 0, inSpace = false
+    private var letters = 0, allUpper = true, firstUpper = false, previousUpper = false
+    private var digits = 0, symbols = 0
+
+    init(cjkRate: Int?) { self.cjkRate = cjkRate }
+
+    /// Counts `bytes`, which should be whole UTF-8; a stray byte counts as a symbol.
+    mutating func count(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                switch b {
+                case 0x61...0x7A:
+                    letter(upper: false)
+                    // Most text is lowercase runs; after the first letter, each one only lengthens the piece.
+                    var j = i
+                    while j < n, bytes[j] &- 0x61 < 26 { j += 1 }
+                    letters += j - i
+                    i = j
+                case 0x41...0x5A: letter(upper: true)
+                case 0x30...0x39: closeWord(); closeSymbols(); closeSpace(absorbed: false); digits += 1
+                case 0x20, 0x09, 0x0B, 0x0C: closeRuns(); inSpace = true; spaces += 1
+                case 0x0A, 0x0D: closeRuns(); inSpace = true; newlines += 1; spaces = 0
+                case 0x00...0x1F, 0x7F: closeRuns(); closeSpace(absorbed: false); total += 100
+                default: closeWord(); closeDigits(); closeSpace(absorbed: true); symbols += 1
+                }
+                continue
+            }
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            guard length > 1, i + length <= n else { i += 1; other(100); continue }
+            var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+            i += length
+            scalar(value)
+        }
+    }
+
+    /// Closes every open run as the text ends.
+    mutating func finish() {
+        closeRuns()
+        if inSpace {
+            if newlines > 0 || spaces > 0 { total += 100 }
+            inSpace = false; spaces = 0; newlines = 0
+        }
+    }
+
+    private mutating func scalar(_ v: UInt32) {
+        switch v {
+        case 0x85, 0x2028, 0x2029:
+            closeRuns(); inSpace = true; newlines += 1; spaces = 0
+        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            closeRuns(); inSpace = true; spaces += 1
+        case 0x400...0x4FF:
+            other(50)
+        default:
+            if let cjkRate, Unicode.Scalar(v)?.isCJK == true {
+                other(cjkRate)
+            } else {
+                other(v < 0x10000 ? ScalarCosts.cost(v) * 100 : 300)
+            }
+        }
+    }
+
+    @inline(__always) private mutating func other(_ cost: Int) {
+        closeWord(); closeDigits(); closeSymbols(); closeSpace(absorbed: true)
+        total += cost
+    }
+
+    @inline(__always) private mutating func letter(upper: Bool) {
+        closeDigits(); closeSymbols(); closeSpace(absorbed: true)
+        if letters == 0 {
+            letters = 1; allUpper = upper; firstUpper = upper
+        } else if upper && !previousUpper {
+            total += wordCost(); letters = 1; allUpper = true; firstUpper = true
+        } else if !upper && previousUpper && allUpper && letters >= 2 {
+            // "XMLHttp": the last capital starts the next piece.
+            letters -= 1; total += wordCost(); letters = 2; allUpper = false; firstUpper = true
+        } else {
+            letters += 1
+            if !upper { allUpper = false }
+        }
+        previousUpper = upper
+    }
+
+    private func wordCost() -> Int {
+        let l = letters
+        if allUpper && l >= 2 { return 60 + 24 * l }
+        if firstUpper { return l <= 2 ? 100 : l <= 14 ? 100 + (l - 2) * 16 : l * 20 }
+        return l <= 3 ? 100 : l <= 6 ? 100 + (l - 3) * 5 : l <= 14 ? 115 + (l - 6) * 10 : l * 100 / 6
+    }
+
+    @inline(__always) private mutating func closeRuns() { closeWord(); closeDigits(); closeSymbols() }
+
+    @inline(__always) private mutating func closeWord() {
+        if letters > 0 { total += wordCost(); letters = 0; previousUpper = false }
+    }
+
+    @inline(__always) private mutating func closeDigits() {
+        if digits > 0 { total += (digits + 2) / 3 * 100; digits = 0 }
+    }
+
+    @inline(__always) private mutating func closeSymbols() {
+        if symbols > 0 { total += symbols <= 6 ? 100 + (symbols - 1) * 50 : 350 + (symbols - 6) * 25; symbols = 0 }
+    }
+
+    /// Prices a whitespace run once the next piece is known: a word or a symbol takes one space with it, a digit or a control character none.
+    @inline(__always) private mutating func closeSpace(absorbed: Bool) {
+        guard inSpace else { return }
+        if newlines > 0 { total += 100 + (newlines - 1) / 8 * 100 }
+        if !absorbed {
+            total += min(spaces, 2) * 100
+        } else if spaces >= 2 {
+            total += 100 + (spaces - 2) / 64 * 100
+        }
+        inSpace = false; spaces = 0; newlines = 0
+    }
+}
