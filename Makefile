@@ -1,11 +1,12 @@
 # precis — build, run and test. `make run` and `make test` install what they need.
 SWIFT ?= swift
 OUT ?= precis-out
-# tesseract reads scanned PDFs (English and simplified Chinese); poppler-utils gives the bench its pdftotext anchor.
-APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils
+# tesseract reads scanned PDFs (English and simplified Chinese); poppler-utils gives the bench its pdftotext anchor;
+# python3-venv holds the bench's Python anchors.
+APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test samples measure-estimator bench corpus clean
+.PHONY: all deps build run test samples measure-estimator bench bench-venv corpus clean
 
 all: build
 
@@ -36,10 +37,18 @@ test: deps
 samples:
 	python3 scripts/make_sample_pdfs.py
 
-## measure-estimator: compare the token estimator with cl100k_base (needs PyPI)
-measure-estimator:
-	python3 -m venv .build/venv-measure && .build/venv-measure/bin/pip install -q bpe-openai==0.1.4
-	.build/venv-measure/bin/python scripts/measure_estimator.py samples scripts/sample-sources
+## measure-estimator: compare the token estimator with cl100k_base on every corpus file (needs PyPI once)
+measure-estimator: deps corpus bench-venv
+	$(SWIFT) build -c release --product precis
+	$(BENCH_VENV)/bin/python scripts/measure_estimator.py --precis "$$($(SWIFT) build -c release --show-bin-path)/precis" "$(CORPUS)"
+
+## bench-venv: the Python tools the benchmarks compare with, pinned, in $(BENCH_VENV) (made once)
+BENCH_VENV := .build/venv-bench
+BENCH_PIP := langchain-text-splitters==1.1.3 sumy==0.13.0 numpy==2.4.6 bpe-openai==0.1.4
+bench-venv:
+	@if ! $(BENCH_VENV)/bin/python -c "import langchain_text_splitters, sumy, numpy, bpe_openai" 2>/dev/null; then \
+	  echo "bench-venv: installing $(BENCH_PIP) in $(BENCH_VENV)"; \
+	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q $(BENCH_PIP); fi
 
 clean:
 	rm -rf .build $(OUT)
@@ -50,9 +59,9 @@ corpus:
 	@if [ -f "$(CORPUS)/MANIFEST.tsv" ]; then echo "corpus: $(CORPUS) is there"; \
 	else bash ../shared/bench/make_corpus.sh "$(CORPUS)"; fi
 
-## bench: scheduler and rerun benchmarks (release build; BENCH_CONFIG=debug for a quick one, BENCH_ONLY=rerun for one)
+## bench: every benchmark, each figure beside its anchor (release build; BENCH_ONLY=chunk,memory for some)
 BENCH_CONFIG ?= release
-bench: deps corpus
+bench: deps corpus bench-venv
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
-	CORPUS="$(CORPUS)" "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"
+	CORPUS="$(CORPUS)" BENCH_PYTHON="$(BENCH_VENV)/bin/python" "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"

@@ -33,5 +33,34 @@ enum LocalBench {
         return (best, chunks)
     }
 
+    /// English texts of 8–150 KB, every few files in path order up to about `megabytes`: sizes
+    /// sumy's all-pairs graph can rank in minutes.
+    static func extractiveSample(_ texts: [(path: String, text: String)], megabytes: Double) -> [(path: String, text: String)] {
+        let english = texts.filter { !$0.path.contains("/zh/") && (8_000...150_000).contains($0.text.utf8.count) }
+        let total = Double(english.reduce(0) { $0 + $1.text.utf8.count })
+        let step = max(1, Int((total / (megabytes * 1e6)).rounded(.down)))
+        return stride(from: 0, to: english.count, by: step).map { english[$0] }
+    }
+
+    /// Seconds for the offline default to summarize each text whole: chunk, map, reduce, final.
+    static func extractive(_ texts: [String]) async throws -> Double {
+        let summarizer = ExtractiveSummarizer()
+        let tree = MapReduce(budget: 1200, maxLevels: 12)
+        let chunker = Chunker(budget: tree.chunkBudget(for: summarizer))
+        let clock = ContinuousClock(), start = clock.now
+        for (i, text) in texts.enumerated() {
+            _ = try await tree.summarize(documentID: "bench-\(i)", title: "", chunks: chunker.chunks(of: text),
+                                         summarizer: summarizer, executor: Direct())
+        }
+        return seconds(clock.now - start)
+    }
+
+    /// Makes every call at once, with no store: the summarizer's own time.
+    struct Direct: CallExecutor {
+        func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
+            CallOutcome(summary: try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context), reused: false)
+        }
+    }
+
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }

@@ -177,21 +177,14 @@ if wanted("ingest") {
     }
 }
 
-try? FileManager.default.removeItem(at: scratch)
 
-// 8. The chunker's throughput on the corpus text.
-if wanted("chunk"), let corpus = IngestBench.corpus(root: root) {
-    let texts = LocalBench.texts(in: corpus).map(\.text)
-    let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
-    let run = LocalBench.chunk(texts, budget: 1000)
-    line("chunker       \(texts.count) corpus texts, \(f(bytes / 1e6, 1)) MB, 1000-token chunks: \(f(bytes / 1e6 / run.seconds, 1)) MB/s, \(run.chunks) chunks")
+// 8. The local stages on the corpus text, against the Python tools people use for them.
+if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("memory") {
+    if let corpus = IngestBench.corpus(root: root) {
+        try await LocalBench.report(corpus: corpus, root: root, scratch: scratch, wanted: wanted, line: line)
+    } else {
+        line("local stages  skipped: no corpus; `make corpus` builds one in .build/corpus (or set CORPUS=DIR)")
+    }
 }
-if wanted("estimator-speed"), let corpus = IngestBench.corpus(root: root) {
-    let texts = LocalBench.texts(in: corpus).map(\.text)
-    let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
-    let estimator = Chunking.TokenEstimator()
-    let clock = ContinuousClock(), start = clock.now
-    var tokens = 0
-    for text in texts { tokens += estimator.estimate(text) }
-    line("estimator     \(f(bytes / 1e6 / LocalBench.seconds(clock.now - start), 1)) MB/s, \(tokens) tokens")
-}
+
+try? FileManager.default.removeItem(at: scratch)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds cut points of one boundary strength in a range of UTF-8 text.
 enum BoundaryScanner {
     typealias Bytes = UnsafeBufferPointer<UInt8>
@@ -25,9 +31,11 @@ enum BoundaryScanner {
         let end = range.upperBound
         switch level {
         case .paragraph:
+            guard let base = text.baseAddress else { break }
             while i < end {
-                // Only a newline can start a blank line, and newlines are ASCII.
-                guard text[i] == 0x0A else { i += 1; continue }
+                // Only a newline can start a blank line, and newlines are ASCII: memchr finds them.
+                guard let found = memchr(base + i, 0x0A, end - i) else { break }
+                i = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
                 var j = i + 1, blank = false
                 while j < end { let n = UTF8Scan.whitespace(at: j, in: text); if n == 0 { break }; if text[j] == 0x0A { blank = true }; j += n }
                 if blank, j < end { cuts.append(j) }

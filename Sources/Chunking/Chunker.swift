@@ -20,8 +20,11 @@ public struct Chunker: Sendable {
         var section: Int
         /// UTF-8 offsets into the section's text.
         var range: Range<Int>
-        var tokens: Int
+        /// The estimator's count of the piece, so that a chunk's count is the sum of its pieces'.
+        var count: TokenEstimator.Piece
         var before: Boundary
+        /// Whether the piece takes a space before it into its first token.
+        var absorbsSpace: Bool
     }
 
     typealias Bytes = UnsafeBufferPointer<UInt8>
@@ -37,7 +40,11 @@ public struct Chunker: Sendable {
         var pieces: [Piece] = []
         for (i, text) in texts.enumerated() {
             let start = pieces.count
-            text.withUnsafeBufferPointer { split($0, 0..<$0.count, section: i, level: .paragraph, into: &pieces) }
+            text.withUnsafeBufferPointer { bytes in
+                // Chunks are trimmed, so leading whitespace is never counted.
+                let start = UTF8Scan.skipWhitespace(from: 0, to: bytes.count, in: bytes)
+                if start < bytes.count { split(bytes, start..<bytes.count, section: i, level: .paragraph, into: &pieces) }
+            }
             if pieces.count > start { pieces[start].before = .section }
         }
         return pack(pieces, sections: sections, texts: texts, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
@@ -47,13 +54,13 @@ public struct Chunker: Sendable {
     static func hasChapters(_ pieces: [Piece], sections: [Section], budget: Int) -> Bool {
         var chapters = 0
         var last: String?? = .none
-        var tokens = 0
+        var hundredths = 0
         for piece in pieces {
-            tokens += piece.tokens
+            hundredths += piece.count.hundredths
             let chapter = sections[piece.section].headingPath.first
             if last == .none || last! != chapter { chapters += 1; last = .some(chapter) }
         }
-        return chapters >= 2 && tokens * 4 >= budget * chapters
+        return chapters >= 2 && hundredths * 4 >= budget * 100 * chapters
     }
 
     /// The chunks of one plain text.
@@ -62,8 +69,8 @@ public struct Chunker: Sendable {
     }
 
     private func split(_ text: Bytes, _ range: Range<Int>, section: Int, level: Boundary, into out: inout [Piece]) {
-        if let tokens = estimator.estimate(utf8: Bytes(rebasing: text[range]), limit: budget) {
-            out.append(Piece(section: section, range: range, tokens: tokens, before: level))
+        if let count = estimator.measure(utf8: Bytes(rebasing: text[range]), limit: budget) {
+            out.append(Piece(section: section, range: range, count: count, before: level, absorbsSpace: TokenCounter.absorbsSpace(text[range.lowerBound])))
             return
         }
         if level == .hard {
@@ -120,7 +127,9 @@ public struct Chunker: Sendable {
             }
             let upper = ends[lo]
             let length = run.utf8.distance(from: lower, to: upper)
-            out.append(Piece(section: section, range: offset..<offset + length, tokens: estimator.estimate(run[lower..<upper]), before: .hard))
+            let range = offset..<offset + length
+            let count = estimator.measure(utf8: Bytes(rebasing: text[range]), limit: .max)!
+            out.append(Piece(section: section, range: range, count: count, before: .hard, absorbsSpace: TokenCounter.absorbsSpace(text[offset])))
             lower = upper
             offset += length
         }
@@ -129,29 +138,47 @@ public struct Chunker: Sendable {
     private func pack(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], byChapter: Bool) -> [Chunk] {
         var chunks: [Chunk] = []
         var current: [Piece] = []
-        var currentTokens = 0
+        var hundredths = 0
         func emit(_ count: Int) {
             let taken = Array(current[..<count])
             current.removeFirst(count)
-            currentTokens = current.reduce(0) { $0 + $1.tokens + joinCost($1) }
+            hundredths = Self.hundredths(of: current)
             if let chunk = makeChunk(taken, sections: sections, texts: texts, index: chunks.count, byChapter: byChapter) { chunks.append(chunk) }
         }
         for piece in pieces {
             if byChapter, let last = current.last, sections[last.section].headingPath.first != sections[piece.section].headingPath.first {
                 emit(current.count)
             }
-            while !current.isEmpty && currentTokens + piece.tokens + joinCost(piece) > budget {
+            while let last = current.last, estimator.tokens(hundredths: hundredths + Self.link(last, piece) + piece.count.hundredths) > budget {
                 emit(bestCut(current, next: piece))
             }
+            hundredths += current.last.map { Self.link($0, piece) } ?? 0
+            hundredths += piece.count.hundredths
             current.append(piece)
-            currentTokens += piece.tokens + joinCost(piece)
         }
         if !current.isEmpty { emit(current.count) }
         return chunks
     }
 
-    /// A piece that starts a new section is joined with a blank line, which costs a token.
-    private func joinCost(_ piece: Piece) -> Int { piece.before == .section ? 1 : 0 }
+    /// What joining `piece` after `previous` costs: the whitespace between them, priced by what
+    /// follows it, or the blank line that joins two sections.
+    static func link(_ previous: Piece, _ piece: Piece) -> Int {
+        if previous.section != piece.section { return TokenCounter.spaceCost(newlines: 2, spaces: 0, absorbed: piece.absorbsSpace) }
+        guard let space = previous.count.trailing else { return 0 }
+        return TokenCounter.spaceCost(newlines: space.newlines, spaces: space.spaces, absorbed: piece.absorbsSpace)
+    }
+
+    /// The count of pieces joined into one chunk, in hundredths of a token.
+    static func hundredths(of pieces: some Collection<Piece>) -> Int {
+        var total = 0
+        var previous: Piece?
+        for piece in pieces {
+            if let previous { total += link(previous, piece) }
+            total += piece.count.hundredths
+            previous = piece
+        }
+        return total
+    }
 
     /// The number of leading pieces to emit: the strongest boundary in the chunk's second half, latest on ties.
     private func bestCut(_ current: [Piece], next: Piece) -> Int {
@@ -159,11 +186,12 @@ public struct Chunker: Sendable {
         var bestStrength = next.before
         var before = 0
         for i in 0..<current.count {
-            if i > 0, before * 2 >= budget, current[i].before > bestStrength {
+            if i > 0, estimator.tokens(hundredths: before) * 2 >= budget, current[i].before > bestStrength {
                 best = i
                 bestStrength = current[i].before
             }
-            before += current[i].tokens + joinCost(current[i])
+            if i > 0 { before += Self.link(current[i - 1], current[i]) }
+            before += current[i].count.hundredths
         }
         return best
     }
@@ -195,10 +223,17 @@ public struct Chunker: Sendable {
         return Chunk(
             index: index,
             text: String(decoding: bytes, as: UTF8.self),
-            tokens: bytes.withUnsafeBufferPointer { estimator.estimate(utf8: $0) },
+            tokens: tokens(of: pieces, bytes: bytes),
             pages: pages.min().flatMap { lo in pages.max().map { lo...$0 } },
             headingPath: sections[pieces[0].section].headingPath,
             chapter: byChapter ? sections[pieces[0].section].headingPath.first ?? "" : nil
         )
+    }
+
+    /// A chunk's tokens: the sum of its pieces' counts, which is the count of its text when no piece
+    /// but the last ends inside a run (a hard cut); else its text counted again.
+    private func tokens(of pieces: [Piece], bytes: [UInt8]) -> Int {
+        if pieces.dropLast().allSatisfy({ $0.count.exact }) { return estimator.tokens(hundredths: Self.hundredths(of: pieces)) }
+        return bytes.withUnsafeBufferPointer { estimator.estimate(utf8: $0) }
     }
 }

@@ -39,6 +39,13 @@ struct TokenCounter {
                     i = j
                 case 0x41...0x5A: letter(upper: true)
                 case 0x30...0x39: closeWord(); closeSymbols(); closeSpace(absorbed: false); digits += 1
+                case 0x20 where !inSpace && i < n && bytes[i] &- 0x61 < 26:
+                    // One space before a lowercase word goes into the word's token: start the word.
+                    closeRuns()
+                    var j = i + 1
+                    while j < n, bytes[j] &- 0x61 < 26 { j += 1 }
+                    letters = j - i; allUpper = false; firstUpper = false; previousUpper = false
+                    i = j
                 case 0x20, 0x09, 0x0B, 0x0C: closeRuns(); inSpace = true; spaces += 1
                 case 0x0A, 0x0D: closeRuns(); inSpace = true; newlines += 1; spaces = 0
                 case 0x00...0x1F, 0x7F: closeRuns(); closeSpace(absorbed: false); total += 100
@@ -53,6 +60,34 @@ struct TokenCounter {
             i += length
             scalar(value)
         }
+    }
+
+    /// Whether a word, digit or symbol run is open, so text appended next could lengthen it.
+    var hasOpenRun: Bool { letters > 0 || digits > 0 || symbols > 0 }
+
+    /// Ends a piece of a longer text: closes its runs and hands back the whitespace run it ends
+    /// with, unpriced, since its price depends on what follows it (see ``spaceCost``).
+    mutating func endPiece() -> (newlines: Int, spaces: Int)? {
+        closeRuns()
+        defer { inSpace = false; spaces = 0; newlines = 0 }
+        return inSpace ? (newlines, spaces) : nil
+    }
+
+    /// What a whitespace run costs before a piece that takes one space with it (`absorbed`), or not.
+    @inline(__always) static func spaceCost(newlines: Int, spaces: Int, absorbed: Bool) -> Int {
+        var cost = newlines > 0 ? 100 + (newlines - 1) / 8 * 100 : 0
+        if !absorbed {
+            cost += min(spaces, 2) * 100
+        } else if spaces >= 2 {
+            cost += 100 + (spaces - 2) / 64 * 100
+        }
+        return cost
+    }
+
+    /// Whether text starting with `byte` takes a space before it into its first token: words and
+    /// symbols do, digits and control characters do not.
+    @inline(__always) static func absorbsSpace(_ byte: UInt8) -> Bool {
+        !(byte >= 0x30 && byte <= 0x39) && !(byte < 0x20 || byte == 0x7F)
     }
 
     /// Closes every open run as the text ends.
@@ -126,12 +161,7 @@ struct TokenCounter {
     /// Prices a whitespace run once the next piece is known: a word or a symbol takes one space with it, a digit or a control character none.
     @inline(__always) private mutating func closeSpace(absorbed: Bool) {
         guard inSpace else { return }
-        if newlines > 0 { total += 100 + (newlines - 1) / 8 * 100 }
-        if !absorbed {
-            total += min(spaces, 2) * 100
-        } else if spaces >= 2 {
-            total += 100 + (spaces - 2) / 64 * 100
-        }
+        total += Self.spaceCost(newlines: newlines, spaces: spaces, absorbed: absorbed)
         inSpace = false; spaces = 0; newlines = 0
     }
 }

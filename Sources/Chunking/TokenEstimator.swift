@@ -28,29 +28,55 @@ public struct TokenEstimator: Sendable, Hashable {
 
     /// The estimated token count of UTF-8 text.
     public func estimate(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var counter = TokenCounter(cjkRate: cjkTokensPerCharacter.map { Int(($0 * 100).rounded(.up)) })
+        var counter = counter()
         counter.count(bytes)
         counter.finish()
-        return Int((Double(counter.total) * safety / 100).rounded(.up))
+        return tokens(hundredths: counter.total)
     }
 
     /// The estimated token count of UTF-8 text, or nil as soon as it exceeds `limit`; the chunker
     /// asks this of whole documents, so it reads only as far as the first budget.
     public func estimate(utf8 bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
-        var counter = TokenCounter(cjkRate: cjkTokensPerCharacter.map { Int(($0 * 100).rounded(.up)) })
-        let ceiling = Double(limit) * 100 / safety
+        guard let piece = measure(utf8: bytes, limit: limit) else { return nil }
+        // Whitespace that ends the text costs a token, as in `estimate`.
+        let tokens = tokens(hundredths: piece.hundredths + (piece.trailing == nil ? 0 : 100))
+        return tokens <= limit ? tokens : nil
+    }
+
+    /// A piece of text counted so that pieces can be summed: its own cost in hundredths of a token,
+    /// and the whitespace it ends with, priced only once the next piece is known.
+    struct Piece {
+        var hundredths: Int
+        var trailing: (newlines: Int, spaces: Int)?
+        /// Whether the text ends in whitespace or a closed run, so text after it cannot change its cost.
+        var exact: Bool
+    }
+
+    /// Counts `bytes` as a piece, or gives nil as soon as it costs more than `limit` tokens.
+    func measure(utf8 bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Piece? {
+        var counter = counter()
         var lower = 0
         while lower < bytes.count {
             var upper = min(bytes.count, lower + 4096)
             // Blocks end on a scalar's first byte, so no scalar is split between them.
             while upper < bytes.count, bytes[upper] & 0xC0 == 0x80 { upper += 1 }
             counter.count(UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
-            if Double(counter.total) > ceiling { return nil }
+            if tokens(hundredths: counter.total) > limit { return nil }
             lower = upper
         }
-        counter.finish()
-        let tokens = Int((Double(counter.total) * safety / 100).rounded(.up))
-        return tokens <= limit ? tokens : nil
+        let exact = !counter.hasOpenRun
+        let trailing = counter.endPiece()
+        guard tokens(hundredths: counter.total) <= limit else { return nil }
+        return Piece(hundredths: counter.total, trailing: trailing, exact: exact)
+    }
+
+    /// Tokens for a count in hundredths, with the safety factor applied.
+    func tokens(hundredths: Int) -> Int {
+        Int((Double(hundredths) * safety / 100).rounded(.up))
+    }
+
+    private func counter() -> TokenCounter {
+        TokenCounter(cjkRate: cjkTokensPerCharacter.map { Int(($0 * 100).rounded(.up)) })
     }
 
     /// The estimated token count of several texts sent together.

@@ -26,6 +26,7 @@ struct Precis: AsyncParsableCommand {
 
     /// Parses the command line, runs the command, and exits with the code ``ExitStatus`` gives.
     static func main() async {
+        MallocTuning.apply()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -33,6 +33,20 @@ struct ChunkerTests {
         }
     }
 
+    @Test func aChunksCountIsTheCountOfItsTextAcrossSectionsIndentsAndDigits() {
+        // Pieces are counted once and summed; the sum must be what counting the joined text gives.
+        let sections = (0..<60).map { i in
+            Section(text: "  \(i) items:\n    - first  entry \(i * 7)\n\n\t2024 \"quoted.\" (next)\n\n  XMLHttpRequest 。下一句。\n", page: i / 4 + 1)
+        }
+        for budget in [30, 64, 200] {
+            let chunker = Chunker(budget: budget)
+            for chunk in chunker.chunks(of: sections) {
+                #expect(chunk.tokens == chunker.estimator.estimate(chunk.text), "budget \(budget), chunk \(chunk.index)")
+                #expect(chunk.tokens <= budget)
+            }
+        }
+    }
+
     @Test func keepsAllTheTextInOrder() throws {
         let story = try TestSupport.storyText()
         let chunks = Chunker(budget: 300).chunks(of: story)
