@@ -42,8 +42,8 @@ public struct Chunker: Sendable {
             let start = pieces.count
             text.withUnsafeBufferPointer { bytes in
                 // Chunks are trimmed, so leading whitespace is never counted.
-                let start = UTF8Scan.skipWhitespace(from: 0, to: bytes.count, in: bytes)
-                if start < bytes.count { split(bytes, start..<bytes.count, section: i, level: .paragraph, into: &pieces) }
+                let first = UTF8Scan.skipWhitespace(from: 0, to: bytes.count, in: bytes)
+                if first < bytes.count { split(bytes, first..<bytes.count, section: i, level: .paragraph, into: &pieces) }
             }
             if pieces.count > start { pieces[start].before = .section }
         }

@@ -3,7 +3,8 @@
 ///
 /// The costs below were fitted on the Debian corpus with `scripts/measure_estimator.py`:
 /// - an ASCII word is cut at case changes (`XMLHttpRequest` is XML, Http, Request); a lowercase
-///   piece costs 1 up to 3 letters, a little more up to 6, a tenth more a letter after, a capitalized one (names are rarer words) more, an all-caps one 0.6 + 0.24 a letter;
+///   piece costs 1 up to 3 letters, a little more up to 6 and a tenth more a letter after; a
+///   capitalized one costs more (names are rarer words), an all-caps one 0.6 + 0.24 a letter;
 /// - a digit run costs one token per three digits;
 /// - a symbol run costs 1, plus a half for each further symbol up to six, a quarter after;
 /// - a whitespace run costs 1 where it holds line breaks, 1 more for two or more spaces after them,
