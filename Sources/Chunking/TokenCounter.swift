@@ -54,12 +54,10 @@ struct TokenCounter {
                 }
                 continue
             }
-            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            guard length > 1, i + length <= n else { i += 1; other(100); continue }
-            var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-            i += length
-            scalar(value)
+            let s = UTF8Scan.scalar(at: i, in: bytes)
+            i += s.length
+            // A stray byte (not whole UTF-8) reads as one byte long.
+            if s.length == 1 { other(100) } else { scalar(s.value) }
         }
     }
 
