@@ -18,8 +18,6 @@ extension LocalBench {
         return try JSONSerialization.jsonObject(with: run.output) as? [String: Any]
     }
 
-    static func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
-
     /// Prints the chunker, estimator, extractive and memory figures with their anchors.
     static func report(corpus: URL, root: URL, scratch: URL, wanted: (String) -> Bool, line: (String) -> Void) async throws {
         let all = texts(in: corpus)

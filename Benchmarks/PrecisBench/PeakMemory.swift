@@ -24,6 +24,6 @@ enum PeakMemory {
             usleep(10_000)
         }
         process.waitUntilExit()
-        return (LocalBench.seconds(clock.now - start), process.terminationStatus, peak)
+        return (seconds(clock.now - start), process.terminationStatus, peak)
     }
 }
