@@ -89,21 +89,22 @@ struct TokenCounter {
         !(byte >= 0x30 && byte <= 0x39) && !(byte < 0x20 || byte == 0x7F)
     }
 
+    /// What whitespace costs where the text ends: a token, whatever it holds.
+    static func endCost(_ trailing: (newlines: Int, spaces: Int)?) -> Int { trailing == nil ? 0 : 100 }
+
     /// Closes every open run as the text ends.
     mutating func finish() {
-        closeRuns()
-        if inSpace {
-            if newlines > 0 || spaces > 0 { total += 100 }
-            inSpace = false; spaces = 0; newlines = 0
-        }
+        total += Self.endCost(endPiece())
     }
 
     private mutating func scalar(_ v: UInt32) {
+        if UTF8Scan.isWhitespace(v) {
+            closeRuns(); inSpace = true
+            // NEL and the line and paragraph separators break lines; the rest are spaces.
+            if v == 0x85 || v == 0x2028 || v == 0x2029 { newlines += 1; spaces = 0 } else { spaces += 1 }
+            return
+        }
         switch v {
-        case 0x85, 0x2028, 0x2029:
-            closeRuns(); inSpace = true; newlines += 1; spaces = 0
-        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
-            closeRuns(); inSpace = true; spaces += 1
         case 0x400...0x4FF:
             other(50)
         default:

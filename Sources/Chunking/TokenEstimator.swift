@@ -34,12 +34,11 @@ public struct TokenEstimator: Sendable, Hashable {
         return tokens(hundredths: counter.total)
     }
 
-    /// The estimated token count of UTF-8 text, or nil as soon as it exceeds `limit`; the chunker
-    /// asks this of whole documents, so it reads only as far as the first budget.
+    /// The estimated token count of UTF-8 text, or nil as soon as it exceeds `limit`: a long text
+    /// is read only as far as the first `limit` tokens.
     public func estimate(utf8 bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
         guard let piece = measure(utf8: bytes, limit: limit) else { return nil }
-        // Whitespace that ends the text costs a token, as in `estimate`.
-        let tokens = tokens(hundredths: piece.hundredths + (piece.trailing == nil ? 0 : 100))
+        let tokens = tokens(hundredths: piece.hundredths + TokenCounter.endCost(piece.trailing))
         return tokens <= limit ? tokens : nil
     }
 
