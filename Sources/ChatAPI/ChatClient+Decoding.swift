@@ -45,7 +45,9 @@ extension ChatClient {
         var usage: ChatCompletion.Usage?
         var answeredModel: String?
         var done = false
+        var events = 0
         func handle(_ event: String) throws {
+            events += 1
             if event == "[DONE]" { done = true; return }
             guard !done else { return }
             guard let chunk = try? JSONDecoder().decode(Response.self, from: Data(event.utf8)) else {
@@ -67,14 +69,19 @@ extension ChatClient {
         } catch let error as ChatAPIError {
             throw error
         } catch {
-            throw Self.transportError(error)
+            // llama.cpp drops the connection right after the [DONE] that ends a stream it cut; what
+            // was said by then decides, below, and a connection lost before it is a transport error.
+            guard done else { throw Self.transportError(error) }
         }
         // An event with no blank line after it never finished; only a bare [DONE] is taken as said.
         for event in parser.finish() {
             guard event == "[DONE]" else { throw ChatAPIError(.cutStream, "the stream ended inside an event") }
             try handle(event)
         }
-        guard done else { throw ChatAPIError(.cutStream, "the stream ended without data: [DONE]") }
+        guard done else {
+            if events == 0 { throw ChatAPIError(.cutStream, "the server answered 200 with an empty stream (llama.cpp does so when the prompt is over its window)") }
+            throw ChatAPIError(.cutStream, "the stream ended without data: [DONE]")
+        }
         guard let finishReason else { throw ChatAPIError(.cutStream, "the stream ended without a finish_reason") }
         if finishReason == "content_filter" { throw ChatAPIError(.contentFilter, "the answer was withheld by the server's content filter") }
         return ChatCompletion(text: text, finishReason: finishReason, usage: usage, model: answeredModel ?? model)

@@ -48,24 +48,14 @@ public final class ChatClient: ChatTransport, Sendable {
         }
     }
 
-    /// The server's exact count of the tokens `messages` would take as a prompt for `model`.
-    public func estimateTokenCount(model: String, messages: [ChatMessage]) async throws -> Int {
-        struct Body: Encodable { var model: String; var messages: [ChatMessage] }
-        let body = try JSONEncoder().encode(Body(model: model, messages: messages))
-        return try await withDeadline(.seconds(60)) {
-            let response = try await self.send(.POST, "/tokenizers/estimate-token-count", body: body, stream: false)
-            let bytes = try await self.collect(response.body, limit: 1 << 20)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-                  let data = object["data"] as? [String: Any], let total = data["total_tokens"] as? Int else {
-                throw ChatAPIError(.malformedResponse, "the token estimate answer has no data.total_tokens")
-            }
-            return total
-        }
+    /// Sends a request and returns the response once its status is 2xx; other statuses throw, classified.
+    func send(_ method: HTTPMethod, _ path: String, body: Data?, stream: Bool) async throws -> HTTPClientResponse {
+        try await send(method, url: configuration.baseURL + path, body: body, stream: stream)
     }
 
-    /// Sends a request and returns the response once its status is 2xx; other statuses throw, classified.
-    private func send(_ method: HTTPMethod, _ path: String, body: Data?, stream: Bool) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: configuration.baseURL + path)
+    /// Sends to a full URL, for the endpoints servers keep outside the API's base path.
+    func send(_ method: HTTPMethod, url: String, body: Data?, stream: Bool) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "User-Agent", value: "precis/0.1")
         request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
@@ -87,7 +77,7 @@ public final class ChatClient: ChatTransport, Sendable {
         return response
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
+    func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         do {
             for try await buffer in body {
@@ -119,7 +109,7 @@ public final class ChatClient: ChatTransport, Sendable {
     }
 
     /// Runs `body`, failing with a timeout if it has not finished within `limit`.
-    private func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {

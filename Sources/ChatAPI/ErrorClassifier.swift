@@ -6,7 +6,7 @@ enum ErrorClassifier {
     static func error(status: Int, headers: [(String, String)], body: [UInt8]) -> ChatAPIError {
         let (type, serverMessage) = parseBody(body)
         let retryAfter = parseRetryAfter(headers)
-        let message = serverMessage ?? "the server answered HTTP \(status)"
+        let message = serverMessage.map(firstParagraph) ?? "the server answered HTTP \(status)"
         let code: ChatAPIError.Code
         switch status {
         case 400: code = type == "content_filter" ? .contentFilter : .badRequest
@@ -21,6 +21,8 @@ enum ErrorClassifier {
             default: code = .rateLimited
             }
         case 504: code = .timeout
+        // llama-cpp-python answers a request its schema refuses with 500; sending it again cannot help.
+        case 500...599 where isValidationFailure(serverMessage): code = .badRequest
         case 500...599: code = .server
         default: code = .http
         }
@@ -42,6 +44,19 @@ enum ErrorClassifier {
             return (nil, detail as? String ?? String(describing: detail))
         }
         return (nil, object["message"] as? String)
+    }
+
+    /// Whether a server's message is a schema's refusal (pydantic's "1 validation error: …").
+    static func isValidationFailure(_ message: String?) -> Bool {
+        guard let message else { return false }
+        return message.range(of: #"^\d+ validation errors?\b"#, options: .regularExpression) != nil
+    }
+
+    /// A message up to its first blank line, on one line: the reason, without the traceback some
+    /// servers append.
+    static func firstParagraph(_ message: String) -> String {
+        let head = message.range(of: "\n\n").map { String(message[..<$0.lowerBound]) } ?? message
+        return head.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     /// `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date).

@@ -58,6 +58,20 @@ struct ErrorClassifierTests {
         #expect(ErrorClassifier.parseRetryAfter([("Retry-After", "soon")]) == nil)
         #expect(classify(429, moonshot("rate_limit_reached_error"), headers: [("Retry-After", "3")]).retryAfter == .seconds(3))
     }
+
+    @Test func aSchemaRefusalAnsweredWith500IsAFinalBadRequestWithoutTheTraceback() {
+        // llama-cpp-python's answer to a field its schema refuses, as the real server words it.
+        let body = #"{"error":{"message":"1 validation error:\n  {'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number'}\n\n  File \"/srv/llama_cpp/server/app.py\", line 376, in create_chat_completion\n    POST /v1/chat/completions","type":"internal_server_error"}}"#
+        let error = classify(500, body)
+        #expect(error.code == .badRequest)
+        #expect(!error.isRetryable)
+        #expect(error.status == 500)
+        #expect(error.message == "1 validation error: {'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number'}")
+        // Any other 500 is still the server's trouble, and retried.
+        #expect(classify(500, "Internal Server Error").code == .server)
+        #expect(classify(500, #"{"error":{"message":"the validation service is down","type":"server_error"}}"#).isRetryable)
+    }
+
 }
 
 struct RequestValidatorTests {
@@ -98,4 +112,5 @@ struct RequestValidatorTests {
         #expect(throws: Never.self) { try ChatClientConfiguration(baseURL: "http://example.com/v1", apiKey: "k", allowInsecureHTTP: true).checkTransport() }
         #expect(throws: Never.self) { try ChatClientConfiguration(baseURL: "http://example.com/v1", apiKey: nil).checkTransport() }
     }
+
 }
