@@ -81,6 +81,8 @@ let package = Package(
             name: "PrecisTests",
             dependencies: [
                 "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint", "Pipeline", "PrecisTesting", "precis",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -106,6 +106,18 @@ public final class CheckpointStore: Sendable {
                 t.add(column: "walk", .text)
             }
         }
+        migrator.registerMigration("v4: server facts") { db in
+            // What a run learned from the server, so an offline estimate plans as the next run will.
+            try db.create(table: "server_model") { t in
+                t.column("server", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("contextWindow", .integer)
+                t.column("tokenRatio", .double)
+                t.column("ratioSource", .text)
+                t.column("measuredAt", .datetime).notNull()
+                t.primaryKey(["server", "model"])
+            }
+        }
         return migrator
     }
 
@@ -149,6 +161,11 @@ public final class CheckpointStore: Sendable {
     /// The number of stored calls.
     public func callCount() throws(CheckpointError) -> Int {
         try read { try StoredCall.fetchCount($0) }
+    }
+
+    /// The keys of every stored call.
+    public func callKeys() throws(CheckpointError) -> Set<String> {
+        try read { Set(try String.fetchAll($0, sql: "SELECT key FROM call")) }
     }
 
     /// Records the start of a run and returns it with its id.

@@ -1,4 +1,5 @@
 import ChatAPI
+import Checkpoint
 import Chunking
 import Foundation
 import Scheduling
@@ -18,6 +19,8 @@ struct Backend: Sendable {
     let concurrency: Int
     /// The account's limits and the run's spending caps, for model backends.
     let limiter: RateLimiter?
+    /// The tokenizer ratio in force and where it came from, for model backends.
+    var tokenRatio: MeasuredTokenRatio? = nil
 
     /// The estimator budgets are counted with, as calibrated so far.
     var estimator: TokenEstimator { calibration.estimator }
@@ -28,7 +31,6 @@ struct Backend: Sendable {
 
     /// Builds the backend; for models, checks the key and finds the window before any file is read.
     static func make(_ config: PipelineConfig, options: RunOptions, concurrency: Int) async throws(PipelineError) -> Backend {
-        let calibration = TokenCalibration()
         switch config.backend {
         case .extractive:
             return extractive(config, concurrency: concurrency)
@@ -38,7 +40,7 @@ struct Backend: Sendable {
             let limiter = RateLimiter(limits: limits, spending: options.limits.spending)
             let transport = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
             do {
-                return try await makeLLM(config, client: client, transport: transport, limiter: limiter, calibration: calibration)
+                return try await makeLLM(config, client: client, transport: transport, limiter: limiter)
             } catch {
                 await client.shutdown()
                 throw error
@@ -53,9 +55,8 @@ struct Backend: Sendable {
         if key == nil && llm.apiKeyRequired {
             throw PipelineError(.config, "\(llm.apiKeyEnv) is not set: export your API key in it, or run offline with --pipeline default")
         }
-        let baseURL = options.baseURL ?? env[llm.baseURLEnv].flatMap { $0.isEmpty ? nil : $0 } ?? llm.baseURL ?? ChatClientConfiguration.moonshotBaseURL
         let configuration = ChatClientConfiguration(
-            baseURL: baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
+            baseURL: baseURL(llm, options: options), apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
             requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
         )
         do { return try ChatClient(configuration: configuration) } catch {
@@ -63,40 +64,50 @@ struct Backend: Sendable {
         }
     }
 
-    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: LimitedTransport, limiter: RateLimiter,
-                                calibration: TokenCalibration) async throws(PipelineError) -> Backend {
+    /// The server a pipeline's calls go to: the flag, else the pipeline's variable, else the pipeline.
+    static func baseURL(_ llm: PipelineConfig.LLM, options: RunOptions) -> String {
+        options.baseURL ?? options.environment[llm.baseURLEnv].flatMap { $0.isEmpty ? nil : $0 } ?? llm.baseURL ?? ChatClientConfiguration.moonshotBaseURL
+    }
+
+    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: LimitedTransport,
+                                limiter: RateLimiter) async throws(PipelineError) -> Backend {
         let llm = config.llm
-        var window = llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model)
+        var window: Int?
         var candidates: [ModelInfo] = []
         if llm.model == "auto" {
             candidates = await autoCandidates(client)
             window = candidates.first?.contextLength
-        } else if window == nil {
-            let listed = try? await client.models()
-            window = listed?.first { $0.id == llm.model }?.contextLength
+        } else {
+            window = await contextWindow(llm, client: client)
         }
         guard let window else {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
         }
+        let ratio = try await tokenRatio(llm, client: client)
+        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1)
         let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
         return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,
-                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter)
+                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter, tokenRatio: ratio)
     }
 
     /// The backend an estimate plans with: the same summarizer, fingerprint and budget a run gets,
     /// but no key, no network, and a transport that refuses every call.
-    static func planning(_ config: PipelineConfig, concurrency: Int) throws(PipelineError) -> Backend {
+    /// - Parameter learned: what an earlier run learned from the server, from the output folder's store.
+    static func planning(_ config: PipelineConfig, concurrency: Int, learned: ServerFacts? = nil) throws(PipelineError) -> Backend {
         guard config.backend == .openAICompatible else { return extractive(config, concurrency: concurrency) }
         let llm = config.llm
         let candidates = llm.model == "auto"
             ? autoModels.map { ModelInfo(id: $0, contextLength: ModelInfo.knownWindow(of: $0)) }
             : []
-        guard let window = candidates.first?.contextLength ?? llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model) else {
-            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline")
+        let known = candidates.first?.contextLength ?? llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model)
+        guard let window = known ?? learned?.contextWindow else {
+            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline, or run once")
         }
-        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: TokenCalibration())
-        return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: TokenCalibration(),
-                       client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+        let ratio = plannedTokenRatio(llm, learned: learned)
+        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1)
+        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: calibration)
+        return Backend(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
+                       client: nil, endpoint: nil, concurrency: concurrency, limiter: nil, tokenRatio: ratio)
     }
 
     /// The models `model: auto` chooses among, as Moonshot publishes them.

@@ -71,6 +71,7 @@ public struct BatchRun: Sendable {
         do {
             store = try CheckpointStore(url: options.storeURL)
             previous = Dictionary(try store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+            if let learned = backend.learned { try store.save(learned) }
         } catch {
             throw PipelineError(.output, "cannot use the output directory \(out.path)", cause: error)
         }
@@ -136,7 +137,8 @@ public struct BatchRun: Sendable {
             limits = limits.isEmpty ? "" : " (\(limits))"
         }
         let at = backend.endpoint.map { " at \($0)" } ?? ""
-        logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(backend.budget)-token chunks, concurrency \(backend.concurrency)\(limits), output \(options.outputDirectory.path)")
+        let ratio = backend.tokenRatio.map { ", token ratio \(String(format: "%.2f", $0.ratio)) (\($0.source))" } ?? ""
+        logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(backend.budget)-token chunks\(ratio), concurrency \(backend.concurrency)\(limits), output \(options.outputDirectory.path)")
     }
 
     /// Summarizes files with a bounded number open at once, keeping the reports in input order.

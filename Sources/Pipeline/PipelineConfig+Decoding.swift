@@ -5,7 +5,7 @@ extension PipelineConfig {
         case name, description, backend, chunking, extractive, concurrency, prices, currency
         case maxLevels = "max_levels"
         case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
-        case model, contextWindow = "context_window", temperature, stream, maxTokens = "max_tokens", prompts
+        case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
         case pdfPassword = "pdf_password", ocr, extends, context, output
     }
@@ -13,7 +13,7 @@ extension PipelineConfig {
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
-                 .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .temperature, .stream,
+                 .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
                  .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
@@ -59,6 +59,7 @@ extension PipelineConfig {
             apiKeyRequired: try c.decodeIfPresent(Bool.self, forKey: .apiKeyRequired) ?? l.apiKeyRequired,
             model: try c.decodeIfPresent(String.self, forKey: .model) ?? l.model,
             contextWindow: try c.decodeIfPresent(Int.self, forKey: .contextWindow),
+            tokenRatio: try c.decodeIfPresent(TokenRatio.self, forKey: .tokenRatio),
             temperature: try c.decodeIfPresent(Double.self, forKey: .temperature) ?? l.temperature,
             stream: try c.decodeIfPresent(Bool.self, forKey: .stream) ?? l.stream,
             maxTokens: try c.decodeIfPresent(MaxTokens.self, forKey: .maxTokens) ?? l.maxTokens,
@@ -86,6 +87,7 @@ extension PipelineConfig {
             try c.encode(llm.apiKeyEnv, forKey: .apiKeyEnv)
             try c.encode(llm.model, forKey: .model)
             try c.encodeIfPresent(llm.contextWindow, forKey: .contextWindow)
+            try c.encodeIfPresent(llm.tokenRatio, forKey: .tokenRatio)
             try c.encode(llm.temperature, forKey: .temperature)
             try c.encode(llm.stream, forKey: .stream)
             try c.encode(llm.maxTokens, forKey: .maxTokens)

@@ -15,6 +15,8 @@ extension PipelineConfig {
         public var model: String
         /// The model's window, when neither the known table nor the server's `/models` gives it.
         public var contextWindow: Int?
+        /// The model's tokens per estimated token: a number, `auto` to ask the server, or nil for 1.
+        public var tokenRatio: TokenRatio?
         public var temperature: Double
         public var stream: Bool
         public var maxTokens: MaxTokens
@@ -25,7 +27,7 @@ extension PipelineConfig {
 
         public init(baseURL: String? = nil, baseURLEnv: String = "MOONSHOT_BASE_URL", apiKeyEnv: String = "MOONSHOT_API_KEY",
                     apiKeyRequired: Bool = true, model: String = "moonshot-v1-8k", contextWindow: Int? = nil,
-                    temperature: Double = 0.3, stream: Bool = false, maxTokens: MaxTokens = MaxTokens(),
+                    tokenRatio: TokenRatio? = nil, temperature: Double = 0.3, stream: Bool = false, maxTokens: MaxTokens = MaxTokens(),
                     prompts: PromptOverrides = PromptOverrides(), allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
             self.baseURL = baseURL
             self.baseURLEnv = baseURLEnv
@@ -33,6 +35,7 @@ extension PipelineConfig {
             self.apiKeyRequired = apiKeyRequired
             self.model = model
             self.contextWindow = contextWindow
+            self.tokenRatio = tokenRatio
             self.temperature = temperature
             self.stream = stream
             self.maxTokens = maxTokens
@@ -51,6 +54,7 @@ extension PipelineConfig {
                 try check(value >= 16, "max_tokens.\(key)", "must be at least 16")
             }
             try check((contextWindow ?? 1024) >= 1024, "context_window", "must be at least 1024")
+            try check(tokenRatio?.isValid ?? true, "token_ratio", "must be a number from 1 to 10, or auto")
             for (key, template) in [("map", prompts.map), ("reduce", prompts.reduce), ("final", prompts.final)] {
                 if let template { try check(template.contains("{text}"), "prompts.\(key)", "must contain {text}") }
             }

@@ -30,13 +30,16 @@ public struct RunEstimate: Sendable, Codable {
     public var seconds = 0.0
     public var boundBy = ""
     public var concurrency = 1
+    /// The model's tokens per estimated token the plan counts with, and where it came from.
+    public var tokenRatio: Double?
+    public var tokenRatioSource: String?
 
     enum CodingKeys: String, CodingKey {
         case pipeline, model, currency, files, unchanged, failing, chunks, calls, levels, cost, seconds, concurrency
         case toSummarize = "to_summarize", callsStored = "calls_stored"
         case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
-        case costMax = "cost_max", boundBy = "bound_by"
+        case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -55,6 +58,9 @@ public struct RunEstimate: Sendable, Codable {
             lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
             lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))"
                                      : "cost        not priced: the pipeline has no prices for \(model)")
+        }
+        if let tokenRatio {
+            lines.append("ratio       \(String(format: "%.2f", tokenRatio)) model tokens per estimated token (\(tokenRatioSource ?? "the pipeline"))")
         }
         lines.append("time        ~\(Self.duration(seconds)) (\(boundBy))")
         for (path, reason) in failing.sorted(by: { $0.key < $1.key }) { lines.append("would fail  \(path): \(reason)") }

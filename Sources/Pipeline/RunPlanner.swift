@@ -25,9 +25,11 @@ public struct RunPlanner: Sendable {
     /// The estimate; reads the store of the output directory, when there is one, without writing it.
     public func estimate() async throws(PipelineError) -> RunEstimate {
         let run = BatchRun(options: options, config: config)
-        let backend = try Backend.planning(config, concurrency: run.concurrency)
-        let files = try options.files()
         let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? CheckpointStore(url: options.storeURL, create: false) : nil
+        let learned = config.backend == .openAICompatible
+            ? try? store?.serverFacts(server: Backend.baseURL(config.llm, options: options), model: config.llm.model) : nil
+        let backend = try Backend.planning(config, concurrency: run.concurrency, learned: learned)
+        let files = try options.files()
         let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
         let fingerprint = options.effective(config).fingerprint(summarizer: backend.summarizer, budget: backend.budget)
         let loader = options.loader(config)
@@ -37,6 +39,8 @@ public struct RunPlanner: Sendable {
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
         estimate.files = files.count
         estimate.concurrency = backend.concurrency
+        estimate.tokenRatio = backend.tokenRatio?.ratio
+        estimate.tokenRatioSource = backend.tokenRatio?.source
         let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {

@@ -93,7 +93,7 @@ extension FakeMoonshotServer {
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
 
         let (text, finish) = summarize(call)
-        let completionTokens = FakeTokenizer.count(text)
+        let completionTokens = configuration.tokens(text)
         let usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
                                     "total_tokens": call.promptTokens + completionTokens]
         let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"

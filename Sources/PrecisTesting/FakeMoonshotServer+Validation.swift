@@ -37,7 +37,7 @@ extension FakeMoonshotServer {
         }
         let maxTokens = object["max_tokens"] as? Int ?? 1024
         if maxTokens < 1 { return bad("max_tokens must be positive") }
-        let promptTokens = messages.reduce(0) { $0 + FakeTokenizer.count($1.content) + 3 }
+        let promptTokens = messages.reduce(0) { $0 + configuration.tokens($1.content) + 3 }
         if promptTokens + maxTokens > window {
             return bad("Your request exceeded model token limit: \(window)")
         }
@@ -64,19 +64,19 @@ extension FakeMoonshotServer {
         }
         let tail = current.trimmingCharacters(in: .whitespaces)
         if !tail.isEmpty && tail != "---" { sentences.append(tail) }
-        let inputTokens = max(1, FakeTokenizer.count(text))
+        let inputTokens = max(1, configuration.tokens(text))
         let target = min(configuration.summaryCap, max(8, Int(Double(inputTokens) * configuration.summaryRatio)))
         let step = max(1, Int((Double(inputTokens) / Double(target)).rounded(.down)))
         var picked: [String] = []
         var tokens = 0
         for (i, sentence) in sentences.enumerated() where i % step == 0 && tokens < target {
             picked.append(sentence)
-            tokens += FakeTokenizer.count(sentence)
+            tokens += configuration.tokens(sentence)
         }
         if picked.isEmpty { picked = [String(text.prefix(80))] }
         var answer = picked.joined(separator: " ")
-        if FakeTokenizer.count(answer) <= call.maxTokens { return (answer, "stop") }
-        while FakeTokenizer.count(answer) > call.maxTokens { answer.removeLast(max(1, answer.count / 10)) }
+        if configuration.tokens(answer) <= call.maxTokens { return (answer, "stop") }
+        while configuration.tokens(answer) > call.maxTokens { answer.removeLast(max(1, answer.count / 10)) }
         return (answer, "length")
     }
 }

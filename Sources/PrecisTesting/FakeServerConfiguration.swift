@@ -17,6 +17,9 @@ public struct FakeServerConfiguration: Sendable {
     /// A summary keeps about this share of its input, capped at `summaryCap` tokens.
     public var summaryRatio: Double
     public var summaryCap: Int
+    /// Every token count times this: above 1, a small local vocabulary (a 512-token llama one
+    /// counts about 2.5 times what a GPT-class one does).
+    public var tokenScale: Double
     /// The RPM/TPM window: a minute, or less to scale a test down in time.
     public var window: Duration
     /// The share of chat requests that get a random fault from `faultKinds`, drawn from `seed`.
@@ -26,7 +29,7 @@ public struct FakeServerConfiguration: Sendable {
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
-                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300,
+                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300, tokenScale: Double = 1,
                 window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1) {
         self.apiKey = apiKey
         self.models = models
@@ -38,10 +41,17 @@ public struct FakeServerConfiguration: Sendable {
         self.streamUsage = streamUsage
         self.summaryRatio = summaryRatio
         self.summaryCap = summaryCap
+        self.tokenScale = tokenScale
         self.window = window
         self.faultRate = faultRate
         self.faultKinds = faultKinds
         self.seed = seed
+    }
+
+    /// Tokens in `text` as this server counts them.
+    public func tokens(_ text: String) -> Int {
+        let count = FakeTokenizer.count(text)
+        return tokenScale == 1 ? count : Int((Double(count) * tokenScale).rounded(.up))
     }
 
     public static let moonshotModels: [(id: String, window: Int)] = [

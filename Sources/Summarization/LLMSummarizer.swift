@@ -38,7 +38,7 @@ public struct LLMSummarizer: Summarizer {
     }
 
     /// Tokens a chat message costs beyond its text (role markers and separators).
-    static let messageOverhead = 8
+    public static let messageOverhead = 8
 
     public var options: Options
     public let transport: any ChatTransport
@@ -83,7 +83,7 @@ public struct LLMSummarizer: Summarizer {
         let messages = self.messages(for: inputs, stage: stage, context: context)
         let estimator = calibration.estimator
         let estimate = Self.promptTokens(messages, estimator: estimator)
-        var maxTokens = maxOutputTokens(for: stage)
+        var maxTokens = answerRoom(for: stage, promptTokens: estimate)
         var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
         var request = ChatRequest(model: model, messages: messages, temperature: options.temperature, maxTokens: maxTokens,
                                   stream: options.stream, contextWindow: window, estimatedPromptTokens: estimate)
@@ -128,6 +128,16 @@ public struct LLMSummarizer: Summarizer {
     /// The prompt tokens of `messages` as `estimator` counts them, with each message's overhead.
     public static func promptTokens(_ messages: [ChatMessage], estimator: TokenEstimator) -> Int {
         messages.reduce(0) { $0 + estimator.estimate($1.content) + messageOverhead }
+    }
+
+    /// The stage's `max_tokens`, or less when a prompt cut before the estimate's ratio rose (a
+    /// server counted more than estimated mid-run) leaves the window short by a little: an answer
+    /// with at least half its room beats a failed call, and the prompt still fits (DESIGN invariant 2).
+    func answerRoom(for stage: Stage, promptTokens: Int) -> Int {
+        let room = maxOutputTokens(for: stage)
+        guard !options.isAuto, promptTokens + room > options.contextWindow else { return room }
+        let left = options.contextWindow - promptTokens
+        return left >= room / 2 ? left : room
     }
 
     /// The model for a request and its window: the fixed model, or the smallest candidate that fits.

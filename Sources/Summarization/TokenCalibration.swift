@@ -5,10 +5,13 @@ import Synchronization
 /// the estimator's ratio rises for every later chunk and request, so none is rejected for length.
 public final class TokenCalibration: Sendable {
     private let base: TokenEstimator
-    private let factor = Mutex(1.0)
+    private let factor: Mutex<Double>
 
-    public init(base: TokenEstimator = TokenEstimator()) {
+    /// - Parameter ratio: what the model's tokenizer counts per token `base` estimates, when it is
+    ///   known before the first call (a local model's small vocabulary); never below 1.
+    public init(base: TokenEstimator = TokenEstimator(), ratio: Double = 1) {
         self.base = base
+        factor = Mutex(max(1, ratio))
     }
 
     /// The estimator with the learned ratio applied.
