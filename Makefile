@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test samples measure-estimator bench bench-venv corpus clean
+.PHONY: all deps build run test test-integration samples measure-estimator bench bench-venv corpus clean
 
 all: build
 
@@ -32,6 +32,14 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## test-integration: the pipeline against llama.cpp's real server and ../shared/models/stories260K.gguf
+## (installs llama-cpp-python[server]==0.3.36 in .build/venv-llama once: about 10 minutes the first time)
+test-integration: deps
+	@if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='$${Status}' g++ 2>/dev/null | grep -q "install ok installed"; then \
+	  echo "make test-integration: installing g++ to compile llama.cpp"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq g++; fi
+	SWIFT="$(SWIFT)" bash scripts/test_integration.sh
 
 ## samples: rebuild the sample PDFs from scripts/sample-sources
 samples:
