@@ -18,39 +18,29 @@ extension Backend {
     /// The ratio a run starts with: the pipeline's number, or the server's count when `auto`.
     /// - Throws: a `.stopped` error when the server refuses the key while counting.
     static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient) async throws(PipelineError) -> MeasuredTokenRatio? {
-        switch llm.tokenRatio {
-        case nil:
-            return nil
-        case .fixed(let ratio):
-            return MeasuredTokenRatio(ratio: ratio, source: "the pipeline")
-        case .auto:
-            do {
-                if let measured = try await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator()) {
-                    return measured
-                }
-                return MeasuredTokenRatio(ratio: 1, source: "none: the server counts no tokens and reports no usage")
-            } catch let error as ChatAPIError where error.stopsRun {
-                throw PipelineError(.stopped, error.message, cause: error)
-            } catch {
-                // The calls will meet the same trouble and report it per file; budgets fall back to the estimate.
-                return MeasuredTokenRatio(ratio: 1, source: "none: counting failed (\(error))")
+        guard let setting = llm.tokenRatio else { return nil }
+        if let fixed = setting.fixed { return fixed }
+        do {
+            if let measured = try await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator()) {
+                return measured
             }
+            return MeasuredTokenRatio(ratio: 1, source: "none: the server counts no tokens and reports no usage")
+        } catch let error as ChatAPIError where error.stopsRun {
+            throw PipelineError(.stopped, error.message, cause: error)
+        } catch {
+            // The calls will meet the same trouble and report it per file; budgets fall back to the estimate.
+            return MeasuredTokenRatio(ratio: 1, source: "none: counting failed (\(error))")
         }
     }
 
     /// The ratio an estimate plans with: the pipeline's number, or what the last run measured.
     static func plannedTokenRatio(_ llm: PipelineConfig.LLM, learned: ServerFacts?) -> MeasuredTokenRatio? {
-        switch llm.tokenRatio {
-        case nil:
-            return nil
-        case .fixed(let ratio):
-            return MeasuredTokenRatio(ratio: ratio, source: "the pipeline")
-        case .auto:
-            guard let ratio = learned?.tokenRatio else {
-                return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
-            }
-            return MeasuredTokenRatio(ratio: ratio, source: "the last run (\(learned?.ratioSource ?? "the server"))")
+        guard let setting = llm.tokenRatio else { return nil }
+        if let fixed = setting.fixed { return fixed }
+        guard let ratio = learned?.tokenRatio else {
+            return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
         }
+        return MeasuredTokenRatio(ratio: ratio, source: "the last run (\(learned?.ratioSource ?? "the server"))")
     }
 
     /// What this run learned from its server, for the store; nil offline.

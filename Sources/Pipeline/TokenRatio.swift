@@ -29,6 +29,12 @@ public enum TokenRatio: Sendable, Hashable, Codable {
         }
     }
 
+    /// The ratio the pipeline sets; nil for `auto`, which the server gives.
+    var fixed: MeasuredTokenRatio? {
+        if case .fixed(let value) = self { return MeasuredTokenRatio(ratio: value, source: "the pipeline") }
+        return nil
+    }
+
     var isValid: Bool {
         if case .fixed(let value) = self { return (1...10).contains(value) }
         return true
