@@ -22,31 +22,54 @@ extension ChatClient {
         return total
     }
 
-    /// Counts `text` with the model's own tokenizer, through whichever counter the server has:
+    /// Counts each text with the model's own tokenizer, through whichever counter the server has:
     /// llama-cpp-python's `/extras/tokenize/count`, llama-server's and vLLM's `/tokenize`, or
     /// Moonshot's `/tokenizers/estimate-token-count`; servers with none (Ollama) answer a
-    /// one-token chat call whose `usage` gives the count. Nil when no way gives a count.
+    /// one-token chat call whose `usage` gives the count. The first text finds the counter, the
+    /// rest go straight to it. Nil when no way gives a count.
     /// - Throws: ``ChatAPIError`` when the server refuses the key or cannot be reached.
-    public func countTokens(_ text: String, model: String) async throws -> TokenCount? {
+    public func countTokens(_ texts: [String], model: String) async throws -> [TokenCount]? {
+        guard let first = texts.first else { return [] }
+        for counter in TokenCounter.allCases {
+            guard let found = try await count(first, model: model, with: counter) else { continue }
+            var counts = [found]
+            for text in texts.dropFirst() {
+                guard let count = try await count(text, model: model, with: counter) else { return nil }
+                counts.append(count)
+            }
+            return counts
+        }
+        return nil
+    }
+
+    /// The server's counters, in the order they are tried.
+    private enum TokenCounter: CaseIterable {
+        case llamaCppPython, tokenize, moonshot, chatUsage
+    }
+
+    /// `text` counted by one counter; nil when the server has no such counter.
+    private func count(_ text: String, model: String, with counter: TokenCounter) async throws -> TokenCount? {
         let root = configuration.serverRoot
-        let raw = try JSONSerialization.data(withJSONObject: ["input": text])
-        if let object = try await probe(url: root + "/extras/tokenize/count", body: raw), let count = object["count"] as? Int {
-            return TokenCount(tokens: count, endpoint: "/extras/tokenize/count", includesFraming: false)
-        }
-        // vLLM reads `model` and `prompt`, llama-server `content`; each ignores the other's fields.
-        let both = try JSONSerialization.data(withJSONObject: ["model": model, "prompt": text, "content": text, "add_special": false])
-        if let object = try await probe(url: root + "/tokenize", body: both) {
-            if let count = object["count"] as? Int { return TokenCount(tokens: count, endpoint: "/tokenize", includesFraming: false) }
-            if let tokens = object["tokens"] as? [Any] { return TokenCount(tokens: tokens.count, endpoint: "/tokenize", includesFraming: false) }
-        }
         do {
-            let total = try await estimateTokenCount(model: model, messages: [.user(text)])
-            return TokenCount(tokens: total, endpoint: "/tokenizers/estimate-token-count", includesFraming: true)
-        } catch let error as ChatAPIError where !error.stopsProbing {}
-        do {
-            let answer = try await complete(ChatRequest(model: model, messages: [.user(text)], temperature: 0, maxTokens: 1))
-            guard let usage = answer.usage else { return nil }
-            return TokenCount(tokens: usage.promptTokens, endpoint: "usage of a one-token chat call", includesFraming: true)
+            switch counter {
+            case .llamaCppPython:
+                let body = try JSONSerialization.data(withJSONObject: ["input": text])
+                guard let count = try await postJSON(url: root + "/extras/tokenize/count", body: body)["count"] as? Int else { return nil }
+                return TokenCount(tokens: count, endpoint: "/extras/tokenize/count", includesFraming: false)
+            case .tokenize:
+                // vLLM reads `model` and `prompt`, llama-server `content`; each ignores the other's fields.
+                let body = try JSONSerialization.data(withJSONObject: ["model": model, "prompt": text, "content": text, "add_special": false])
+                let object = try await postJSON(url: root + "/tokenize", body: body)
+                guard let count = object["count"] as? Int ?? (object["tokens"] as? [Any])?.count else { return nil }
+                return TokenCount(tokens: count, endpoint: "/tokenize", includesFraming: false)
+            case .moonshot:
+                let total = try await estimateTokenCount(model: model, messages: [.user(text)])
+                return TokenCount(tokens: total, endpoint: "/tokenizers/estimate-token-count", includesFraming: true)
+            case .chatUsage:
+                let answer = try await complete(ChatRequest(model: model, messages: [.user(text)], temperature: 0, maxTokens: 1))
+                guard let usage = answer.usage else { return nil }
+                return TokenCount(tokens: usage.promptTokens, endpoint: "usage of a one-token chat call", includesFraming: true)
+            }
         } catch let error as ChatAPIError where !error.stopsProbing {
             return nil
         }
@@ -60,15 +83,6 @@ extension ChatClient {
         }), let object = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else { return nil }
         let settings = object["default_generation_settings"] as? [String: Any]
         return settings?["n_ctx"] as? Int ?? object["n_ctx"] as? Int
-    }
-
-    /// The JSON object an endpoint answers, or nil when the server has no such endpoint.
-    private func probe(url: String, body: Data) async throws -> [String: Any]? {
-        do {
-            return try await postJSON(url: url, body: body)
-        } catch let error as ChatAPIError where !error.stopsProbing {
-            return nil
-        }
     }
 
     private func postJSON(url: String, body: Data) async throws -> [String: Any] {

@@ -36,14 +36,11 @@ enum TokenRatioProbe {
 
     /// The ratio the server's counts give, or nil when it has no way to count.
     static func measure(_ client: ChatClient, model: String, estimator: TokenEstimator) async throws -> MeasuredTokenRatio? {
-        var highest = 0.0
-        var source = ""
-        for text in samples {
-            guard let count = try await client.countTokens(text, model: model) else { return nil }
+        guard let counts = try await client.countTokens(samples, model: model), let source = counts.first?.endpoint else { return nil }
+        let highest = zip(samples, counts).map { text, count in
             let framing = count.includesFraming ? LLMSummarizer.messageOverhead : 0
-            highest = max(highest, Double(count.tokens) / Double(estimator.estimate(text) + framing))
-            source = count.endpoint
-        }
+            return Double(count.tokens) / Double(estimator.estimate(text) + framing)
+        }.max() ?? 1
         // Rounded up to hundredths so the ratio reads the same in the log, the store and the fingerprint.
         let ratio = max(1, (highest * margin * 100).rounded(.up) / 100)
         return MeasuredTokenRatio(ratio: ratio, source: source, counted: true)

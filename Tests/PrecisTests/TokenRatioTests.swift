@@ -29,13 +29,16 @@ struct TokenRatioTests {
     @Test func aServerWithoutLlamaEndpointsIsCountedByMoonshotsCounter() async throws {
         let server = try await FakeMoonshotServer.start(FakeServerConfiguration(apiKey: nil))
         let client = try ChatClient(configuration: ChatClientConfiguration(baseURL: server.baseURL, apiKey: nil))
-        let count = try await client.countTokens("The keeper climbed the tower.", model: "moonshot-v1-8k")
+        let texts = ["The keeper climbed the tower.", "运河边的书店开张了。"]
+        let counts = try await client.countTokens(texts, model: "moonshot-v1-8k")
+        let unknownPaths = server.stats.statuses[404] ?? 0
         await client.shutdown()
         await server.stop()
-        // /extras/tokenize/count and /tokenize are 404 there, so the chain goes on to Moonshot's.
-        #expect(count?.tokens == FakeTokenizer.count("The keeper climbed the tower.") + 3)
-        #expect(count?.endpoint == "/tokenizers/estimate-token-count")
-        #expect(count?.includesFraming == true)
+        // /extras/tokenize/count and /tokenize are 404 there, so the chain goes on to Moonshot's,
+        // and the second text goes straight to it.
+        #expect(counts?.map(\.tokens) == texts.map { FakeTokenizer.count($0) + 3 })
+        #expect(counts?.allSatisfy { $0.endpoint == "/tokenizers/estimate-token-count" && $0.includesFraming } == true)
+        #expect(unknownPaths == 2)
     }
 
     @Test func theProbeGivesTheHighestRatioOfItsTextsWithAMargin() async throws {
