@@ -21,15 +21,31 @@ public final class CheckpointStore: Sendable {
         }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var config = Configuration()
-            config.busyMode = .timeout(10)
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            pool = try DatabasePool(path: url.path, configuration: config)
-            try Self.migrator.migrate(pool)
+            pool = try Self.open(url)
         } catch {
             throw CheckpointError(.open, "cannot open the checkpoint store at \(url.path)", cause: error)
+        }
+    }
+
+    /// Opens the pool and migrates it. Two processes opening a new store at once (a run starting
+    /// while `precis status` looks) can meet mid-way through setting up WAL, which SQLite answers
+    /// with an error rather than a wait; the open is tried again for up to two seconds.
+    private static func open(_ url: URL) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        var attempts = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: url.path, configuration: config)
+                try migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError where attempts < 40 && [.SQLITE_ERROR, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+                attempts += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 

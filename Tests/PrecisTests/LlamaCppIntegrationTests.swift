@@ -88,7 +88,12 @@ struct LlamaCppIntegrationTests {
         }
 
         let first = try await run(pipeline, out: out)
-        #expect(try await Spawned.until(.seconds(300)) { stored().count >= 8 }, "\(first.stderr)")
+        // The store is read only once the run has opened it, and a few times a second, not in a spin.
+        #expect(try await Spawned.until(.seconds(120)) { first.stderr.contains("token ratio") }, "\(first.stderr)")
+        let deadline = ContinuousClock.now + .seconds(300)
+        while stored().count < 8 && first.process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+        }
         first.signal(SIGKILL)
         #expect(try await first.exit() == 128 + SIGKILL)
         let finished = stored()
