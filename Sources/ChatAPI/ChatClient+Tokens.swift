@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 extension ChatClient {
     /// A server's count of some text's tokens, and the endpoint that gave it.
@@ -15,7 +16,7 @@ extension ChatClient {
     public func estimateTokenCount(model: String, messages: [ChatMessage]) async throws -> Int {
         struct Body: Encodable { var model: String; var messages: [ChatMessage] }
         let body = try JSONEncoder().encode(Body(model: model, messages: messages))
-        let object = try await postJSON(url: configuration.baseURL + "/tokenizers/estimate-token-count", body: body)
+        let object = try await fetchJSON(.POST, url: configuration.baseURL + "/tokenizers/estimate-token-count", body: body)
         guard let data = object["data"] as? [String: Any], let total = data["total_tokens"] as? Int else {
             throw ChatAPIError(.malformedResponse, "the token estimate answer has no data.total_tokens")
         }
@@ -54,12 +55,12 @@ extension ChatClient {
             switch counter {
             case .llamaCppPython:
                 let body = try JSONSerialization.data(withJSONObject: ["input": text])
-                guard let count = try await postJSON(url: root + "/extras/tokenize/count", body: body)["count"] as? Int else { return nil }
+                guard let count = try await fetchJSON(.POST, url: root + "/extras/tokenize/count", body: body)["count"] as? Int else { return nil }
                 return TokenCount(tokens: count, endpoint: "/extras/tokenize/count", includesFraming: false)
             case .tokenize:
                 // vLLM reads `model` and `prompt`, llama-server `content`; each ignores the other's fields.
                 let body = try JSONSerialization.data(withJSONObject: ["model": model, "prompt": text, "content": text, "add_special": false])
-                let object = try await postJSON(url: root + "/tokenize", body: body)
+                let object = try await fetchJSON(.POST, url: root + "/tokenize", body: body)
                 guard let count = object["count"] as? Int ?? (object["tokens"] as? [Any])?.count else { return nil }
                 return TokenCount(tokens: count, endpoint: "/tokenize", includesFraming: false)
             case .moonshot:
@@ -77,17 +78,15 @@ extension ChatClient {
 
     /// The window a llama-server was started with (`/props`), which its `/models` does not say.
     public func serverContextWindow() async -> Int? {
-        guard let response = try? await withDeadline(.seconds(30), {
-            let response = try await self.send(.GET, url: self.configuration.serverRoot + "/props", body: nil, stream: false)
-            return try await self.collect(response.body, limit: 1 << 20)
-        }), let object = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else { return nil }
+        guard let object = try? await fetchJSON(.GET, url: configuration.serverRoot + "/props") else { return nil }
         let settings = object["default_generation_settings"] as? [String: Any]
         return settings?["n_ctx"] as? Int ?? object["n_ctx"] as? Int
     }
 
-    private func postJSON(url: String, body: Data) async throws -> [String: Any] {
+    /// The JSON object an endpoint answers.
+    private func fetchJSON(_ method: HTTPMethod, url: String, body: Data? = nil) async throws -> [String: Any] {
         let bytes = try await withDeadline(.seconds(60)) {
-            let response = try await self.send(.POST, url: url, body: body, stream: false)
+            let response = try await self.send(method, url: url, body: body, stream: false)
             return try await self.collect(response.body, limit: 1 << 20)
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
@@ -100,10 +99,7 @@ extension ChatClient {
 extension ChatAPIError {
     /// Failures that would fail every other endpoint too, so looking further is pointless.
     var stopsProbing: Bool {
-        switch code {
-        case .authentication, .permission, .quotaExceeded, .connection, .insecureTransport, .missingKey: true
-        default: false
-        }
+        stopsRun || code == .permission || code == .connection
     }
 }
 

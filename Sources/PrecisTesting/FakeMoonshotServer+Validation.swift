@@ -37,7 +37,7 @@ extension FakeMoonshotServer {
         }
         let maxTokens = object["max_tokens"] as? Int ?? 1024
         if maxTokens < 1 { return bad("max_tokens must be positive") }
-        let promptTokens = messages.reduce(0) { $0 + configuration.tokens($1.content) + 3 }
+        let promptTokens = configuration.promptTokens(messages.map(\.content))
         if promptTokens + maxTokens > window {
             return bad("Your request exceeded model token limit: \(window)")
         }

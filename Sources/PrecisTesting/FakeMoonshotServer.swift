@@ -127,7 +127,7 @@ public final class FakeMoonshotServer: Sendable {
                 try await writer.error(400, type: "invalid_request_error", "Invalid request: malformed body")
                 return true
             }
-            let total = messages.reduce(0) { $0 + configuration.tokens($1["content"] as? String ?? "") + 3 }
+            let total = configuration.promptTokens(messages.map { $0["content"] as? String ?? "" })
             try await writer.json(200, ["code": 0, "data": ["total_tokens": total], "scode": "0x0", "status": true])
             return true
         case (.POST, "/v1/chat/completions"):

@@ -54,6 +54,11 @@ public struct FakeServerConfiguration: Sendable {
         return tokenScale == 1 ? count : Int((Double(count) * tokenScale).rounded(.up))
     }
 
+    /// The prompt tokens of messages with these contents: each one's text and 3 for its role markers.
+    func promptTokens(_ contents: [String]) -> Int {
+        contents.reduce(0) { $0 + tokens($1) + 3 }
+    }
+
     public static let moonshotModels: [(id: String, window: Int)] = [
         ("moonshot-v1-8k", 8_192), ("moonshot-v1-32k", 32_768), ("moonshot-v1-128k", 131_072),
     ]

@@ -29,9 +29,9 @@ enum LlamaServer {
     }
 
     /// The shipped pipeline for local servers, or a file that extends it with `extra` lines.
-    static func pipeline(_ extra: String? = nil, in directory: URL) throws -> String {
+    static func pipeline(_ extra: String? = nil, named name: String = "llamacpp-variant.yaml", in directory: URL) throws -> String {
         let shipped = TestSupport.root.appendingPathComponent("pipelines/llamacpp.yaml").path
         guard let extra else { return shipped }
-        return try TestSupport.write("extends: \(shipped)\n\(extra)\n", to: "llamacpp-variant.yaml", in: directory).path
+        return try TestSupport.write("extends: \(shipped)\n\(extra)\n", to: name, in: directory).path
     }
 }
