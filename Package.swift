@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Each target lists exactly the modules its sources import.
 let package = Package(
     name: "precis",
     platforms: [.macOS(.v14)],
@@ -22,44 +23,31 @@ let package = Package(
             pkgConfig: "poppler-glib",
             providers: [.apt(["libpoppler-glib-dev", "poppler-data"])]
         ),
-        .target(
-            name: "Ingest",
-            dependencies: [
-                "CPoppler",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+        .target(name: "Ingest", dependencies: ["CPoppler", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Chunking"),
         .target(
             name: "ChatAPI",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
-        ),
-        .target(
-            name: "Summarization",
             dependencies: [
-                "Chunking",
-                "ChatAPI",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(name: "Summarization", dependencies: ["Chunking", "ChatAPI", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Scheduling"),
-        .target(
-            name: "Checkpoint",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
-        ),
+        .target(name: "Checkpoint", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "precis",
             dependencies: [
-                "Pipeline", "Scheduling",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,6 +55,7 @@ let package = Package(
         .target(
             name: "PrecisTesting",
             dependencies: [
+                "ChatAPI", "Scheduling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -74,16 +63,30 @@ let package = Package(
         ),
         .executableTarget(
             name: "precis-bench",
-            dependencies: ["Pipeline", "Scheduling", "PrecisTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Chunking", "Pipeline", "PrecisTesting", "Scheduling", "Summarization", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/PrecisBench"
         ),
+        // One test target per module; EndToEndTests runs the built binary.
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "PrecisTesting"]),
+        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "PrecisTesting"]),
         .testTarget(
-            name: "PrecisTests",
+            name: "ChatAPITests",
             dependencies: [
-                "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint", "Pipeline", "PrecisTesting", "precis",
+                "ChatAPI", "PrecisTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "SummarizationTests", dependencies: ["Summarization", "Chunking", "ChatAPI", "PrecisTesting"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "PrecisTesting"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "PrecisTesting"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "PrecisTesting", "ChatAPI", "Checkpoint", "Chunking", "Scheduling", "Summarization",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis"]),
     ]
 )

@@ -59,18 +59,36 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// Whether the same request may succeed later: rate limits, overload, server errors, timeouts,
-    /// dropped connections and broken answers. Quota, auth and request errors never will.
-    public var isRetryable: Bool {
+    /// What a failure means for the call and the run; the transport, the store executor and the
+    /// server setup all read this one rule.
+    public enum Disposition: Sendable, Equatable {
+        /// The same request may succeed in a moment: a server error, a timeout, a dropped
+        /// connection or a broken answer. Back off and send it again.
+        case retry
+        /// The account is over a limit or the engine is busy: every call waits, then this one is
+        /// sent again.
+        case retryAfterPause
+        /// No later call of the run can succeed either (the key, the balance): stop the run.
+        case stopRun
+        /// This call cannot succeed as sent; other calls may.
+        case fail
+    }
+
+    /// The one rule for what this error means: retry, retry after a pause, stop the run, or fail the call.
+    public var disposition: Disposition {
         switch code {
-        case .rateLimited, .overloaded, .server, .timeout, .connection, .malformedResponse, .cutStream: true
-        default: false
+        case .rateLimited, .overloaded: .retryAfterPause
+        case .server, .timeout, .connection, .malformedResponse, .cutStream: .retry
+        case .authentication, .quotaExceeded, .missingKey, .insecureTransport: .stopRun
+        case .invalidRequest, .badRequest, .permission, .notFound, .contentFilter, .http: .fail
         }
     }
 
-    /// Whether no later call of this run can succeed either: the key or the balance is the problem.
-    public var stopsRun: Bool {
-        code == .authentication || code == .quotaExceeded || code == .missingKey || code == .insecureTransport
+    /// Why the run stops, for ``Disposition/stopRun`` errors: what the user must do.
+    public var stopReason: String {
+        code == .quotaExceeded
+            ? "the account's balance is exhausted (429 exceeded_current_quota_error); top up and run again"
+            : description
     }
 
     public var description: String {

@@ -99,7 +99,7 @@ extension ChatClient {
 extension ChatAPIError {
     /// Failures that would fail every other endpoint too, so looking further is pointless.
     var stopsProbing: Bool {
-        stopsRun || code == .permission || code == .connection
+        disposition == .stopRun || code == .permission || code == .connection
     }
 }
 

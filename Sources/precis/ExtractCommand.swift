@@ -30,28 +30,14 @@ struct ExtractCommand: AsyncParsableCommand {
     @Flag(help: "Skip cleaning: the text as decoded or as poppler gives it.")
     var raw = false
 
-    @Option(name: .shortAndLong, help: "Files read at once (default: one per core).")
-    var jobs: Int?
-
-    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never (default: the pipeline's, else auto).")
-    var ocr: OCRMode?
-
-    @Option(help: ArgumentHelp("A password to try on encrypted PDFs (or PRECIS_PDF_PASSWORD).", valueName: "password"))
-    var pdfPassword: String?
-
-    @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M or 1G.", valueName: "size"))
-    var maxFileSize: String = "256M"
+    @OptionGroup(title: "Reading") var read: ReadOptions
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one file or directory to read") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if IngestOptions.parseSize(maxFileSize) == nil { throw ValidationError("--max-file-size takes a size such as 256M, 1G or 500k") }
     }
 
     func run() async throws {
-        let options = IngestOptions(maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
-                                    pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"], ocr: ocr)
-        let extraction = Extraction(inputs: inputs, options: options, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, raw: raw)
+        let extraction = Extraction(inputs: inputs, options: read.ingestOptions(), jobs: read.jobs ?? ProcessInfo.processInfo.activeProcessorCount, raw: raw)
         let json = self.json
         let first = Mutex(true)
         let headers = inputs.count > 1 || inputs.contains { FileManager.default.isDirectory($0) }
@@ -79,5 +65,3 @@ extension FileManager {
         return fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }
-
-extension OCRMode: ExpressibleByArgument {}

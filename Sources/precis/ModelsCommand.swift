@@ -16,7 +16,7 @@ struct ModelsCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .shortAndLong, help: "A pipeline file, or the name of one in ./pipelines (default: moonshot).")
+    @Option(name: .shortAndLong, help: "A pipeline file, or a name `precis pipelines` lists (default: moonshot).")
     var pipeline: String = "moonshot"
 
     @Option(help: "The API root of the server (overrides MOONSHOT_BASE_URL and the pipeline).")

@@ -35,13 +35,16 @@ struct Precis: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let status = ExitStatus(for: error)
+            // precis's own errors map in one place (Pipeline's ExitStatus); the parser's own
+            // (help, version, a bad flag) are 0 or 2.
+            let domain = ExitStatus(for: error)
+            let status = domain ?? (exitCode(for: error) == .success ? .ok : .usage)
             if error is ExitStatus {
                 // The command already said what happened.
             } else if status == .ok {
                 print(fullMessage(for: error))
             } else {
-                let message = ExitStatus.isDomainError(error) ? "precis: \(error)" : fullMessage(for: error)
+                let message = domain != nil ? "precis: \(error)" : fullMessage(for: error)
                 if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             }
             Foundation.exit(status.rawValue)

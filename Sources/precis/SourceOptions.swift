@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Scheduling
 
 /// The options `run` and `estimate` share: what to read, with which pipeline, under which limits.
 struct SourceOptions: ParsableArguments {
@@ -11,7 +10,7 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The output directory.")
     var out: String = "precis-out"
 
-    @Option(name: .shortAndLong, help: "A pipeline file, or the name of one in ./pipelines (default: the built-in offline pipeline; `precis pipelines` lists them).")
+    @Option(name: .shortAndLong, help: "A pipeline file, or a name: looked up in ./pipelines, ~/.config/precis/pipelines, then built in (default: the offline `default`; `precis pipelines` lists them).")
     var pipeline: String?
 
     @Option(help: "The most summarizer calls running at once (default: the pipeline's, else one per core offline, 4 for models).")
@@ -38,26 +37,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Stop admitting calls once this cost (in the pipeline's currency) would be spent in this run.")
     var maxCost: Double?
 
-    @Option(help: ArgumentHelp("Only read files matching this glob; repeat it for more (e.g. '*.pdf', 'reports/**').", valueName: "glob"))
-    var include: [String] = []
-
-    @Option(help: ArgumentHelp("Leave out files matching this glob; repeat it for more (e.g. 'drafts/**').", valueName: "glob"))
-    var exclude: [String] = []
-
-    @Flag(help: "Also read files and folders whose names start with a dot.")
-    var hidden = false
-
-    @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
-    var maxFileSize: String = "256M"
-
-    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never (default: the pipeline's, else auto).")
-    var ocr: OCRMode?
-
-    @Option(name: .shortAndLong, help: "Files read and extracted at once (default: one per core).")
-    var jobs: Int?
-
-    @Option(help: ArgumentHelp("A password to try on encrypted PDFs (PRECIS_PDF_PASSWORD works too, and stays out of `ps`).", valueName: "password"))
-    var pdfPassword: String?
+    @OptionGroup(title: "Reading") var read: ReadOptions
 
     @Flag(help: "Confirm unchanged files by their content hash even when their size and mtime match.")
     var rehash = false
@@ -67,15 +47,11 @@ struct SourceOptions: ParsableArguments {
             throw ValidationError("name at least one file or directory to summarize, e.g. `precis run ~/papers --out ~/papers-summaries`")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let tier, !(0...5).contains(tier) { throw ValidationError("--tier must be 0 to 5 (Moonshot's recharge tiers); give --rpm/--tpm/--tpd for other limits") }
         for (name, value) in [("--rpm", rpm), ("--tpm", tpm), ("--tpd", tpd), ("--max-tokens-total", maxTokensTotal)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if let maxCost, maxCost <= 0 { throw ValidationError("--max-cost must be positive") }
-        if IngestOptions.parseSize(maxFileSize) == nil {
-            throw ValidationError("--max-file-size takes a size such as 256M, 1G, 500k or a number of bytes, not '\(maxFileSize)'")
-        }
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
         for input in inputs where URL(fileURLWithPath: input).standardizedFileURL == outURL {
             throw ValidationError("the output directory is also an input; write summaries elsewhere with --out DIR")
@@ -87,11 +63,7 @@ struct SourceOptions: ParsableArguments {
         RunOptions(
             inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL,
             limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
-            rehash: rehash,
-            ingest: IngestOptions(includeHidden: hidden, include: include, exclude: exclude,
-                                  maxFileBytes: IngestOptions.parseSize(maxFileSize) ?? IngestOptions.defaultMaxFileBytes,
-                                  pdfPassword: pdfPassword ?? ProcessInfo.processInfo.environment["PRECIS_PDF_PASSWORD"], ocr: ocr),
-            jobs: jobs
+            rehash: rehash, ingest: read.ingestOptions(), jobs: read.jobs
         )
     }
 }

@@ -1,0 +1,71 @@
+import ChatAPI
+import Foundation
+import Ingest
+import Scheduling
+
+/// A pipeline with the command line's flags applied over it, once: what a run, an estimate and
+/// `precis models` read, so that no part of them applies a flag on its own.
+public struct RunSettings: Sendable {
+    /// What the user asked for on the command line.
+    public let options: RunOptions
+    /// The pipeline as this run uses it: the file's values with the flags' overrides (`--ocr`)
+    /// applied, as its pages are fingerprinted and read.
+    public let config: PipelineConfig
+
+    public init(options: RunOptions, config: PipelineConfig) {
+        self.options = options
+        var effective = config
+        effective.ocr = options.ingest.ocr ?? config.ocr
+        self.config = effective
+    }
+
+    /// The calls asked to run at once: the flag, else the pipeline, else one per core offline and 4
+    /// for models. The account's concurrency limit may cap it further (``rateLimits``).
+    public var concurrency: Int {
+        let fallback = config.backend == .extractive ? ProcessInfo.processInfo.activeProcessorCount : 4
+        return options.concurrency ?? config.concurrency ?? fallback
+    }
+
+    /// The account limits in force: flags over the pipeline's `limits` over its `tier`. The
+    /// account's concurrency caps the requested one, since the server refuses anything past it.
+    var rateLimits: RateLimits {
+        let overrides = options.limits
+        let tierLimits = (overrides.tier ?? config.tier).flatMap(RateLimits.tier)
+        let cap = config.limits.concurrency ?? tierLimits?.concurrency
+        let window = config.limits.windowSeconds.map { Duration.milliseconds(Int64($0 * 1000)) } ?? .seconds(60)
+        return RateLimits(
+            concurrency: min(concurrency, cap ?? .max),
+            rpm: overrides.rpm ?? config.limits.rpm ?? tierLimits?.rpm,
+            tpm: overrides.tpm ?? config.limits.tpm ?? tierLimits?.tpm,
+            tpd: overrides.tpd ?? config.limits.tpd ?? tierLimits?.tpd,
+            window: window
+        )
+    }
+
+    /// The server the model calls go to: the flag, else the pipeline's variable, else the pipeline.
+    var baseURL: String {
+        let llm = config.llm
+        return options.baseURL ?? options.environment[llm.baseURLEnv].flatMap { $0.isEmpty ? nil : $0 }
+            ?? llm.baseURL ?? ChatClientConfiguration.moonshotBaseURL
+    }
+
+    /// The API key from the environment variable the pipeline names, if it holds one.
+    var apiKey: String? {
+        options.environment[config.llm.apiKeyEnv].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The files the walk finds under the inputs, the output directory left out.
+    func files() throws(PipelineError) -> [InputFile] {
+        do { return try options.ingest.walker(excluding: [options.outputDirectory]).files(in: options.inputs) } catch {
+            throw PipelineError(.usage, error.description)
+        }
+    }
+
+    /// How files are read: the size limit, the password tried, the OCR mode in force, and the pool
+    /// that reading and extraction run in.
+    func reader() -> DocumentReader {
+        let loader = DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
+                                    ocr: config.ocr)
+        return DocumentReader(loader: loader, pool: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount))
+    }
+}

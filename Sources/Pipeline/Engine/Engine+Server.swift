@@ -1,0 +1,53 @@
+import ChatAPI
+import Checkpoint
+import Chunking
+import Summarization
+
+extension Engine {
+    /// The model's window: the pipeline's, else the known table's, else what the server says:
+    /// llama-server's `/props` (the `--ctx-size` it runs with), then `/models` (vLLM's
+    /// `max_model_len`), where a server serving one model under any name counts as naming it.
+    static func contextWindow(_ llm: PipelineConfig.LLM, client: ChatClient) async -> Int? {
+        if let window = llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model) { return window }
+        if let window = await client.serverContextWindow() { return window }
+        guard let listed = try? await client.models() else { return nil }
+        let named = listed.first { $0.id == llm.model } ?? (listed.count == 1 ? listed.first : nil)
+        return named?.contextLength
+    }
+
+    /// The ratio a run starts with: the pipeline's number, or the server's count when `auto`.
+    /// - Throws: a `.stopped` error when the server refuses the key while counting.
+    static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient) async throws(PipelineError) -> MeasuredTokenRatio? {
+        guard let setting = llm.tokenRatio else { return nil }
+        if let fixed = setting.fixed { return fixed }
+        do {
+            if let measured = try await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator()) {
+                return measured
+            }
+            return MeasuredTokenRatio(ratio: 1, source: "none: the server counts no tokens and reports no usage")
+        } catch let error as ChatAPIError where error.disposition == .stopRun {
+            throw PipelineError(.stopped, error.message, cause: error)
+        } catch {
+            // The calls will meet the same trouble and report it per file; budgets fall back to the estimate.
+            return MeasuredTokenRatio(ratio: 1, source: "none: counting failed (\(error))")
+        }
+    }
+
+    /// The ratio an estimate plans with: the pipeline's number, or what the last run measured.
+    static func plannedTokenRatio(_ llm: PipelineConfig.LLM, learned: ServerFacts?) -> MeasuredTokenRatio? {
+        guard let setting = llm.tokenRatio else { return nil }
+        if let fixed = setting.fixed { return fixed }
+        guard let ratio = learned?.tokenRatio else {
+            return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
+        }
+        return MeasuredTokenRatio(ratio: ratio, source: "the last run (\(learned?.ratioSource ?? "the server"))")
+    }
+
+    /// What this run learned from its server, for the store; nil offline.
+    var learned: ServerFacts? {
+        guard let endpoint, let summarizer = summarizer as? LLMSummarizer, !summarizer.options.isAuto else { return nil }
+        let measured = tokenRatio.flatMap { $0.counted ? $0 : nil }
+        return ServerFacts(server: endpoint, model: summarizer.options.model, contextWindow: summarizer.options.contextWindow,
+                           tokenRatio: measured?.ratio, ratioSource: measured?.source)
+    }
+}

@@ -1,0 +1,65 @@
+import ChatAPI
+import Checkpoint
+import Scheduling
+import Summarization
+
+/// Runs a document's calls: reuses a stored call by key, else runs it in the shared pool and
+/// commits it before returning it, so nothing depends on a call the store does not hold.
+struct StoreExecutor: CallExecutor {
+    let store: CheckpointStore
+    let pool: WorkPool
+    /// The document the calls serve, which each stored call is linked to.
+    let path: String
+    /// The order the document was opened in, for the pool's priority.
+    let documentOrdinal: Int
+    let gate: RunGate
+    let spend: DocumentSpend
+    let config: PipelineConfig
+    /// Where finished calls are counted as they happen.
+    var progress: RunProgress? = nil
+
+    func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
+        spend.use(call.key)
+        if let stored = try store.call(key: call.key) {
+            spend.reused()
+            await progress?.callReused()
+            return CallOutcome(summary: Summary(
+                text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
+                model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
+            ), reused: true)
+        }
+        let summary: Summary
+        let priority = CallPriority(document: documentOrdinal, level: call.level)
+        do {
+            summary = try await pool.run(priority: priority) { [progress] in
+                try gate.check()
+                await progress?.callStarted()
+                do {
+                    return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
+                        try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
+                    }
+                } catch {
+                    await progress?.callFailed()
+                    if Task.isCancelled { gate.noteAbandoned() }
+                    throw error
+                }
+            }
+        } catch let error as ChatAPIError where error.disposition == .stopRun {
+            gate.stop(error.description)
+            throw error
+        } catch let error as SchedulingError where error.code == .stopped {
+            gate.stop(error.message)
+            throw error
+        }
+        let cost = config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens)
+        await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
+        try store.save(StoredCall(
+            key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
+            promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
+            model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost
+        ), for: path)
+        spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost,
+                   truncated: summary.truncated, estimated: summary.usageEstimated)
+        return CallOutcome(summary: summary, reused: false)
+    }
+}

@@ -1,0 +1,38 @@
+import ChatAPI
+import Checkpoint
+
+/// The one place errors and run outcomes map to exit codes.
+extension ExitStatus: Error {
+    /// The exit code for one of precis's own errors; nil for anything else (a command-line
+    /// parsing error, which the argument parser maps itself).
+    public init?(for error: any Error) {
+        switch error {
+        case let code as ExitStatus: self = code
+        case let error as PipelineError: self.init(error.code)
+        case is CheckpointError: self = .output
+        case let error as ChatAPIError: self = error.disposition == .stopRun ? .stopped : .usage
+        default: return nil
+        }
+    }
+
+    /// The exit code of a run that could not start or finish for `code`.
+    init(_ code: PipelineError.Code) {
+        switch code {
+        case .usage, .config: self = .usage
+        case .output: self = .output
+        case .stopped: self = .stopped
+        case .locked: self = .locked
+        case .interrupted: self = .interrupted
+        case .terminated: self = .terminated
+        }
+    }
+}
+
+extension RunReport {
+    /// How the run ends the process: a signal's code, 4 when it stopped, 1 when a file failed.
+    public var exitStatus: ExitStatus {
+        if let interrupted { return ExitStatus(interrupted.errorCode) }
+        if stopped != nil { return .stopped }
+        return totals.failed > 0 || corpus?.status == .failed ? .someFilesFailed : .ok
+    }
+}

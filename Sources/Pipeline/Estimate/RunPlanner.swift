@@ -1,0 +1,147 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Summarization
+
+/// Works out what a run would do and cost: it walks, reads and chunks as a run would, and runs the
+/// run's own tree against a ``PlanningExecutor``, so it makes no call and writes nothing.
+public struct RunPlanner: Sendable {
+    /// The pipeline with the command line's flags applied, as the run would see it.
+    public let settings: RunSettings
+
+    /// Seconds a model call is assumed to take: time to the first token, then tokens written per second.
+    static let callOverhead = 2.0
+    static let tokensPerSecond = 50.0
+    /// Tokens per Chinese character as Moonshot counts them (1.5–2 characters a token), for expected
+    /// figures; budgets keep the conservative estimator.
+    static let expectedCJKTokens = 0.57
+
+    public init(options: RunOptions, config: PipelineConfig) {
+        settings = RunSettings(options: options, config: config)
+    }
+
+    var options: RunOptions { settings.options }
+    var config: PipelineConfig { settings.config }
+
+    /// The estimate; reads the store of the output directory, when there is one, without writing it.
+    public func estimate() async throws(PipelineError) -> RunEstimate {
+        let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? CheckpointStore(url: options.storeURL, create: false) : nil
+        let learned = config.backend == .openAICompatible
+            ? try? store?.serverFacts(server: settings.baseURL, model: config.llm.model) : nil
+        let engine = try Engine.planning(settings, learned: learned)
+        let files = try settings.files()
+        let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+        let path = DocumentPath(reader: settings.reader(), engine: engine, config: config,
+                                fingerprint: config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
+                                outputDirectory: options.outputDirectory, rehash: options.rehash)
+        let lengths = (try? store?.answerLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
+        let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
+        var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
+        estimate.files = files.count
+        estimate.concurrency = engine.concurrency
+        estimate.tokenRatio = engine.tokenRatio?.ratio
+        estimate.tokenRatioSource = engine.tokenRatio?.source
+        let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
+            for (index, file) in files.enumerated() {
+                group.addTask {
+                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history))
+                }
+            }
+            var plans = [FilePlan?](repeating: nil, count: files.count)
+            for await (index, plan) in group { plans[index] = plan }
+            return plans.compactMap { $0 }
+        }
+        var critical = 0.0
+        for (file, plan) in zip(files, plans) {
+            switch plan {
+            case .unchanged: estimate.unchanged += 1
+            case .failing(let reason): estimate.failing[file.id] = reason
+            case .summarize(let chunks, let levels, let calls, let reused):
+                estimate.toSummarize += 1
+                estimate.chunks += chunks
+                estimate.levels = max(estimate.levels, levels)
+                estimate.callsStored += reused
+                critical = max(critical, criticalPath(calls))
+                add(calls, to: &estimate)
+            }
+        }
+        time(&estimate, critical: critical, engine: engine)
+        return estimate
+    }
+
+    enum FilePlan: Sendable {
+        case unchanged
+        case failing(String)
+        case summarize(chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int)
+    }
+
+    private func plan(_ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
+                      history: [Stage: Int]) async -> FilePlan {
+        do {
+            guard case .changed(let data, let hash) = try await path.open(file, order: order, previous: previous) else { return .unchanged }
+            let document = try await path.load(file, data: data, hash: hash, order: order)
+            let executor = PlanningExecutor(store: store, conservative: path.engine.estimator,
+                                            expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history)
+            let grown = try await path.grow(document, executor: executor)
+            return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused)
+        } catch {
+            return .failing(FileJob.reason(error))
+        }
+    }
+
+    private func add(_ calls: [PlanningExecutor.Planned], to estimate: inout RunEstimate) {
+        for call in calls {
+            estimate.calls += 1
+            estimate.promptTokens += call.promptTokens
+            estimate.promptTokensMax += call.promptTokensMax
+            estimate.completionTokens += call.completionTokens
+            estimate.completionTokensMax += call.maxTokens
+            estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens)
+            estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)
+        }
+        estimate.cost = RunReport.roundedCost(estimate.cost)
+        estimate.costMax = RunReport.roundedCost(estimate.costMax)
+    }
+
+    static func seconds(_ call: PlanningExecutor.Planned) -> Double {
+        callOverhead + Double(call.completionTokens) / tokensPerSecond
+    }
+
+    /// The longest a document's tree takes with unlimited calls at once: its levels one after the
+    /// other, and under `context: previous` each level's calls one after the other too.
+    private func criticalPath(_ calls: [PlanningExecutor.Planned]) -> Double {
+        let byLevel = Dictionary(grouping: calls, by: \.level)
+        return byLevel.values.reduce(0) { total, level in
+            let longest = level.map(Self.seconds).max() ?? 0
+            return total + (config.context == .previous && config.backend == .openAICompatible ? level.map(Self.seconds).reduce(0, +) : longest)
+        }
+    }
+
+    /// The run's length: the most of the work spread over the calls allowed at once, the longest
+    /// tree, and what the account's RPM, TPM and TPD let through.
+    private func time(_ estimate: inout RunEstimate, critical: Double, engine: Engine) {
+        guard config.backend == .openAICompatible else {
+            // Offline calls take milliseconds; reading and extraction dominate.
+            estimate.seconds = Double(estimate.promptTokensMax) / 400_000 / Double(max(1, engine.concurrency))
+            estimate.boundBy = "offline: reading and ranking sentences, \(engine.concurrency) at once"
+            return
+        }
+        let limits = settings.rateLimits
+        let window = limits.window.seconds
+        let work = Double(estimate.calls) * Self.callOverhead + Double(estimate.completionTokens) / Self.tokensPerSecond
+        var bounds: [(Double, String)] = [
+            (work / Double(limits.concurrency), "\(limits.concurrency) call(s) at once, ~\(Int(Self.callOverhead)) s + \(Int(Self.tokensPerSecond)) tokens/s each"),
+            (critical, "the deepest document's levels, one after another"),
+        ]
+        if let rpm = limits.rpm { bounds.append((Double(estimate.calls) / Double(rpm) * window, "the account's \(rpm) requests per minute")) }
+        let charged = estimate.promptTokensMax + estimate.completionTokensMax
+        if let tpm = limits.tpm { bounds.append((Double(charged) / Double(tpm) * window, "the account's \(tpm) tokens per minute")) }
+        if let tpd = limits.tpd, charged > tpd {
+            bounds.append((Double(charged / tpd) * 86_400, "the account's \(tpd) tokens per day"))
+        }
+        let (seconds, reason) = bounds.max { $0.0 < $1.0 }!
+        estimate.seconds = seconds
+        estimate.boundBy = "bound by " + reason
+    }
+}

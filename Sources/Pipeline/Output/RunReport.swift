@@ -1,0 +1,212 @@
+import Foundation
+
+/// What a run did, file by file, as written to `OUT/report.json`.
+public struct RunReport: Sendable, Codable {
+    /// One input file's outcome.
+    public struct File: Sendable, Codable, Hashable {
+        /// `skipped` is unchanged since the last run; `pending` was not finished because the run stopped.
+        public enum Status: String, Sendable, Codable { case ok, failed, skipped, pending }
+
+        public var path: String
+        public var status: Status
+        public var error: String?
+        public var title: String?
+        public var output: String?
+        public var encoding: String?
+        public var warnings: [String]
+        public var chunks: Int
+        public var levels: Int
+        public var callsMade: Int
+        public var callsReused: Int
+        public var promptTokens: Int
+        public var completionTokens: Int
+        /// What this run's calls for the file cost, from the pipeline's price table.
+        public var cost: Double
+        /// Calls whose answer was cut at `max_tokens` and kept.
+        public var truncatedCalls: Int
+        /// Whether some token counts are estimates because the server reported none.
+        public var tokensEstimated: Bool
+        /// Requests sent again after a retryable failure.
+        public var retries: Int
+        public var language: String?
+        public var seconds: Double
+        /// The summary's first sentence, for the index; not in the JSON.
+        public var gist: String?
+
+        enum CodingKeys: String, CodingKey {
+            case path, status, error, title, output, encoding, warnings, chunks, levels, seconds, cost, language
+            case callsMade = "calls_made", callsReused = "calls_reused"
+            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
+        }
+
+        public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
+                    encoding: String? = nil, warnings: [String] = [], chunks: Int = 0, levels: Int = 0,
+                    callsMade: Int = 0, callsReused: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
+                    cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, retries: Int = 0, language: String? = nil,
+                    seconds: Double = 0, gist: String? = nil) {
+            self.path = path
+            self.status = status
+            self.error = error
+            self.title = title
+            self.output = output
+            self.encoding = encoding
+            self.warnings = warnings
+            self.chunks = chunks
+            self.levels = levels
+            self.callsMade = callsMade
+            self.callsReused = callsReused
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+            self.cost = RunReport.roundedCost(cost)
+            self.truncatedCalls = truncatedCalls
+            self.tokensEstimated = tokensEstimated
+            self.retries = retries
+            self.language = language
+            self.seconds = seconds
+            self.gist = gist
+        }
+    }
+
+    /// Sums over all files; tokens count only calls made in this run.
+    public struct Totals: Sendable, Codable, Hashable {
+        public var files = 0, ok = 0, failed = 0, skipped = 0, pending = 0
+        public var callsMade = 0, callsReused = 0
+        public var promptTokens = 0, completionTokens = 0
+        public var cost = 0.0
+        public var truncatedCalls = 0
+        public var tokensEstimated = false
+        public var retries = 0
+
+        enum CodingKeys: String, CodingKey {
+            case files, ok, failed, skipped, pending, cost, retries
+            case callsMade = "calls_made", callsReused = "calls_reused"
+            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
+        }
+    }
+
+    public var pipeline: String
+    /// The model setting of the pipeline, or `extractive`.
+    public var model: String
+    public var currency: String
+    public var startedAt: Date
+    public var seconds: Double
+    /// Why the run stopped early (a refused key, an empty balance), if it did.
+    public var stopped: String?
+    /// The signal that interrupted the run, if one did.
+    public var interrupted: Signal?
+    /// Calls cut off in flight when an interrupted run could not wait for them.
+    public var abandonedCalls = 0
+    /// Files an earlier run summarized whose inputs are gone; their outputs are kept.
+    public var inputsGone: [String] = []
+    /// Outputs removed by `--prune` because their inputs are gone.
+    public var pruned: [String] = []
+    public var files: [File]
+    /// The summary of the whole folder (`--corpus-summary`); its calls count in the totals, not its file.
+    public var corpus: File?
+    public var totals: Totals
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus
+        case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
+    }
+
+    public init(pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,
+                stopped: String? = nil, files: [File]) {
+        self.pipeline = pipeline
+        self.model = model
+        self.currency = currency
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.stopped = stopped
+        self.files = files
+        var totals = Totals()
+        for file in files {
+            totals.files += 1
+            switch file.status {
+            case .ok: totals.ok += 1
+            case .failed: totals.failed += 1
+            case .skipped: totals.skipped += 1
+            case .pending: totals.pending += 1
+            }
+            totals.spend(file)
+        }
+        self.totals = totals
+    }
+
+    /// Adds the folder summary and counts its calls.
+    mutating func add(corpus file: File) {
+        corpus = file
+        totals.spend(file)
+    }
+
+    /// Costs kept to a millionth of the currency unit, below any price's precision.
+    static func roundedCost(_ cost: Double) -> Double {
+        (cost * 1_000_000).rounded() / 1_000_000
+    }
+
+    /// The report as pretty, key-sorted JSON.
+    public func json() -> Data {
+        JSONOutput.encode(self)
+    }
+
+    /// The outcome in a few words, for the run record.
+    public var outcome: String {
+        if let interrupted { return "interrupted by \(interrupted)" }
+        if let stopped { return "stopped: \(stopped)" }
+        if totals.failed > 0 { return "\(totals.failed) file(s) failed" }
+        return corpus?.status == .failed ? "the folder summary failed" : "ok"
+    }
+
+    /// For a run that ended early: what is done, what is left, and how to go on.
+    public var leftLine: String? {
+        guard interrupted != nil || stopped != nil else { return nil }
+        let done = totals.ok + totals.skipped
+        var line = "\(outcome): \(done) file(s) done, \(totals.pending) pending"
+        if totals.failed > 0 { line += ", \(totals.failed) failed" }
+        line += "; \(totals.callsMade) call(s) made and saved"
+        if abandonedCalls > 0 { line += ", \(abandonedCalls) abandoned in flight" }
+        return line + "; run the same command again to resume"
+    }
+
+    /// The one-line summary printed at the end of a run.
+    public var summaryLine: String {
+        let t = totals
+        let approx = t.tokensEstimated ? "~" : ""
+        let pending = t.pending > 0 ? ", \(t.pending) pending" : ""
+        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
+        line += "; cost " + (t.cost > 0 ? String(format: "%.4f", t.cost) : "0") + " " + currency
+        if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
+        if t.retries > 0 { line += "; \(t.retries) retried" }
+        return line + String(format: "; %.1f s", seconds)
+    }
+}
+
+extension RunReport.Totals {
+    /// Counts what a file's calls spent: calls, tokens, cost, truncations and retries.
+    mutating func spend(_ file: RunReport.File) {
+        callsMade += file.callsMade
+        callsReused += file.callsReused
+        promptTokens += file.promptTokens
+        completionTokens += file.completionTokens
+        cost = RunReport.roundedCost(cost + file.cost)
+        truncatedCalls += file.truncatedCalls
+        retries += file.retries
+        tokensEstimated = tokensEstimated || file.tokensEstimated
+    }
+}
+
+extension RunReport.File {
+    /// Takes the calls, tokens and cost of a file that did not finish from what its calls spent.
+    mutating func count(_ spent: DocumentSpend.Tally) {
+        callsMade = spent.callsMade
+        callsReused = spent.callsReused
+        promptTokens = spent.promptTokens
+        completionTokens = spent.completionTokens
+        cost = RunReport.roundedCost(spent.cost)
+        truncatedCalls = spent.truncatedCalls
+        tokensEstimated = spent.usageEstimated
+        retries = spent.retries
+    }
+}

@@ -1,0 +1,189 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Logging
+import Scheduling
+import Summarization
+
+/// One `precis run`: walks the inputs and summarizes every document through one shared pool.
+///
+/// Documents overlap: several are open at once, each starting its reduce levels as soon as its own
+/// map level is done. A file that fails is recorded and reported; the batch goes on. One run holds
+/// an output directory at a time, and a signal winds the run down without losing finished calls.
+public struct BatchRun: Sendable {
+    /// The pipeline with the command line's flags applied.
+    public let settings: RunSettings
+    public var logger: Logger
+    /// Where signals reach the run.
+    public var control: RunControl
+
+    public init(options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis"),
+                control: RunControl = RunControl()) {
+        self.settings = RunSettings(options: options, config: config)
+        self.logger = logger
+        self.control = control
+    }
+
+    var options: RunOptions { settings.options }
+    var config: PipelineConfig { settings.config }
+
+    /// Runs the batch and writes `index.md` and `report.json`.
+    /// - Throws: ``PipelineError`` when the run cannot start (no API key, a missing input, an unusable
+    ///   or busy output directory); nothing has been read or written then.
+    public func run() async throws(PipelineError) -> RunReport {
+        let started = Date()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let out = options.outputDirectory
+        // The engine first: a missing key or an unknown model fails before any file is touched.
+        let engine = try await Engine.make(settings)
+        let report: RunReport
+        do {
+            let lock = try await OutputLock.acquire(in: out, wait: options.waitForLock, control: control) { holder in
+                logger.notice("waiting for \(holder.map { "precis \($0)" } ?? "another run") to finish with \(out.path)")
+            }
+            defer { lock.release() }
+            if let stale = lock.staleHolder {
+                logger.warning("taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
+            }
+            var result = try await run(engine: engine, started: started)
+            result.seconds = (clock.now - begin).seconds
+            try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
+            report = result
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        await engine.shutdown()
+        return report
+    }
+
+    private func run(engine: Engine, started: Date) async throws(PipelineError) -> RunReport {
+        let out = options.outputDirectory
+        let files = try settings.files()
+        let store: CheckpointStore
+        let previous: [String: FileState]
+        do {
+            store = try CheckpointStore(url: options.storeURL)
+            previous = Dictionary(try store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+            if let learned = engine.learned { try store.save(learned) }
+        } catch {
+            throw PipelineError(.output, "cannot use the output directory \(out.path)", cause: error)
+        }
+        let present = Set(files.map(\.id))
+        let gone = previous.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
+        let pruned = options.prune ? try prune(gone, store: store) : []
+        let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
+
+        let gate = RunGate()
+        let path = DocumentPath(
+            reader: settings.reader(), engine: engine, config: config,
+            fingerprint: config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
+            outputDirectory: out, rehash: options.rehash
+        )
+        let context = FileJob.Context(store: store, pool: WorkPool(concurrency: engine.concurrency), path: path, gate: gate,
+                                      logger: logger, previous: previous, progress: options.progress)
+        await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
+        let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        var record: RunRecord
+        do {
+            record = try store.begin(RunRecord(startedAt: started, pipeline: config.name, pid: Int(getpid()), inputs: inputs,
+                                                    currency: config.currency, walk: options.ingest.json))
+        } catch {
+            throw PipelineError(.output, "cannot record the run", cause: error)
+        }
+        logStart(files: files.count, engine: engine)
+        if !kept.isEmpty {
+            logger.info("kept \(kept.count) output(s) whose inputs are gone; --prune removes them")
+        }
+
+        let limiter = engine.limiter
+        let corpusWanted = options.corpusSummary
+        let work = Task {
+            let reports = await process(files, context: context)
+            let corpus = corpusWanted && gate.reason == nil ? await summarizeCorpus(reports, context: context) : nil
+            return (reports, corpus)
+        }
+        control.attach(onInterrupt: { signal in
+            gate.interrupt(signal)
+            if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
+        }, onAbandon: { work.cancel() })
+        let (reports, corpus) = await work.value
+        control.detach()
+
+        var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
+                               startedAt: started, seconds: 0, stopped: gate.stopReason, files: reports)
+        report.interrupted = gate.interruption
+        report.abandonedCalls = gate.abandonedCalls
+        report.inputsGone = kept.map(\.path)
+        report.pruned = pruned
+        if let corpus { report.add(corpus: corpus) }
+        let link = corpus.flatMap { $0.status == .ok ? (path: Self.corpusPage, gist: $0.gist ?? "") : nil }
+        try await AtomicFile.write(Data(OutputPages.index(reports, kept: kept, corpus: link).utf8), to: out.appendingPathComponent("index.md"))
+        record.finish(with: report)
+        try? store.finish(record)
+        return report
+    }
+
+    private func logStart(files: Int, engine: Engine) {
+        var limits = ""
+        if let l = engine.limiter?.limits {
+            limits = [l.rpm.map { "rpm \($0)" }, l.tpm.map { "tpm \($0)" }, l.tpd.map { "tpd \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            limits = limits.isEmpty ? "" : " (\(limits))"
+        }
+        let at = engine.endpoint.map { " at \($0)" } ?? ""
+        let ratio = engine.tokenRatio.map { ", token ratio \(String(format: "%.2f", $0.ratio)) (\($0.source))" } ?? ""
+        logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(engine.budget)-token chunks\(ratio), concurrency \(engine.concurrency)\(limits), output \(options.outputDirectory.path)")
+    }
+
+    /// Summarizes files with a bounded number open at once, keeping the reports in input order.
+    ///
+    /// The largest files open first: their trees are the deepest, and starting the longest chains
+    /// early keeps the tail of the run short (longest-processing-time-first).
+    private func process(_ files: [InputFile], context: FileJob.Context) async -> [RunReport.File] {
+        let open = max(4, context.engine.concurrency * 4)
+        let order = files.indices.sorted { files[$0].size != files[$1].size ? files[$0].size > files[$1].size : $0 < $1 }
+        return await withTaskGroup(of: (Int, RunReport.File).self) { group in
+            var reports = [RunReport.File?](repeating: nil, count: files.count)
+            var next = 0
+            func start() {
+                let index = order[next]
+                let job = FileJob(file: files[index], ordinal: next, context: context)
+                group.addTask { (index, await job.run()) }
+                next += 1
+            }
+            while next < min(open, files.count) { start() }
+            for await (index, report) in group {
+                reports[index] = report
+                if next < files.count { start() }
+            }
+            return reports.compactMap { $0 }
+        }
+    }
+}
+
+extension RunRecord {
+    /// Fills in how the run ended from its report.
+    mutating func finish(with report: RunReport) {
+        endedAt = Date()
+        exitCode = Int(report.exitStatus.rawValue)
+        outcome = report.outcome
+        filesOK = report.totals.ok
+        filesFailed = report.totals.failed
+        filesSkipped = report.totals.skipped
+        filesPending = report.totals.pending
+        callsMade = report.totals.callsMade
+        callsReused = report.totals.callsReused
+        promptTokens = report.totals.promptTokens
+        completionTokens = report.totals.completionTokens
+        cost = report.totals.cost
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,166 @@
+import Checkpoint
+import Chunking
+import Foundation
+import Ingest
+import Logging
+import Scheduling
+import Summarization
+
+/// Summarizes one input file, or reports why it could not, or that it was already done.
+struct FileJob: Sendable {
+    /// What every file of a run shares.
+    struct Context: Sendable {
+        let store: CheckpointStore
+        let pool: WorkPool
+        /// Skip check, read, load, chunk and tree, as the estimate walks them too.
+        let path: DocumentPath
+        let gate: RunGate
+        let logger: Logger
+        /// What earlier runs left, by path, read once for the whole run.
+        let previous: [String: FileState]
+        /// Where finished files and calls are counted as they happen.
+        var progress: RunProgress? = nil
+
+        var engine: Engine { path.engine }
+        var config: PipelineConfig { path.config }
+        var fingerprint: String { path.fingerprint }
+        var outputDirectory: URL { path.outputDirectory }
+    }
+
+    let file: InputFile
+    let ordinal: Int
+    let context: Context
+
+    /// The output path, relative to the output directory.
+    var outputPath: String { file.id + ".md" }
+
+    func run() async -> RunReport.File {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report: RunReport.File
+        let spend = DocumentSpend()
+        do {
+            try context.gate.check()
+            report = try await summarize(spend: spend)
+        } catch let error as IngestError {
+            // The report already names the file; the reason is what the user needs.
+            report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
+        } catch where context.gate.reason != nil {
+            // Whatever cut it short (the gate, a cancelled call), the run's stop is why it is not done.
+            report = RunReport.File(path: file.id, status: .pending, error: Self.pendingReason(context.gate))
+        } catch {
+            report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
+        }
+        if report.status == .failed || report.status == .pending {
+            // Calls made before the file stopped were paid for and are kept: count them.
+            report.count(spend.value)
+        }
+        report.seconds = (clock.now - start).seconds
+        log(report)
+        await context.progress?.finished(report, bytes: file.size)
+        return report
+    }
+
+    private func summarize(spend: DocumentSpend) async throws -> RunReport.File {
+        let previous = context.previous[file.id]
+        let data: Data, hash: String
+        switch try await context.path.open(file, order: ordinal, previous: previous) {
+        case .unchanged(let state, let touched):
+            if touched {
+                // Touched but not changed: note the new size and mtime so the next run need not read it.
+                var state = state
+                (state.size, state.modified, state.updatedAt) = (file.size, file.modified, Date())
+                try? context.store.save(state)
+            }
+            return skipped(state)
+        case .changed(let bytes, let contentHash):
+            (data, hash) = (bytes, contentHash)
+        }
+        do {
+            let document = try await context.path.load(file, data: data, hash: hash, order: ordinal)
+            return try await summarize(document, spend: spend)
+        } catch {
+            // A call stopped by the gate says nothing about this file: leave its state as it was.
+            if context.gate.reason != nil { throw error }
+            // Keep the last good output and its path: a file that went bad loses nothing already done.
+            try? context.store.save(FileState(
+                path: file.id, contentHash: hash, size: file.size, modified: file.modified,
+                pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
+                outputPath: previous?.outputPath, title: previous?.title
+            ))
+            throw error
+        }
+    }
+
+    /// The report of a file the last good run left done, with its page in place.
+    private func skipped(_ previous: FileState) -> RunReport.File {
+        RunReport.File(
+            path: file.id, status: .skipped, title: previous.title, output: previous.outputPath ?? outputPath,
+            chunks: previous.chunks, levels: previous.levels, callsReused: previous.calls, gist: previous.gist
+        )
+    }
+
+    private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
+        let config = context.config
+        let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
+                                     gate: context.gate, spend: spend, config: config, progress: context.progress)
+        let grown = try await context.path.grow(document, executor: executor)
+        let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
+        let spent = spend.value
+        let all = (try? context.store.callTotals(keys: spent.keys)) ?? CallTotals()
+        let facts = OutputPages.Facts(
+            source: document.id, contentHash: document.contentHash, pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models,
+            totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks, levels: result.levels
+        )
+        let parts = config.output.sections ? (result.chapters.isEmpty ? result.sections : result.chapters) : []
+        let page = OutputPages.document(title: document.title, summary: result.summary.text, facts: facts, sections: parts,
+                                        sectionsHeading: result.chapters.isEmpty ? "Sections" : "Chapters")
+        try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
+        let gist = OutputPages.gist(of: result.summary.text)
+        try context.store.save(FileState(
+            path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
+            pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
+            gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
+            promptTokens: result.promptTokens, completionTokens: result.completionTokens
+        ), calls: spent.keys)
+        var warnings = document.warnings
+        if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
+        return RunReport.File(
+            path: document.id, status: .ok, title: document.title, output: outputPath, encoding: document.encoding,
+            warnings: warnings, chunks: chunks, levels: result.levels,
+            callsMade: result.callsMade, callsReused: result.callsReused,
+            promptTokens: result.promptTokens, completionTokens: result.completionTokens,
+            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated, retries: spent.retries,
+            language: language.rawValue, gist: gist
+        )
+    }
+
+    private func log(_ report: RunReport.File) {
+        let seconds = String(format: "%.2f s", report.seconds)
+        switch report.status {
+        case .ok:
+            context.logger.info("ok      \(report.path): \(report.chunks) chunks, \(report.levels) levels, \(report.callsMade) calls made, \(report.callsReused) reused, \(seconds)")
+            for warning in report.warnings { context.logger.warning("warning \(report.path): \(warning)") }
+        case .skipped:
+            context.logger.info("same    \(report.path): unchanged, output kept")
+        case .failed:
+            context.logger.error("failed  \(report.path): \(report.error ?? "unknown error")")
+        case .pending:
+            context.logger.info("pending \(report.path): \(report.error ?? "not finished")")
+        }
+    }
+
+    /// Why a file failed, without its path: the report, the index and `status` name the file already.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? IngestError { return error.reason }
+        return String(describing: error)
+    }
+
+    private static func pendingReason(_ gate: RunGate) -> String {
+        switch gate.reason {
+        case .interrupted(let signal)?: "not finished: the run was interrupted by \(signal)"
+        case .stopped(let why)?: "not finished: the run stopped: \(why)"
+        case nil: "not finished"
+        }
+    }
+}

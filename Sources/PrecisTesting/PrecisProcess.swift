@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one way tests run the built `precis` binary, as a user would: to its end with ``run(_:in:environment:)``,
+/// or in the background with ``init(_:in:environment:)`` for tests that signal it or race it.
+///
+/// The child sees no Moonshot variables but those a test gives, and writes stdout and stderr to
+/// files, so neither pipe can fill and stall it. Waiting polls with `Task.sleep`, never blocking a
+/// cooperative thread that the fake server needs.
+public final class PrecisProcess: @unchecked Sendable {
+    /// What a finished run printed and how it exited.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stderr: String
+        public var stdout: String
+
+        public init(status: Int32, stderr: String, stdout: String) {
+            self.status = status
+            self.stderr = stderr
+            self.stdout = stdout
+        }
+    }
+
+    public let process = Process()
+    private let errorFile: URL
+    private let outputFile: URL
+
+    /// Starts `precis` with `arguments` in `directory` (the tests' own by default).
+    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
+        outputFile = errorFile.appendingPathExtension("out")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        process.executableURL = TestSupport.binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env["MOONSHOT_API_KEY"] = nil
+        env["MOONSHOT_BASE_URL"] = nil
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: errorFile)
+        try? FileManager.default.removeItem(at: outputFile)
+    }
+
+    /// Runs `precis` to its end and returns what it printed.
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let child = try PrecisProcess(arguments, in: directory, environment: environment)
+        child.process.waitUntilExit()
+        return Result(status: child.process.terminationStatus, stderr: child.stderr, stdout: child.stdout)
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// What the process wrote to stderr so far.
+    public var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+
+    /// What the process wrote to stdout so far.
+    public var stdout: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+
+    public func signal(_ number: Int32) {
+        kill(pid, number)
+    }
+
+    /// Waits for the process to end and returns its exit status (128 + n when a signal n killed it).
+    public func exit() async throws -> Int32 {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// Waits until `condition` holds, or `timeout` passes; returns whether it held.
+    public static func until(_ timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+@testable import Pipeline
+import PrecisTesting
+import Testing
+
+/// Where pages may be written, and how their front matter quotes.
+struct OutputPathTests {
+    @Test func outputPathsCannotLeaveTheOutputDirectory() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for bad in ["../x.md", "a/../../x.md", "/etc/x.md", "", "a//b.md", "./x.md"] {
+            #expect(throws: PipelineError.self, "\(bad)") { try OutputPath.resolve(bad, in: out) }
+        }
+        let outside = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        #expect(symlink(outside.path, out.appendingPathComponent("en").path) == 0)
+        #expect(throws: PipelineError.self) { try OutputPath.resolve("en/story.txt.md", in: out) }
+        #expect(try OutputPath.resolve("zh/故事.txt.md", in: out).path == out.appendingPathComponent("zh/故事.txt.md").path)
+    }
+
+    @Test func frontMatterQuotesAnyTitle() {
+        #expect(OutputPages.quoted("A \"quoted\" title: with\\slash\nand line") == "\"A \\\"quoted\\\" title: with\\\\slash\\nand line\"")
+    }
+}
