@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-integration samples measure-estimator bench bench-venv corpus clean
+.PHONY: all deps build run test test-integration test-install install uninstall pipelines-source samples measure-estimator bench bench-venv corpus clean
 
 all: build
 
@@ -33,13 +33,45 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## test-integration: the pipeline against llama.cpp's real server and ../shared/models/stories260K.gguf
+## test-integration: the pipeline against llama.cpp's real server and Tests/Fixtures/models/stories260K.gguf
 ## (installs llama-cpp-python[server]==0.3.36 in .build/venv-llama once: about 10 minutes the first time)
 test-integration: deps
 	@if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='$${Status}' g++ 2>/dev/null | grep -q "install ok installed"; then \
 	  echo "make test-integration: installing g++ to compile llama.cpp"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq g++; fi
 	SWIFT="$(SWIFT)" bash scripts/test_integration.sh
+
+## install: a release build of precis, its shell completions and the shipped pipelines under
+## $(DESTDIR)$(PREFIX) (INSTALL_CONFIG=debug installs a debug build, as the tests do)
+PREFIX ?= /usr/local
+INSTALL_CONFIG ?= release
+INSTALL_FLAGS := $(if $(filter release,$(INSTALL_CONFIG)),--static-swift-stdlib,)
+install: deps
+	$(SWIFT) build -c $(INSTALL_CONFIG) --product precis $(INSTALL_FLAGS)
+	bin="$$($(SWIFT) build -c $(INSTALL_CONFIG) --show-bin-path)/precis"; \
+	root="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$root/bin" "$$root/share/precis/pipelines" "$$root/share/bash-completion/completions" \
+	  "$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d" && \
+	install -m 755 "$$bin" "$$root/bin/precis" && \
+	install -m 644 pipelines/*.yaml "$$root/share/precis/pipelines/" && \
+	"$$bin" --generate-completion-script bash > "$$root/share/bash-completion/completions/precis" && \
+	"$$bin" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_precis" && \
+	"$$bin" --generate-completion-script fish > "$$root/share/fish/vendor_completions.d/precis.fish" && \
+	echo "installed $$root/bin/precis, its completions, and the pipelines in $$root/share/precis/pipelines"
+
+uninstall:
+	root="$(DESTDIR)$(PREFIX)"; rm -f "$$root/bin/precis" "$$root/share/bash-completion/completions/precis" \
+	  "$$root/share/zsh/site-functions/_precis" "$$root/share/fish/vendor_completions.d/precis.fish"; \
+	rm -rf "$$root/share/precis"
+
+## test-install: make install into a scratch DESTDIR, then summarize a folder with the installed
+## binary from another working folder (debug build unless INSTALL_CONFIG=release)
+test-install:
+	INSTALL_CONFIG=$(or $(TEST_INSTALL_CONFIG),debug) SWIFT="$(SWIFT)" bash scripts/test_install.sh
+
+## pipelines-source: compile the files in pipelines/ into the binary (Sources/Pipeline/Config/BuiltInPipelines.swift)
+pipelines-source:
+	python3 scripts/embed_pipelines.py
 
 ## samples: rebuild the sample PDFs from scripts/sample-sources
 samples:
@@ -65,7 +97,7 @@ clean:
 CORPUS ?= .build/corpus
 corpus:
 	@if [ -f "$(CORPUS)/MANIFEST.tsv" ]; then echo "corpus: $(CORPUS) is there"; \
-	else bash ../shared/bench/make_corpus.sh "$(CORPUS)"; fi
+	else bash scripts/make_corpus.sh "$(CORPUS)"; fi
 
 ## bench: every benchmark, each figure beside its anchor (release build; BENCH_ONLY=chunk,memory for some)
 BENCH_CONFIG ?= release

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # make test-integration: the whole pipeline against llama.cpp's real OpenAI-compatible server
-# (llama-cpp-python, pinned), with the tiny model in ../shared/models. Starts two servers on free
+# (llama-cpp-python, pinned), with the tiny model in Tests/Fixtures/models. Starts two servers on free
 # loopback ports, runs the LlamaCpp test suites against them, and always stops both by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODEL=${LLAMA_MODEL:-../shared/models/stories260K.gguf}
+MODEL=${LLAMA_MODEL:-Tests/Fixtures/models/stories260K.gguf}
 VENV=${LLAMA_VENV:-.build/venv-llama}
 VERSION=0.3.36
 SWIFT=${SWIFT:-swift}
@@ -14,7 +14,7 @@ began=$(date +%s)
 
 if [ ! -f "$MODEL" ]; then
   echo "test-integration: FAILED: the model $MODEL is missing, so nothing can be tested against llama.cpp." >&2
-  echo "test-integration: put stories260K.gguf there (see ../shared/models/README.md) or set LLAMA_MODEL=PATH." >&2
+  echo "test-integration: put stories260K.gguf there (see docs/local-models.md) or set LLAMA_MODEL=PATH." >&2
   exit 1
 fi
 

@@ -5,7 +5,7 @@ import NIOCore
 import PrecisTesting
 import Testing
 
-/// llama.cpp's server as it really behaves (`../shared/models/README.md`), met by the chat client.
+/// llama.cpp's server as it really behaves (docs/local-models.md, "Quirks"), met by the chat client.
 @Suite(.serialized, .enabled(if: LlamaServer.available, "make test-integration starts the llama.cpp server"))
 struct LlamaCppQuirkTests {
     @Test func aStreamCutWithoutFinishReasonIsARetryableFailureNotASummary() async throws {
