@@ -1,0 +1,44 @@
+import Synchronization
+
+/// What one document's calls cost (made calls only), and which stored calls its tree used.
+final class DocumentSpend: Sendable {
+    struct Tally: Sendable {
+        var cost = 0.0
+        var truncatedCalls = 0
+        var usageEstimated = false
+        var retries = 0
+        /// Keys of every call the tree used, made or reused.
+        var keys: Set<String> = []
+        var callsMade = 0
+        var callsReused = 0
+        var promptTokens = 0
+        var completionTokens = 0
+    }
+
+    private let tally = Mutex(Tally())
+
+    var value: Tally { tally.withLock { $0 } }
+
+    func addRetry() {
+        tally.withLock { $0.retries += 1 }
+    }
+
+    func use(_ key: String) {
+        tally.withLock { _ = $0.keys.insert(key) }
+    }
+
+    func reused() {
+        tally.withLock { $0.callsReused += 1 }
+    }
+
+    func made(prompt: Int, completion: Int, cost: Double, truncated: Bool, estimated: Bool) {
+        tally.withLock {
+            $0.callsMade += 1
+            $0.promptTokens += prompt
+            $0.completionTokens += completion
+            $0.cost += cost
+            if truncated { $0.truncatedCalls += 1 }
+            if estimated { $0.usageEstimated = true }
+        }
+    }
+}
