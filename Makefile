@@ -45,14 +45,16 @@ test-integration: deps
 ## $(DESTDIR)$(PREFIX) (INSTALL_CONFIG=debug installs a debug build, as the tests do)
 PREFIX ?= /usr/local
 INSTALL_CONFIG ?= release
-INSTALL_FLAGS := $(if $(filter release,$(INSTALL_CONFIG)),--static-swift-stdlib,)
+INSTALL_FLAGS = $(if $(filter release,$(INSTALL_CONFIG)),--static-swift-stdlib,)
+# A release binary is stripped: the static Swift runtime's symbols would double its size.
+INSTALL_STRIP = $(if $(filter release,$(INSTALL_CONFIG)),-s,)
 install: deps
 	$(SWIFT) build -c $(INSTALL_CONFIG) --product precis $(INSTALL_FLAGS)
 	bin="$$($(SWIFT) build -c $(INSTALL_CONFIG) --show-bin-path)/precis"; \
 	root="$(DESTDIR)$(PREFIX)"; \
 	install -d "$$root/bin" "$$root/share/precis/pipelines" "$$root/share/bash-completion/completions" \
 	  "$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d" && \
-	install -m 755 "$$bin" "$$root/bin/precis" && \
+	install -m 755 $(INSTALL_STRIP) "$$bin" "$$root/bin/precis" && \
 	install -m 644 pipelines/*.yaml "$$root/share/precis/pipelines/" && \
 	"$$bin" --generate-completion-script bash > "$$root/share/bash-completion/completions/precis" && \
 	"$$bin" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_precis" && \
