@@ -4,7 +4,11 @@ import Foundation
 extension ChatClient {
     struct Response: Decodable {
         struct Choice: Decodable {
-            struct Message: Decodable { var content: String? }
+            struct Message: Decodable {
+                var content: String?
+                var reasoningContent: String?
+                enum CodingKeys: String, CodingKey { case content, reasoningContent = "reasoning_content" }
+            }
             var message: Message?
             var delta: Message?
             var finishReason: String?
@@ -27,20 +31,24 @@ extension ChatClient {
             throw ChatAPIError(.malformedResponse, "the answer is not a chat completion: \(String(decoding: bytes.prefix(120), as: UTF8.self))")
         }
         if let error = response.error { throw inBodyError(error) }
-        guard let choice = response.choices?.first, let content = choice.message?.content else {
+        // A thinking model cut at max_tokens while still reasoning may send no content at all.
+        guard let choice = response.choices?.first, let message = choice.message,
+              let content = message.content ?? (message.reasoningContent == nil ? nil : "") else {
             throw ChatAPIError(.malformedResponse, "the answer has no choices[0].message.content")
         }
         guard let reason = choice.finishReason else {
             throw ChatAPIError(.malformedResponse, "the answer has no finish_reason")
         }
         if reason == "content_filter" { throw ChatAPIError(.contentFilter, "the answer was withheld by the server's content filter") }
-        return ChatCompletion(text: content, finishReason: reason, usage: response.usage ?? choice.usage, model: response.model ?? model)
+        return ChatCompletion(text: content, reasoning: message.reasoningContent ?? "", finishReason: reason,
+                              usage: response.usage ?? choice.usage, model: response.model ?? model)
     }
 
     /// Reads an SSE stream to its `[DONE]`; a stream cut short, or with no finish reason, is an error.
     func readStream(_ body: HTTPClientResponse.Body, model: String) async throws -> ChatCompletion {
         var parser = SSEParser()
         var text = ""
+        var reasoning = ""
         var finishReason: String?
         var usage: ChatCompletion.Usage?
         var answeredModel: String?
@@ -57,6 +65,7 @@ extension ChatClient {
             answeredModel = answeredModel ?? chunk.model
             for choice in chunk.choices ?? [] {
                 text += choice.delta?.content ?? choice.message?.content ?? ""
+                reasoning += choice.delta?.reasoningContent ?? choice.message?.reasoningContent ?? ""
                 if let reason = choice.finishReason { finishReason = reason }
                 if let u = choice.usage { usage = u }
             }
@@ -84,7 +93,7 @@ extension ChatClient {
         }
         guard let finishReason else { throw ChatAPIError(.cutStream, "the stream ended without a finish_reason") }
         if finishReason == "content_filter" { throw ChatAPIError(.contentFilter, "the answer was withheld by the server's content filter") }
-        return ChatCompletion(text: text, finishReason: finishReason, usage: usage, model: answeredModel ?? model)
+        return ChatCompletion(text: text, reasoning: reasoning, finishReason: finishReason, usage: usage, model: answeredModel ?? model)
     }
 
     static func inBodyError(_ error: Response.ServerError) -> ChatAPIError {

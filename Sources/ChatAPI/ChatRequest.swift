@@ -9,6 +9,8 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
     /// The most tokens to generate; Moonshot's default is 1024.
     public var maxTokens: Int?
     public var stream: Bool
+    /// Kimi's `thinking` switch, sent as `{"type": "enabled" | "disabled"}`; nil leaves it out.
+    public var thinking: Bool?
 
     /// The model's context window, which must hold the prompt and `maxTokens`; never sent.
     public var contextWindow: Int?
@@ -16,7 +18,7 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
     public var estimatedPromptTokens: Int?
 
     public init(model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil, n: Int? = nil,
-                stop: [String]? = nil, maxTokens: Int? = nil, stream: Bool = false,
+                stop: [String]? = nil, maxTokens: Int? = nil, stream: Bool = false, thinking: Bool? = nil,
                 contextWindow: Int? = nil, estimatedPromptTokens: Int? = nil) {
         self.model = model
         self.messages = messages
@@ -26,6 +28,7 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
         self.stop = stop
         self.maxTokens = maxTokens
         self.stream = stream
+        self.thinking = thinking
         self.contextWindow = contextWindow
         self.estimatedPromptTokens = estimatedPromptTokens
     }
@@ -34,9 +37,11 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
     public var effectiveMaxTokens: Int { maxTokens ?? 1024 }
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, n, stop, stream
+        case model, messages, temperature, n, stop, stream, thinking
         case topP = "top_p", maxTokens = "max_tokens"
     }
+
+    private struct Thinking: Encodable { var type: String }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -48,5 +53,6 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
         try c.encodeIfPresent(stop, forKey: .stop)
         try c.encodeIfPresent(maxTokens, forKey: .maxTokens)
         if stream { try c.encode(true, forKey: .stream) }
+        if let thinking { try c.encode(Thinking(type: thinking ? "enabled" : "disabled"), forKey: .thinking) }
     }
 }

@@ -8,6 +8,13 @@ public enum RequestValidator {
         for (i, message) in request.messages.enumerated() where message.content.isEmpty {
             try fail("messages[\(i)] (\(message.role.rawValue)) has empty content")
         }
+        let family = ModelFamily.of(request.model)
+        if family.sampling == .fixed, request.temperature != nil || request.topP != nil || request.n != nil {
+            try fail("\(request.model) fixes temperature, top_p and n on the platform; a request must leave them out")
+        }
+        if request.thinking != nil, family.thinkingField(request.thinking) == nil {
+            try fail("\(request.model) takes no thinking switch")
+        }
         if let t = request.temperature, !(0...1).contains(t) { try fail("temperature \(t) is outside 0…1") }
         if let p = request.topP, !(0...1).contains(p) { try fail("top_p \(p) is outside 0…1") }
         if let n = request.n {

@@ -6,6 +6,9 @@ public struct CallTotals: Sendable, Hashable, Codable {
     public var calls = 0
     public var promptTokens = 0
     public var completionTokens = 0
+    /// The part of `completionTokens` spent reasoning, and of `promptTokens` served from the prefix cache.
+    public var reasoningTokens = 0
+    public var cachedTokens = 0
     public var cost = 0.0
     /// Bytes of summary text the calls hold.
     public var outputBytes = 0
@@ -15,6 +18,7 @@ public struct CallTotals: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case calls, cost
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", outputBytes = "output_bytes"
+        case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens"
     }
 
     public init() {}
@@ -74,7 +78,8 @@ extension CheckpointStore {
     private static func totals(_ db: Database, where condition: String) throws -> CallTotals {
         let row = try Row.fetchOne(db, sql: """
             SELECT COUNT(*), COALESCE(SUM(promptTokens), 0), COALESCE(SUM(completionTokens), 0),
-                   COALESCE(SUM(cost), 0), COALESCE(SUM(LENGTH(CAST(output AS BLOB))), 0)
+                   COALESCE(SUM(cost), 0), COALESCE(SUM(LENGTH(CAST(output AS BLOB))), 0),
+                   COALESCE(SUM(reasoningTokens), 0), COALESCE(SUM(cachedTokens), 0)
             FROM call WHERE \(condition)
             """)
         var totals = CallTotals()
@@ -84,6 +89,8 @@ extension CheckpointStore {
             totals.completionTokens = row[2]
             totals.cost = row[3]
             totals.outputBytes = row[4]
+            totals.reasoningTokens = row[5]
+            totals.cachedTokens = row[6]
         }
         return totals
     }

@@ -13,6 +13,8 @@ extension CheckpointStore {
                 totals.calls += 1
                 totals.promptTokens += call.promptTokens
                 totals.completionTokens += call.completionTokens
+                totals.reasoningTokens += call.reasoningTokens
+                totals.cachedTokens += call.cachedTokens
                 totals.cost += call.cost
                 totals.outputBytes += call.output.utf8.count
                 totals.usageEstimated = totals.usageEstimated || call.usageEstimated
@@ -31,12 +33,21 @@ extension CheckpointStore {
         }
     }
 
-    /// The mean completion tokens per stage of the calls `summarizer` made, for stages with at least
-    /// `minimum` of them: how long this model's answers run in practice.
+    /// The mean answer length (reasoning left out) per stage of the calls `summarizer` made with
+    /// the server's own counts, for stages with at least `minimum` such calls: what an estimate expects.
     public func answerLengths(summarizer: String, minimum: Int = 3) throws(CheckpointError) -> [String: Int] {
+        try meanPerStage("completionTokens - reasoningTokens", summarizer: summarizer, minimum: minimum)
+    }
+
+    /// The mean reasoning tokens per stage of `summarizer`'s calls, as ``answerLengths(summarizer:minimum:)``.
+    public func reasoningLengths(summarizer: String, minimum: Int = 3) throws(CheckpointError) -> [String: Int] {
+        try meanPerStage("reasoningTokens", summarizer: summarizer, minimum: minimum)
+    }
+
+    private func meanPerStage(_ expression: String, summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT stage, AVG(completionTokens), COUNT(*) FROM call WHERE summarizer = ? AND usageEstimated = 0 GROUP BY stage
+                SELECT stage, AVG(\(expression)), COUNT(*) FROM call WHERE summarizer = ? AND usageEstimated = 0 GROUP BY stage
                 """, arguments: [summarizer])
             var lengths: [String: Int] = [:]
             for row in rows where (row[2] as Int) >= minimum {

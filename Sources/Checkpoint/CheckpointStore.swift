@@ -134,6 +134,12 @@ public final class CheckpointStore: Sendable {
                 t.primaryKey(["server", "model"])
             }
         }
+        migrator.registerMigration("v5: reasoning and cached tokens") { db in
+            try db.alter(table: "call") { t in
+                t.add(column: "reasoningTokens", .integer).notNull().defaults(to: 0)
+                t.add(column: "cachedTokens", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 

@@ -12,6 +12,10 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var output: String
     public var promptTokens: Int
     public var completionTokens: Int
+    /// The part of `completionTokens` a thinking model spent reasoning (its text is never stored).
+    public var reasoningTokens: Int
+    /// The part of `promptTokens` the platform's prefix cache served.
+    public var cachedTokens: Int
     /// The model that answered, for model backends.
     public var model: String?
     /// Whether the answer was cut at its token limit.
@@ -23,13 +27,15 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var createdAt: Date
 
     public init(key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
-                model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, createdAt: Date = Date()) {
+                reasoningTokens: Int = 0, cachedTokens: Int = 0, model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, createdAt: Date = Date()) {
         self.key = key
         self.stage = stage
         self.summarizer = summarizer
         self.output = output
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.reasoningTokens = reasoningTokens
+        self.cachedTokens = cachedTokens
         self.model = model
         self.truncated = truncated
         self.usageEstimated = usageEstimated

@@ -11,6 +11,8 @@ extension FakeMoonshotServer {
         var promptTokens: Int
         /// Identifies the request's content, to spot the same call completed twice.
         var identity: String
+        /// Whether the answer starts with `reasoning_content`.
+        var thinks = false
     }
 
     /// Handles `/chat/completions`: validation, window, faults, limits, then the answer.
@@ -92,19 +94,31 @@ extension FakeMoonshotServer {
         defer { release() }
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
 
-        let (text, finish) = summarize(call)
-        let completionTokens = configuration.tokens(text)
-        let usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
+        // Reasoning comes first and shares max_tokens with the answer; it can use all of it.
+        let reasoning = call.thinks ? reasoning(limit: call.maxTokens) : ""
+        let reasoningTokens = configuration.tokens(reasoning)
+        let (text, finish) = reasoningTokens >= call.maxTokens && call.thinks
+            ? ("", "length") : summarize(call, room: call.maxTokens - reasoningTokens)
+        let completionTokens = configuration.tokens(text) + reasoningTokens
+        let cachedTokens = cached(call)
+        var usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
                                     "total_tokens": call.promptTokens + completionTokens]
+        if cachedTokens > 0 {
+            usage["cached_tokens"] = cachedTokens
+            usage["prompt_tokens_details"] = ["cached_tokens": cachedTokens]
+        }
+        if call.thinks { usage["completion_tokens_details"] = ["reasoning_tokens": reasoningTokens] }
         let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"
         if !call.stream {
             release()
+            var message: [String: Any] = ["role": "assistant", "content": text]
+            if call.thinks { message["reasoning_content"] = reasoning }
             try await writer.json(200, [
                 "id": id, "object": "chat.completion", "created": 0, "model": call.model,
-                "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finish]],
+                "choices": [["index": 0, "message": message, "finish_reason": finish]],
                 "usage": usage,
             ])
-            record(call, completionTokens: completionTokens)
+            record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             return true
         }
         try await writer.startStream()
@@ -119,6 +133,12 @@ extension FakeMoonshotServer {
         var bytes = try chunk(["role": "assistant", "content": ""], finish: nil)
         bytes += Array(": keep-alive\n\n".utf8)
         var piece = ""
+        // In a stream, reasoning_content deltas come first, then the answer's.
+        for character in reasoning {
+            piece.append(character)
+            if piece.count >= 9 { bytes += try chunk(["reasoning_content": piece], finish: nil); piece = "" }
+        }
+        if !piece.isEmpty { bytes += try chunk(["reasoning_content": piece], finish: nil); piece = "" }
         for character in text {
             piece.append(character)
             if piece.count >= 9 { bytes += try chunk(["content": piece], finish: nil); piece = "" }
@@ -137,7 +157,7 @@ extension FakeMoonshotServer {
         try await writer.send(bytes)
         try await writer.endStream()
         if fault != .noFinishReason {
-            record(call, completionTokens: completionTokens)
+            record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             state.withLock { $0.stats.streamed += 1 }
         }
         return true
@@ -156,11 +176,23 @@ extension FakeMoonshotServer {
         }
     }
 
-    private func record(_ call: ChatCall, completionTokens: Int) {
+    /// Prompt tokens the prefix cache serves: the leading system message, once an earlier request
+    /// to the same model sent it. Only the K2 models cache on their own (moonshot-v1's cache is an
+    /// explicit API); Kimi caches by token prefix, and whole messages are close enough here.
+    private func cached(_ call: ChatCall) -> Int {
+        guard configuration.prefixCache, call.model.hasPrefix("kimi-k2"), let first = call.messages.first, first.role == "system" else { return 0 }
+        let prefix = call.model + "\u{1E}" + first.content
+        let seen = state.withLock { s -> Bool in s.prefixes.insert(prefix).inserted == false }
+        return seen ? configuration.promptTokens([first.content]) : 0
+    }
+
+    private func record(_ call: ChatCall, completionTokens: Int, reasoningTokens: Int = 0, cachedTokens: Int = 0) {
         state.withLock {
             $0.stats.completed += 1
             $0.stats.promptTokens += call.promptTokens
             $0.stats.completionTokens += completionTokens
+            $0.stats.reasoningTokens += reasoningTokens
+            $0.stats.cachedTokens += cachedTokens
             $0.stats.completions[call.identity, default: 0] += 1
             $0.stats.models[call.model, default: 0] += 1
         }

@@ -24,6 +24,28 @@ extension FakeMoonshotServer {
             guard let content = m["content"] as? String, !content.isEmpty else { return bad("messages[\(i)].content must not be empty") }
             messages.append((role, content))
         }
+        // Kimi's K2.5/K2.6 rules (models overview, "Parameter Comparison"): thinking is switched by
+        // `{"type": "enabled" | "disabled"}` and on by default; temperature is fixed at 1.0 thinking
+        // and 0.6 not, top_p at 0.95, n at 1, the penalties at 0. Other models take no switch.
+        let switchable = model.hasPrefix("kimi-k2.5") || model.hasPrefix("kimi-k2.6")
+        var thinks = model.hasPrefix("kimi-k2-thinking")
+        if let thinking = object["thinking"] {
+            guard switchable else { return bad("thinking is not supported by \(model)") }
+            guard let type = (thinking as? [String: Any])?["type"] as? String, ["enabled", "disabled"].contains(type) else {
+                return bad("thinking.type must be enabled or disabled")
+            }
+            thinks = type == "enabled"
+        } else if switchable {
+            thinks = true
+        }
+        if switchable {
+            let fixed: [(String, Double)] = [("temperature", thinks ? 1.0 : 0.6), ("top_p", 0.95), ("n", 1), ("presence_penalty", 0), ("frequency_penalty", 0)]
+            for (field, value) in fixed {
+                if let sent = (object[field] as? NSNumber)?.doubleValue, abs(sent - value) > 1e-9 {
+                    return bad("invalid \(field): only \(value) is allowed for this model")
+                }
+            }
+        }
         let temperature = (object["temperature"] as? NSNumber)?.doubleValue ?? 0.3
         if !(0...1).contains(temperature) { return bad("temperature must be in [0, 1]") }
         if let topP = (object["top_p"] as? NSNumber)?.doubleValue, !(0...1).contains(topP) { return bad("top_p must be in [0, 1]") }
@@ -43,12 +65,21 @@ extension FakeMoonshotServer {
         }
         let identity = "\(model)|\(maxTokens)|" + messages.map { "\($0.role):\($0.content)" }.joined(separator: "\u{1E}")
         return .success(ChatCall(model: model, window: window, messages: messages, maxTokens: maxTokens,
-                                 stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity))
+                                 stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity, thinks: thinks))
+    }
+
+    /// What a thinking model writes before its answer: `reasoningTokens` of musing, cut at `limit`.
+    func reasoning(limit: Int) -> String {
+        let sentence = "I should find the main points of this text and keep them in order. "
+        var text = ""
+        while configuration.tokens(text) < min(configuration.reasoningTokens, limit) { text += sentence }
+        while configuration.tokens(text) > limit { text.removeLast(max(1, text.count / 20)) }
+        return text
     }
 
     /// An extractive "summary" of the last user message's text (its first paragraph, the
     /// instruction, is skipped): evenly spaced sentences, about `summaryRatio` of the input.
-    func summarize(_ call: ChatCall) -> (text: String, finishReason: String) {
+    func summarize(_ call: ChatCall, room: Int) -> (text: String, finishReason: String) {
         let content = call.messages.last { $0.role == "user" }?.content ?? ""
         let paragraphs = content.components(separatedBy: "\n\n")
         let text = paragraphs.count > 1 ? paragraphs.dropFirst().joined(separator: "\n\n") : content
@@ -75,8 +106,8 @@ extension FakeMoonshotServer {
         }
         if picked.isEmpty { picked = [String(text.prefix(80))] }
         var answer = picked.joined(separator: " ")
-        if configuration.tokens(answer) <= call.maxTokens { return (answer, "stop") }
-        while configuration.tokens(answer) > call.maxTokens { answer.removeLast(max(1, answer.count / 10)) }
+        if configuration.tokens(answer) <= room { return (answer, "stop") }
+        while !answer.isEmpty && configuration.tokens(answer) > room { answer.removeLast(max(1, answer.count / 10)) }
         return (answer, "length")
     }
 }

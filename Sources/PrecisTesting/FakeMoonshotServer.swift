@@ -20,6 +20,8 @@ public final class FakeMoonshotServer: Sendable {
         var admitted: [(at: ContinuousClock.Instant, tokens: Int)] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var random: UInt64 = 0
+        /// Prompt prefixes seen, for the prefix cache.
+        var prefixes: Set<String> = []
     }
 
     let state = Shared(State())

@@ -26,11 +26,17 @@ public struct FakeServerConfiguration: Sendable {
     public var faultRate: Double
     public var faultKinds: [FakeFault]
     public var seed: UInt64
+    /// Tokens of `reasoning_content` a thinking model writes before its answer.
+    public var reasoningTokens: Int
+    /// Whether a request to a K2 model whose system message an earlier request sent gets it from the
+    /// prefix cache, reported as `prompt_tokens_details.cached_tokens` (K2 models cache automatically).
+    public var prefixCache: Bool
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
                 tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300, tokenScale: Double = 1,
-                window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1) {
+                window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1,
+                reasoningTokens: Int = 240, prefixCache: Bool = true) {
         self.apiKey = apiKey
         self.models = models
         self.reportsContextLength = reportsContextLength
@@ -46,6 +52,8 @@ public struct FakeServerConfiguration: Sendable {
         self.faultRate = faultRate
         self.faultKinds = faultKinds
         self.seed = seed
+        self.reasoningTokens = reasoningTokens
+        self.prefixCache = prefixCache
     }
 
     /// Tokens in `text` as this server counts them.
@@ -61,5 +69,6 @@ public struct FakeServerConfiguration: Sendable {
 
     public static let moonshotModels: [(id: String, window: Int)] = [
         ("moonshot-v1-8k", 8_192), ("moonshot-v1-32k", 32_768), ("moonshot-v1-128k", 131_072),
+        ("kimi-k2.5", 262_144), ("kimi-k2.6", 262_144), ("kimi-k2-0905-preview", 262_144), ("kimi-k2-thinking", 262_144),
     ]
 }

@@ -11,6 +11,9 @@ public struct FakeServerStats: Sendable {
     /// Prompt and completion tokens of completed answers, as the server billed them.
     public var promptTokens = 0
     public var completionTokens = 0
+    /// The part of `completionTokens` spent reasoning, and of `promptTokens` served from the prefix cache.
+    public var reasoningTokens = 0
+    public var cachedTokens = 0
     /// The most chat requests in progress at once.
     public var peakConcurrency = 0
     /// How many times each distinct request (model, messages, max_tokens) was completed.

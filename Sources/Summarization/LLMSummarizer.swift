@@ -21,10 +21,14 @@ public struct LLMSummarizer: Summarizer {
         public var stream: Bool
         /// Prompts the pipeline sets over the built-in ones of the document's language.
         public var prompts: PromptOverrides
+        /// Thinking on or off for models that can switch it; nil leaves each model at its default.
+        public var thinking: Bool?
+        /// Output tokens a thinking call may spend reasoning, on top of its stage's `max_tokens`.
+        public var reasoningTokens: Int
 
         public init(model: String, contextWindow: Int, candidates: [ModelInfo] = [], temperature: Double = 0.3,
                     maxTokens: [Stage: Int] = [.map: 512, .reduce: 768, .final: 1024], stream: Bool = false,
-                    prompts: PromptOverrides = PromptOverrides()) {
+                    prompts: PromptOverrides = PromptOverrides(), thinking: Bool? = nil, reasoningTokens: Int = 8192) {
             self.model = model
             self.contextWindow = contextWindow
             self.candidates = candidates.sorted { ($0.contextLength ?? 0) < ($1.contextLength ?? 0) }
@@ -32,9 +36,14 @@ public struct LLMSummarizer: Summarizer {
             self.maxTokens = maxTokens
             self.stream = stream
             self.prompts = prompts
+            self.thinking = thinking
+            self.reasoningTokens = reasoningTokens
         }
 
         public var isAuto: Bool { model == "auto" }
+
+        /// Whether calls on `model` think.
+        public var thinks: Bool { ModelFamily.of(model).thinks(thinking) }
     }
 
     /// Tokens a chat message costs beyond its text (role markers and separators).
@@ -55,6 +64,8 @@ public struct LLMSummarizer: Summarizer {
         var text = "llm/v1|model=\(o.model)|temperature=\(o.temperature)"
         text += "|max=" + Stage.allCases.map { "\($0.rawValue):\(maxOutputTokens(for: $0))" }.joined(separator: ",")
         if o.isAuto { text += "|candidates=" + o.candidates.map(\.id).joined(separator: ",") }
+        // Only where thinking applies, so the keys of models that never think stay as they were.
+        if o.thinking != nil || o.thinks { text += "|thinking=\(o.thinks ? "on" : "off"),reasoning=\(o.reasoningTokens)" }
         let prompts = [o.prompts.resolved(for: .english), o.prompts.resolved(for: .chinese)]
         let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(separator: "\u{1E}")
         text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).hex.prefix(24)
@@ -85,34 +96,56 @@ public struct LLMSummarizer: Summarizer {
         let estimate = Self.promptTokens(messages, estimator: estimator)
         var maxTokens = answerRoom(for: stage, promptTokens: estimate)
         var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
-        var request = ChatRequest(model: model, messages: messages, temperature: options.temperature, maxTokens: maxTokens,
-                                  stream: options.stream, contextWindow: window, estimatedPromptTokens: estimate)
-        var completion = try await transport.complete(request)
-        // A server that reports no usage (llama.cpp's streams) gets our estimate, marked as such.
-        func usage(of completion: ChatCompletion) -> ChatCompletion.Usage {
-            completion.usage ?? ChatCompletion.Usage(promptTokens: estimate, completionTokens: estimator.estimate(completion.text))
+        let family = ModelFamily.of(model)
+        let thinks = family.thinks(options.thinking)
+        if thinks { maxTokens = min(maxTokens + options.reasoningTokens, max(maxTokens, window - estimate)) }
+        var request = ChatRequest(model: model, messages: messages, temperature: family.temperature(options.temperature), maxTokens: maxTokens,
+                                  stream: options.stream, thinking: family.thinkingField(options.thinking),
+                                  contextWindow: window, estimatedPromptTokens: estimate)
+        var spent = Summary(text: "")
+        var estimated = false
+        func send() async throws -> ChatCompletion {
+            let completion = try await transport.complete(request)
+            // A server that reports no usage (llama.cpp's streams) gets our estimate, marked as such.
+            let reasoning = completion.reasoning.isEmpty ? 0 : estimator.estimate(completion.reasoning)
+            let usage = completion.usage ?? ChatCompletion.Usage(
+                promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning, reasoningTokens: reasoning)
+            if let actual = completion.usage { calibration.observe(estimated: estimate, actual: actual.promptTokens) }
+            spent.promptTokens += usage.promptTokens
+            spent.completionTokens += usage.completionTokens
+            spent.cachedTokens += usage.cachedTokens
+            spent.reasoningTokens += usage.reasoningTokens ?? reasoning
+            estimated = estimated || completion.usage == nil
+            return completion
         }
-        var spent = usage(of: completion)
-        var estimated = completion.usage == nil
-        if let usage = completion.usage { calibration.observe(estimated: estimate, actual: usage.promptTokens) }
-
+        var completion = try await send()
+        // A thinking call can spend all its room reasoning and write nothing: ask again with more
+        // room while the window has it, and never keep an empty answer.
+        var attempts = 1
+        while thinks, completion.isTruncated, completion.text.trimmingWhitespace().isEmpty {
+            let larger = min(maxTokens * 2, window - estimate)
+            guard larger > maxTokens, attempts < 3 else {
+                throw SummarizationError(.summarizerFailed, "\(completion.model) spent all \(maxTokens) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off")
+            }
+            maxTokens = larger
+            request.maxTokens = maxTokens
+            completion = try await send()
+            attempts += 1
+        }
         if completion.isTruncated, let larger = try? choose(promptTokens: estimate, maxTokens: maxTokens * 2) {
             maxTokens *= 2
             (model, window) = larger
             request.model = model
             request.maxTokens = maxTokens
             request.contextWindow = window
-            completion = try await transport.complete(request)
-            let retried = usage(of: completion)
-            spent.promptTokens += retried.promptTokens
-            spent.completionTokens += retried.completionTokens
-            estimated = estimated || completion.usage == nil
+            completion = try await send()
         }
         let summary = completion.text.trimmingWhitespace()
         guard !summary.isEmpty else {
             throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
         }
         return Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
+                       reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
                        model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
     }
 

@@ -6,18 +6,18 @@ import Pipeline
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List the models an OpenAI-compatible server offers, with their context windows.",
+        abstract: "List the models an OpenAI-compatible server offers, with their context windows and the pipeline's prices.",
         discussion: """
         Asks the server's GET /models with the pipeline's key, so it also checks that the key works.
 
         Examples:
-          precis models                                   # Kimi, with MOONSHOT_API_KEY
+          precis models                                   # Kimi, with MOONSHOT_API_KEY (the kimi pipeline's server)
           precis models --base-url http://127.0.0.1:8080/v1 --pipeline my-local.yaml
         """
     )
 
-    @Option(name: .shortAndLong, help: "A pipeline file, or a name `precis pipelines` lists (default: moonshot).")
-    var pipeline: String = "moonshot"
+    @Option(name: .shortAndLong, help: "A pipeline file, or a name `precis pipelines` lists (default: kimi).")
+    var pipeline: String = "kimi"
 
     @Option(help: "The API root of the server (overrides MOONSHOT_BASE_URL and the pipeline).")
     var baseURL: String?
@@ -27,7 +27,7 @@ struct ModelsCommand: AsyncParsableCommand {
         let models = try await ModelCatalog.list(config, options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "."), baseURL: baseURL))
         for model in models {
             let window = model.contextLength.map { "\($0) tokens" } ?? "window unknown"
-            let price = config.prices[model.id].map { String(format: "  %g/%g %@ per M tokens", $0.input, $0.output, config.currency as NSString) } ?? ""
+            let price = config.prices[model.id].map { "  " + $0.line(currency: config.currency) } ?? ""
             print("\(model.id)  \(window)\(price)")
         }
     }

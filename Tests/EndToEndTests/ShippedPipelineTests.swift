@@ -45,12 +45,14 @@ struct ShippedPipelineTests {
         #expect(totals.callsMade == estimate.calls, "\(pipeline): calls made vs estimated")
         if usesModel {
             #expect(totals.callsMade == server.stats.completed)
-            let real = Double(totals.promptTokens + totals.completionTokens)
+            // Reasoning is not foreseen before a run (the estimate says so); the rest is held to 10%.
+            let real = Double(totals.promptTokens + totals.completionTokens - totals.reasoningTokens)
             let expected = Double(estimate.promptTokens + estimate.completionTokens)
             // A local model's tokens cost nothing; only Moonshot's bill is held to 10%.
             #expect(local || abs(expected - real) / real <= 0.10, "\(pipeline): \(expected) tokens estimated, \(real) used; \(estimate) vs \(totals)")
             let most = Double(estimate.promptTokensMax + estimate.completionTokensMax)
-            #expect(most >= real, "\(pipeline): the upper bound \(most) is below the \(real) tokens used")
+            let used = Double(totals.promptTokens + totals.completionTokens)
+            #expect(most >= used, "\(pipeline): the upper bound \(most) is below the \(used) tokens used")
         }
 
         // After the run the store holds every call: a rerun is estimated at nothing.

@@ -75,6 +75,74 @@ enum BuiltInPipelines {
         # concurrency: 4    # summarizer calls at once; default one per core
 
         """##,
+        "kimi-think": ##"""
+        # Kimi K2.5 with thinking on: it reasons before each summary. Slower and dearer (reasoning is billed
+        # as output), sometimes better on dense technical text. The reasoning is counted and priced, and
+        # never written into a summary, a page or the store.
+        extends: kimi
+        name: kimi-think
+        description: "Kimi K2.5, thinking on; reasoning counted and priced, never kept; needs MOONSHOT_API_KEY."
+        thinking: on
+        # Output tokens each call may spend reasoning, on top of max_tokens (Moonshot recommends 16,000 or
+        # more in all). A call that reasons away all its room is asked again with more, or fails saying so.
+        reasoning_tokens: 16000
+        # Thinking answers take longer; give them time.
+        timeouts:
+          read: 300
+          request: 600
+
+        """##,
+        "kimi": ##"""
+        # Summaries by Kimi K2.5, Moonshot's current model, with thinking off: recursive map-reduce.
+        # Needs MOONSHOT_API_KEY. This file is set for the international platform, api.moonshot.ai, which
+        # bills in USD. On the Chinese platform (api.moonshot.cn, billed in CNY) set base_url, currency and
+        # prices from your console, or run with MOONSHOT_BASE_URL=https://api.moonshot.cn/v1.
+        name: kimi
+        description: "Kimi K2.5, thinking off, 24k-token chunks; needs MOONSHOT_API_KEY."
+        backend: openai-compatible
+        base_url: https://api.moonshot.ai/v1
+        api_key_env: MOONSHOT_API_KEY
+        model: kimi-k2.5
+
+        # K2.5 fixes temperature (0.6 without thinking), top_p and n on the platform, so precis sends
+        # none of them; `temperature` here only applies to models that let it be set.
+        thinking: off
+        stream: false
+
+        # The window is 262,144 tokens, but a model reads the middle of a very long input worst ("lost in
+        # the middle"), and one huge call cannot run in parallel with others. 24k-token chunks keep every
+        # call well inside the span where long-context models stay reliable, and a 300-page book still
+        # maps in a dozen parallel calls.
+        chunking:
+          chunk_tokens: 24000
+        # Output costs five times input on K2.5; concise summaries fit in these.
+        max_tokens:
+          map: 512
+          reduce: 768
+          final: 1024
+
+        # Kimi's tokenizer is not the one precis estimates with: the server counts fixed texts before the
+        # first chunk is cut, and the output folder keeps the ratio for `precis estimate`.
+        token_ratio: auto
+
+        concurrency: 4
+        max_levels: 8
+        # tier: 0          # your account's limits: Moonshot's recharge tier, or numbers under limits:
+        retries: {max_attempts: 6, base_delay_ms: 500, max_delay_ms: 30000}
+
+        # Per million tokens. K2 models cache repeated prompt prefixes automatically; cached input is billed
+        # at cache_hit. precis puts the instructions first and the text last so that prefixes repeat.
+        currency: USD
+        prices:
+          kimi-k2.5: {input: 0.60, cache_hit: 0.10, output: 3.00}
+          kimi-k2-0905-preview: {input: 0.60, cache_hit: 0.15, output: 2.50}
+
+        timeouts:
+          connect: 10
+          read: 120
+          request: 300
+
+        """##,
         "llamacpp": ##"""
         # Summaries by a model on your own machine, through any OpenAI-compatible server: llama.cpp
         # (llama-server or llama-cpp-python), vLLM or Ollama. Nothing leaves the machine, nothing is billed.

@@ -7,14 +7,14 @@ extension PipelineConfig {
         case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
         case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
-        case pdfPassword = "pdf_password", ocr, extends, context, output
+        case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -30,6 +30,7 @@ extension PipelineConfig {
         "backend": ["extractive", "openai-compatible"],
         "context": ContextMode.allCases.map(\.rawValue),
         "ocr": OCRMode.allCases.map(\.rawValue),
+        "thinking": Thinking.allCases.map(\.rawValue),
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +65,8 @@ extension PipelineConfig {
             stream: try c.decodeIfPresent(Bool.self, forKey: .stream) ?? l.stream,
             maxTokens: try c.decodeIfPresent(MaxTokens.self, forKey: .maxTokens) ?? l.maxTokens,
             prompts: try c.decodeIfPresent(PromptOverrides.self, forKey: .prompts) ?? l.prompts,
+            thinking: try c.decodeIfPresent(Thinking.self, forKey: .thinking) ?? l.thinking,
+            reasoningTokens: try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? l.reasoningTokens,
             allowInsecureHTTP: try c.decodeIfPresent(Bool.self, forKey: .allowInsecureHTTP) ?? l.allowInsecureHTTP,
             timeouts: try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? l.timeouts
         )
@@ -91,6 +94,7 @@ extension PipelineConfig {
             try c.encode(llm.temperature, forKey: .temperature)
             try c.encode(llm.stream, forKey: .stream)
             try c.encode(llm.maxTokens, forKey: .maxTokens)
+            try c.encode(llm.thinking, forKey: .thinking)
             try c.encode(prices, forKey: .prices)
             try c.encode(currency, forKey: .currency)
         }

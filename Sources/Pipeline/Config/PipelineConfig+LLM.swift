@@ -21,6 +21,10 @@ extension PipelineConfig {
         public var stream: Bool
         public var maxTokens: MaxTokens
         public var prompts: PromptOverrides
+        /// Thinking for models that can switch it (Kimi's K2.5 and K2.6); others ignore it.
+        public var thinking: Thinking
+        /// Output tokens a thinking call may spend reasoning, on top of its stage's `max_tokens`.
+        public var reasoningTokens: Int
         /// Allows sending the key over plain HTTP to a host other than this machine.
         public var allowInsecureHTTP: Bool
         public var timeouts: Timeouts
@@ -28,7 +32,8 @@ extension PipelineConfig {
         public init(baseURL: String? = nil, baseURLEnv: String = "MOONSHOT_BASE_URL", apiKeyEnv: String = "MOONSHOT_API_KEY",
                     apiKeyRequired: Bool = true, model: String = "moonshot-v1-8k", contextWindow: Int? = nil,
                     tokenRatio: TokenRatio? = nil, temperature: Double = 0.3, stream: Bool = false, maxTokens: MaxTokens = MaxTokens(),
-                    prompts: PromptOverrides = PromptOverrides(), allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
+                    prompts: PromptOverrides = PromptOverrides(), thinking: Thinking = .modelDefault, reasoningTokens: Int = 8192,
+                    allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
             self.baseURL = baseURL
             self.baseURLEnv = baseURLEnv
             self.apiKeyEnv = apiKeyEnv
@@ -40,6 +45,8 @@ extension PipelineConfig {
             self.stream = stream
             self.maxTokens = maxTokens
             self.prompts = prompts
+            self.thinking = thinking
+            self.reasoningTokens = reasoningTokens
             self.allowInsecureHTTP = allowInsecureHTTP
             self.timeouts = timeouts
         }
@@ -58,7 +65,24 @@ extension PipelineConfig {
             for (key, template) in [("map", prompts.map), ("reduce", prompts.reduce), ("final", prompts.final)] {
                 if let template { try check(template.contains("{text}"), "prompts.\(key)", "must contain {text}") }
             }
+            try check((256...131_072).contains(reasoningTokens), "reasoning_tokens", "must be between 256 and 131072")
             try check(timeouts.connect > 0 && timeouts.read > 0 && timeouts.request > 0, "timeouts", "must be positive seconds")
+        }
+    }
+
+    /// `thinking:` in a pipeline: what a request says to a model that can switch thinking.
+    public enum Thinking: String, Sendable, Hashable, Codable, CaseIterable {
+        case off, on
+        /// Send no switch: each model does what it does by default.
+        case modelDefault = "model-default"
+
+        /// The switch a request carries: nil sends none.
+        public var requested: Bool? {
+            switch self {
+            case .off: false
+            case .on: true
+            case .modelDefault: nil
+            }
         }
     }
 

@@ -70,10 +70,19 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         "moonshot-v1-128k": Price(input: 60, output: 60),
     ]
 
-    /// The cost of `prompt` and `completion` tokens on `model`, or 0 for a model without a price.
-    public func cost(model: String?, prompt: Int, completion: Int) -> Double {
+    /// The cost of `prompt` tokens (`cached` of them served from the prefix cache) and `completion`
+    /// tokens on `model`, or 0 for a model without a price.
+    public func cost(model: String?, prompt: Int, cached: Int = 0, completion: Int) -> Double {
         guard let model, let price = prices[model] else { return 0 }
-        return (Double(prompt) * price.input + Double(completion) * price.output) / 1_000_000
+        let hit = min(cached, prompt)
+        let input = Double(prompt - hit) * price.input + Double(hit) * (price.cacheHit ?? price.input)
+        return (input + Double(completion) * price.output) / 1_000_000
+    }
+
+    /// What `cached` prompt tokens on `model` saved against the cache-miss price.
+    public func cacheSavings(model: String?, cached: Int) -> Double {
+        guard let model, let price = prices[model], let hit = price.cacheHit else { return 0 }
+        return Double(cached) * (price.input - hit) / 1_000_000
     }
 
     /// The model setting, or `extractive`, for logs and reports.
@@ -171,12 +180,26 @@ extension PipelineConfig {
 
     /// Price per million tokens.
     public struct Price: Sendable, Hashable, Codable {
+        /// Input tokens the platform's prefix cache did not serve (a cache miss).
         public var input: Double
+        /// Input tokens served from the prefix cache; nil when the model has no such price.
+        public var cacheHit: Double?
+        /// Output tokens, reasoning included.
         public var output: Double
 
-        public init(input: Double, output: Double) {
+        public init(input: Double, cacheHit: Double? = nil, output: Double) {
             self.input = input
+            self.cacheHit = cacheHit
             self.output = output
+        }
+
+        enum CodingKeys: String, CodingKey { case input, output, cacheHit = "cache_hit" }
+
+        /// `0.6 in (0.1 on a cache hit), 3 out USD per M tokens`, for `precis models`.
+        public func line(currency: String) -> String {
+            func n(_ value: Double) -> String { String(format: "%g", value) }
+            let hit = cacheHit.map { " (\(n($0)) on a cache hit)" } ?? ""
+            return "\(n(input)) in\(hit), \(n(output)) out \(currency) per M tokens"
         }
     }
 }

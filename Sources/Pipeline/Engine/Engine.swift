@@ -124,7 +124,8 @@ struct Engine: Sendable {
                                       calibration: TokenCalibration) -> LLMSummarizer {
         LLMSummarizer(
             options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
-                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts),
+                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts,
+                           thinking: llm.thinking.requested, reasoningTokens: llm.reasoningTokens),
             transport: transport, calibration: calibration
         )
     }

@@ -23,7 +23,7 @@ struct LimitedTransport: ChatTransport {
             let usage = completion.usage ?? ChatCompletion.Usage(promptTokens: prompt, completionTokens: request.effectiveMaxTokens)
             let billing = Scheduler.Billing(
                 tokens: usage.promptTokens + usage.completionTokens,
-                cost: config.cost(model: completion.model, prompt: usage.promptTokens, completion: usage.completionTokens),
+                cost: config.cost(model: completion.model, prompt: usage.promptTokens, cached: usage.cachedTokens, completion: usage.completionTokens),
                 chargedPrompt: completion.usage?.promptTokens
             )
             return (completion, billing)

@@ -25,7 +25,7 @@ struct StoreExecutor: CallExecutor {
             await progress?.callReused()
             return CallOutcome(summary: Summary(
                 text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
-                model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
+                reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
             ), reused: true)
         }
         let summary: Summary
@@ -51,14 +51,15 @@ struct StoreExecutor: CallExecutor {
             gate.stop(error.message)
             throw error
         }
-        let cost = config.cost(model: summary.model, prompt: summary.promptTokens, completion: summary.completionTokens)
+        let cost = config.cost(model: summary.model, prompt: summary.promptTokens, cached: summary.cachedTokens, completion: summary.completionTokens)
         await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
         try store.save(StoredCall(
             key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
             promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
-            model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost
+            reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost
         ), for: path)
-        spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost,
+        spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
+                   cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
                    truncated: summary.truncated, estimated: summary.usageEstimated)
         return CallOutcome(summary: summary, reused: false)
     }

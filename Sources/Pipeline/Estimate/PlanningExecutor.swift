@@ -17,7 +17,10 @@ final class PlanningExecutor: CallExecutor {
         /// Expected prompt tokens (the provider's count, estimated) and the conservative count.
         var promptTokens: Int
         var promptTokensMax: Int
+        /// Expected completion tokens, reasoning included.
         var completionTokens: Int
+        /// The part of `completionTokens` expected to be reasoning: what thinking calls spent before.
+        var reasoningTokens = 0
         var maxTokens: Int
     }
 
@@ -28,12 +31,16 @@ final class PlanningExecutor: CallExecutor {
 
     /// The mean answer length per stage of the calls this summarizer made before.
     private let history: [Stage: Int]
+    /// The mean reasoning per stage of those calls; a thinking model's reasoning is not otherwise foreseeable.
+    private let reasoningHistory: [Stage: Int]
 
-    init(store: CheckpointStore?, conservative: TokenEstimator, expected: TokenEstimator, history: [Stage: Int] = [:]) {
+    init(store: CheckpointStore?, conservative: TokenEstimator, expected: TokenEstimator, history: [Stage: Int] = [:],
+         reasoningHistory: [Stage: Int] = [:]) {
         self.store = store
         self.conservative = conservative
         self.expected = expected
         self.history = history
+        self.reasoningHistory = reasoningHistory
     }
 
     var planned: [Planned] { state.withLock { $0.planned } }
@@ -56,6 +63,11 @@ final class PlanningExecutor: CallExecutor {
             plan.promptTokensMax = LLMSummarizer.promptTokens(messages, estimator: conservative)
             plan.promptTokens = LLMSummarizer.promptTokens(messages, estimator: expected)
             plan.model = try llm.choose(promptTokens: plan.promptTokensMax, maxTokens: cap).model
+            if llm.options.thinks {
+                plan.maxTokens = cap + llm.options.reasoningTokens
+                plan.reasoningTokens = reasoningHistory[call.stage] ?? 0
+                plan.completionTokens += plan.reasoningTokens
+            }
         }
         state.withLock { $0.planned.append(plan) }
         return CallOutcome(summary: Summary(text: Self.standIn(tokens: output, estimator: conservative), model: plan.model), reused: false)

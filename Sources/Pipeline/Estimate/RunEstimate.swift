@@ -22,8 +22,12 @@ public struct RunEstimate: Sendable, Codable {
     public var promptTokens = 0
     public var promptTokensMax = 0
     public var completionTokens = 0
-    /// Every call writing its full `max_tokens`.
+    /// Every call writing its full `max_tokens` (and, thinking, its reasoning room).
     public var completionTokensMax = 0
+    /// The part of `completionTokens` expected to be reasoning, from what earlier thinking calls spent.
+    public var reasoningTokens = 0
+    /// Whether the model thinks before it answers, which no estimate foresees until a run has measured it.
+    public var thinking = false
     public var cost = 0.0
     public var costMax = 0.0
     /// The run's expected length in seconds, and what sets it.
@@ -40,6 +44,7 @@ public struct RunEstimate: Sendable, Codable {
         case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
+        case reasoningTokens = "reasoning_tokens", thinking
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -56,6 +61,11 @@ public struct RunEstimate: Sendable, Codable {
         } else {
             lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))")
             lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
+            if thinking {
+                lines.append(reasoningTokens > 0
+                    ? "reasoning   ~\(n(reasoningTokens)) of the tokens out, as this model reasoned before"
+                    : "reasoning   not foreseen until a run has measured it; the upper bound gives each call its reasoning_tokens")
+            }
             lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))"
                                      : "cost        not priced: the pipeline has no prices for \(model)")
         }

@@ -37,15 +37,18 @@ public struct RunPlanner: Sendable {
                                 outputDirectory: options.outputDirectory, rehash: options.rehash)
         let lengths = (try? store?.answerLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
         let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
+        let reasoned = (try? store?.reasoningLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
+        let reasoning = Dictionary(uniqueKeysWithValues: reasoned.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
         estimate.files = files.count
         estimate.concurrency = engine.concurrency
+        estimate.thinking = (engine.summarizer as? LLMSummarizer)?.options.thinks ?? false
         estimate.tokenRatio = engine.tokenRatio?.ratio
         estimate.tokenRatioSource = engine.tokenRatio?.source
         let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {
-                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history))
+                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history, reasoning: reasoning))
                 }
             }
             var plans = [FilePlan?](repeating: nil, count: files.count)
@@ -77,12 +80,13 @@ public struct RunPlanner: Sendable {
     }
 
     private func plan(_ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
-                      history: [Stage: Int]) async -> FilePlan {
+                      history: [Stage: Int], reasoning: [Stage: Int]) async -> FilePlan {
         do {
             guard case .changed(let data, let hash) = try await path.open(file, order: order, previous: previous) else { return .unchanged }
             let document = try await path.load(file, data: data, hash: hash, order: order)
             let executor = PlanningExecutor(store: store, conservative: path.engine.estimator,
-                                            expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history)
+                                            expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history,
+                                            reasoningHistory: reasoning)
             let grown = try await path.grow(document, executor: executor)
             return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused)
         } catch {
@@ -96,6 +100,7 @@ public struct RunPlanner: Sendable {
             estimate.promptTokens += call.promptTokens
             estimate.promptTokensMax += call.promptTokensMax
             estimate.completionTokens += call.completionTokens
+            estimate.reasoningTokens += call.reasoningTokens
             estimate.completionTokensMax += call.maxTokens
             estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens)
             estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)

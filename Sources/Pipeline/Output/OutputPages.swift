@@ -44,6 +44,8 @@ enum OutputPages {
         lines.append("model: \(quoted(facts.models.isEmpty ? "none" : facts.models.joined(separator: ", ")))")
         lines.append("prompt_tokens: \(facts.totals.promptTokens)")
         lines.append("completion_tokens: \(facts.totals.completionTokens)")
+        if facts.totals.reasoningTokens > 0 { lines.append("reasoning_tokens: \(facts.totals.reasoningTokens)") }
+        if facts.totals.cachedTokens > 0 { lines.append("cached_tokens: \(facts.totals.cachedTokens)") }
         if facts.tokensEstimated { lines.append("tokens_estimated: true") }
         lines.append("cost: \(RunReport.roundedCost(facts.totals.cost))")
         lines.append("currency: \(quoted(facts.currency))")

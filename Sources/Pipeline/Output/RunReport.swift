@@ -20,6 +20,11 @@ public struct RunReport: Sendable, Codable {
         public var callsReused: Int
         public var promptTokens: Int
         public var completionTokens: Int
+        /// The part of `completionTokens` a thinking model spent reasoning.
+        public var reasoningTokens = 0
+        /// The part of `promptTokens` the platform's prefix cache served, and what that saved.
+        public var cachedTokens = 0
+        public var cacheSaved = 0.0
         /// What this run's calls for the file cost, from the pipeline's price table.
         public var cost: Double
         /// Calls whose answer was cut at `max_tokens` and kept.
@@ -38,6 +43,7 @@ public struct RunReport: Sendable, Codable {
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
+            case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
         }
 
         public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
@@ -73,6 +79,8 @@ public struct RunReport: Sendable, Codable {
         public var files = 0, ok = 0, failed = 0, skipped = 0, pending = 0
         public var callsMade = 0, callsReused = 0
         public var promptTokens = 0, completionTokens = 0
+        public var reasoningTokens = 0, cachedTokens = 0
+        public var cacheSaved = 0.0
         public var cost = 0.0
         public var truncatedCalls = 0
         public var tokensEstimated = false
@@ -83,6 +91,7 @@ public struct RunReport: Sendable, Codable {
             case callsMade = "calls_made", callsReused = "calls_reused"
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
+            case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
         }
     }
 
@@ -175,8 +184,11 @@ public struct RunReport: Sendable, Codable {
         let t = totals
         let approx = t.tokensEstimated ? "~" : ""
         let pending = t.pending > 0 ? ", \(t.pending) pending" : ""
-        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in, \(approx)\(t.completionTokens) out"
+        let cached = t.cachedTokens > 0 ? " (\(t.cachedTokens) cached)" : ""
+        let reasoning = t.reasoningTokens > 0 ? " (\(t.reasoningTokens) reasoning)" : ""
+        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in\(cached), \(approx)\(t.completionTokens) out\(reasoning)"
         line += "; cost " + (t.cost > 0 ? String(format: "%.4f", t.cost) : "0") + " " + currency
+        if t.cacheSaved > 0 { line += String(format: " (cache saved %.4f)", t.cacheSaved) }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)
@@ -190,6 +202,9 @@ extension RunReport.Totals {
         callsReused += file.callsReused
         promptTokens += file.promptTokens
         completionTokens += file.completionTokens
+        reasoningTokens += file.reasoningTokens
+        cachedTokens += file.cachedTokens
+        cacheSaved = RunReport.roundedCost(cacheSaved + file.cacheSaved)
         cost = RunReport.roundedCost(cost + file.cost)
         truncatedCalls += file.truncatedCalls
         retries += file.retries
@@ -204,6 +219,9 @@ extension RunReport.File {
         callsReused = spent.callsReused
         promptTokens = spent.promptTokens
         completionTokens = spent.completionTokens
+        reasoningTokens = spent.reasoningTokens
+        cachedTokens = spent.cachedTokens
+        cacheSaved = RunReport.roundedCost(spent.cacheSaved)
         cost = RunReport.roundedCost(spent.cost)
         truncatedCalls = spent.truncatedCalls
         tokensEstimated = spent.usageEstimated

@@ -13,6 +13,10 @@ final class DocumentSpend: Sendable {
         var callsReused = 0
         var promptTokens = 0
         var completionTokens = 0
+        var reasoningTokens = 0
+        var cachedTokens = 0
+        /// What the cached tokens saved against the cache-miss price.
+        var cacheSaved = 0.0
     }
 
     private let tally = Mutex(Tally())
@@ -31,11 +35,15 @@ final class DocumentSpend: Sendable {
         tally.withLock { $0.callsReused += 1 }
     }
 
-    func made(prompt: Int, completion: Int, cost: Double, truncated: Bool, estimated: Bool) {
+    func made(prompt: Int, completion: Int, reasoning: Int = 0, cached: Int = 0, cost: Double, saved: Double = 0,
+              truncated: Bool, estimated: Bool) {
         tally.withLock {
             $0.callsMade += 1
             $0.promptTokens += prompt
             $0.completionTokens += completion
+            $0.reasoningTokens += reasoning
+            $0.cachedTokens += cached
+            $0.cacheSaved += saved
             $0.cost += cost
             if truncated { $0.truncatedCalls += 1 }
             if estimated { $0.usageEstimated = true }

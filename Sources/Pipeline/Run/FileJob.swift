@@ -125,7 +125,7 @@ struct FileJob: Sendable {
         ), calls: spent.keys)
         var warnings = document.warnings
         if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
-        return RunReport.File(
+        var report = RunReport.File(
             path: document.id, status: .ok, title: document.title, output: outputPath, encoding: document.encoding,
             warnings: warnings, chunks: chunks, levels: result.levels,
             callsMade: result.callsMade, callsReused: result.callsReused,
@@ -133,6 +133,8 @@ struct FileJob: Sendable {
             cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated, retries: spent.retries,
             language: language.rawValue, gist: gist
         )
+        (report.reasoningTokens, report.cachedTokens, report.cacheSaved) = (spent.reasoningTokens, spent.cachedTokens, RunReport.roundedCost(spent.cacheSaved))
+        return report
     }
 
     private func log(_ report: RunReport.File) {

@@ -9,17 +9,9 @@ public struct ModelInfo: Sendable, Hashable {
         self.contextLength = contextLength
     }
 
-    /// Moonshot's published windows, for servers whose `/models` does not say.
-    public static let knownWindows: [String: Int] = [
-        "moonshot-v1-8k": 8_192,
-        "moonshot-v1-32k": 32_768,
-        "moonshot-v1-128k": 131_072,
-        "moonshot-v1-auto": 131_072,
-    ]
-
-    /// The window of `id` from the known table, or from a `-8k`/`-32k`/`-128k` suffix.
+    /// The published window of `id` from ``ModelFamily``'s table, or from a `-8k`/`-32k`/`-128k` suffix.
     public static func knownWindow(of id: String) -> Int? {
-        if let window = knownWindows[id] { return window }
+        if let window = ModelFamily.of(id).window { return window }
         for (suffix, window) in [("-8k", 8_192), ("-32k", 32_768), ("-128k", 131_072)] where id.hasSuffix(suffix) {
             return window
         }

@@ -1,0 +1,76 @@
+import Checkpoint
+import Foundation
+import Pipeline
+import PrecisTesting
+import Testing
+
+/// The built binary with the shipped Kimi K2.5 pipelines against the fake platform, which thinks,
+/// caches prefixes and refuses what K2.5 fixes, as Moonshot does.
+@Suite(.serialized)
+struct KimiEndToEndTests {
+    /// What the fake's thinking model writes as `reasoning_content`.
+    static let reasoningMark = "main points of this text"
+
+    func run(_ pipeline: String, server: FakeMoonshotServer, out: URL) throws -> PrecisProcess.Result {
+        try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
+                              environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
+    }
+
+    @Test(arguments: ["kimi", "kimi-think"])
+    func everySampleIsSummarizedWithoutReasoningAndTheReportIsTheServersLedger(pipeline: String) async throws {
+        let server = try await FakeMoonshotServer.start()
+        defer { Task { await server.stop() } }
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
+        let result = try run(pipeline, server: server, out: out)
+        #expect(result.status == 0, "\(result.stderr)")
+        let stats = server.stats
+        #expect(stats.badRequests == 0, "no request was refused")
+        let totals = try readTotals(out)
+        #expect(totals.ok == 4)
+        #expect(totals.callsMade == stats.completed)
+        #expect(totals.promptTokens == stats.promptTokens)
+        #expect(totals.completionTokens == stats.completionTokens)
+        #expect(totals.reasoningTokens == stats.reasoningTokens)
+        #expect(totals.cachedTokens == stats.cachedTokens)
+        #expect(stats.cachedTokens > 0, "calls after the first share the system message")
+        #expect((stats.reasoningTokens > 0) == (pipeline == "kimi-think"))
+        // kimi-k2.5: $0.60 a million input tokens, $0.10 on a cache hit, $3.00 output.
+        let ledger = (Double(stats.promptTokens - stats.cachedTokens) * 0.60 + Double(stats.cachedTokens) * 0.10
+            + Double(stats.completionTokens) * 3.00) / 1_000_000
+        #expect(abs(totals.cost - ledger) < 1e-5, "\(totals.cost) vs \(ledger)")
+        #expect(abs(totals.cacheSaved - Double(stats.cachedTokens) * 0.50 / 1_000_000) < 1e-5)
+        #expect(result.stderr.contains("cached)"), "the summary line shows cached tokens: \(result.stderr)")
+
+        // No reasoning in a page or in the store's answers; its tokens are on the page.
+        for (path, file) in try readFiles(out) {
+            let page = try String(contentsOf: out.appendingPathComponent(file.output ?? path + ".md"), encoding: .utf8)
+            #expect(!page.contains(Self.reasoningMark), "\(path)")
+            #expect(page.contains("reasoning_tokens: ") == (pipeline == "kimi-think"), "\(path)")
+        }
+        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        for key in try store.callKeys() {
+            #expect(!(try store.call(key: key)?.output ?? "").contains(Self.reasoningMark))
+        }
+    }
+
+    @Test func aThinkingCallThatRunsOutOfRoomIsAskedAgainWithMore() async throws {
+        // The fake reasons for 3,000 tokens; the pipeline leaves room for 1,000, so each first call
+        // ends with reasoning and no answer.
+        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(reasoningTokens: 3000))
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let pipeline = try TestSupport.write("extends: kimi-think\nreasoning_tokens: 1000\n", to: "tight.yaml", in: dir)
+        let out = dir.appendingPathComponent("out")
+        let result = try run(pipeline.path, server: server, out: out)
+        #expect(result.status == 0, "\(result.stderr)")
+        let totals = try readTotals(out)
+        #expect(totals.ok == 4)
+        #expect(server.stats.completed > totals.callsMade, "the empty answers were asked again")
+        #expect(totals.completionTokens == server.stats.completionTokens, "and every request paid for is counted")
+        for (path, file) in try readFiles(out) {
+            let page = try String(contentsOf: out.appendingPathComponent(file.output ?? path + ".md"), encoding: .utf8)
+            let body = page.components(separatedBy: "\n---\n").last ?? ""
+            #expect(body.split(separator: "\n").count >= 2, "\(path) has a summary")
+        }
+    }
+}
