@@ -15,19 +15,40 @@ struct StoreExecutor: CallExecutor {
     let gate: RunGate
     let spend: DocumentSpend
     let config: PipelineConfig
+    /// The calls being made now, shared by every document of the run.
+    let inFlight: InFlightCalls
     /// Where finished calls are counted as they happen.
     var progress: RunProgress? = nil
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         spend.use(call.key)
-        if let stored = try store.call(key: call.key) {
+        if let stored = try stored(call.key) {
             spend.reused()
             await progress?.callReused()
-            return CallOutcome(summary: Summary(
-                text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
-                reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model, truncated: stored.truncated, usageEstimated: stored.usageEstimated
-            ), reused: true)
+            return CallOutcome(summary: stored, reused: true)
         }
+        let (summary, shared) = try await inFlight.run(call.key, stored: { try stored(call.key) }) {
+            try await make(call, summarizer: summarizer)
+        }
+        if shared {
+            // Another document's identical call answered it, and the store holds it: reused.
+            spend.reused()
+            await progress?.callReused()
+            return CallOutcome(summary: summary, reused: true)
+        }
+        return CallOutcome(summary: summary, reused: false)
+    }
+
+    /// The answer the store holds for `key`.
+    private func stored(_ key: String) throws -> Summary? {
+        guard let stored = try store.call(key: key) else { return nil }
+        return Summary(text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
+                       reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model,
+                       truncated: stored.truncated, usageEstimated: stored.usageEstimated)
+    }
+
+    /// Makes the call in the shared pool, commits it to the store and counts it.
+    private func make(_ call: SummaryCall, summarizer: any Summarizer) async throws -> Summary {
         let summary: Summary
         let priority = CallPriority(document: documentOrdinal, level: call.level)
         do {
@@ -61,6 +82,6 @@ struct StoreExecutor: CallExecutor {
         spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
                    cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
                    truncated: summary.truncated, estimated: summary.usageEstimated)
-        return CallOutcome(summary: summary, reused: false)
+        return summary
     }
 }

@@ -83,7 +83,7 @@ public struct BatchRun: Sendable {
             outputDirectory: out, rehash: options.rehash
         )
         let context = FileJob.Context(store: store, pool: WorkPool(concurrency: engine.concurrency), path: path, gate: gate,
-                                      logger: logger, previous: previous, progress: options.progress)
+                                      logger: logger, previous: previous, inFlight: InFlightCalls(), progress: options.progress)
         await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord

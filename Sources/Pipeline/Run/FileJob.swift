@@ -18,6 +18,8 @@ struct FileJob: Sendable {
         let logger: Logger
         /// What earlier runs left, by path, read once for the whole run.
         let previous: [String: FileState]
+        /// Calls being made now, so the same call wanted by two documents at once is made once.
+        let inFlight: InFlightCalls
         /// Where finished files and calls are counted as they happen.
         var progress: RunProgress? = nil
 
@@ -103,7 +105,7 @@ struct FileJob: Sendable {
     private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
         let config = context.config
         let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
-                                     gate: context.gate, spend: spend, config: config, progress: context.progress)
+                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight, progress: context.progress)
         let grown = try await context.path.grow(document, executor: executor)
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
