@@ -7,6 +7,8 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
         case invalidRequest = "invalid_request"
         /// The server answered 400.
         case badRequest = "bad_request"
+        /// The server answered 400 because the prompt and `max_tokens` do not fit the model's window.
+        case contextLength = "context_length"
         /// The server refused the key (401).
         case authentication
         /// The key may not do this (403).
@@ -80,7 +82,7 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
         case .rateLimited, .overloaded: .retryAfterPause
         case .server, .timeout, .connection, .malformedResponse, .cutStream: .retry
         case .authentication, .quotaExceeded, .missingKey, .insecureTransport: .stopRun
-        case .invalidRequest, .badRequest, .permission, .notFound, .contentFilter, .http: .fail
+        case .invalidRequest, .badRequest, .contextLength, .permission, .notFound, .contentFilter, .http: .fail
         }
     }
 

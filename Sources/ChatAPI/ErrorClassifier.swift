@@ -9,7 +9,9 @@ enum ErrorClassifier {
         let message = serverMessage.map(firstParagraph) ?? "the server answered HTTP \(status)"
         let code: ChatAPIError.Code
         switch status {
-        case 400: code = type == "content_filter" ? .contentFilter : .badRequest
+        case 400 where type == "content_filter": code = .contentFilter
+        case 400 where isContextLength(type: type, message: serverMessage): code = .contextLength
+        case 400: code = .badRequest
         case 401: code = .authentication
         case 403: code = .permission
         case 404: code = .notFound
@@ -44,6 +46,14 @@ enum ErrorClassifier {
             return (nil, detail as? String ?? String(describing: detail))
         }
         return (nil, object["message"] as? String)
+    }
+
+    /// Whether a 400 says the prompt is too long for the window: Moonshot's "exceeded model token
+    /// limit", OpenAI's and llama.cpp's `context_length_exceeded`, vLLM's "maximum context length".
+    static func isContextLength(type: String?, message: String?) -> Bool {
+        if type == "context_length_exceeded" { return true }
+        guard let message = message?.lowercased() else { return false }
+        return ["token limit", "context length", "context_length_exceeded", "maximum context"].contains { message.contains($0) }
     }
 
     /// Whether a server's message is a schema's refusal (pydantic's "1 validation error: …").

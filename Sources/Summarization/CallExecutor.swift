@@ -11,9 +11,13 @@ public protocol CallExecutor: Sendable {
 public struct CallOutcome: Sendable {
     public var summary: Summary
     public var reused: Bool
+    /// For a call too long for its model, answered by splitting its input: the calls that took,
+    /// made and reused; `summary`'s token counts are theirs together.
+    public var parts: (made: Int, reused: Int)?
 
-    public init(summary: Summary, reused: Bool) {
+    public init(summary: Summary, reused: Bool, parts: (made: Int, reused: Int)? = nil) {
         self.summary = summary
         self.reused = reused
+        self.parts = parts
     }
 }

@@ -92,7 +92,7 @@ public struct LLMSummarizer: Summarizer {
 
     public func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
         let messages = self.messages(for: inputs, stage: stage, context: context)
-        let estimator = calibration.estimator
+        let (estimator, ratio) = calibration.snapshot()
         let estimate = Self.promptTokens(messages, estimator: estimator)
         var maxTokens = answerRoom(for: stage, promptTokens: estimate)
         var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
@@ -110,7 +110,7 @@ public struct LLMSummarizer: Summarizer {
             let reasoning = completion.reasoning.isEmpty ? 0 : estimator.estimate(completion.reasoning)
             let usage = completion.usage ?? ChatCompletion.Usage(
                 promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning, reasoningTokens: reasoning)
-            if let actual = completion.usage { calibration.observe(estimated: estimate, actual: actual.promptTokens) }
+            if let actual = completion.usage { calibration.observe(estimated: estimate, actual: actual.promptTokens, ratio: ratio) }
             spent.promptTokens += usage.promptTokens
             spent.completionTokens += usage.completionTokens
             spent.cachedTokens += usage.cachedTokens
@@ -178,7 +178,7 @@ public struct LLMSummarizer: Summarizer {
         let needed = promptTokens + maxTokens
         if !options.isAuto {
             guard needed <= options.contextWindow else {
-                throw SummarizationError(.summarizerFailed, "a \(promptTokens)-token prompt and \(maxTokens) output tokens do not fit the \(options.contextWindow)-token window of \(options.model)")
+                throw SummarizationError(.tooLong, "a \(promptTokens)-token prompt and \(maxTokens) output tokens do not fit the \(options.contextWindow)-token window of \(options.model)")
             }
             return (options.model, options.contextWindow)
         }

@@ -51,10 +51,9 @@ extension MapReduce {
                     var done: [(Int, CallOutcome)] = []
                     var previous: String?
                     for index in chain {
-                        let call = self.call(specs[index], previous: previous, tree: tree)
-                        let outcome = try await tree.executor.execute(call, summarizer: tree.summarizer)
+                        let outcome = try await self.execute(specs[index], previous: previous, tree: tree)
                         guard outcome.summary.text.contains(where: { !$0.isWhitespace }) else {
-                            throw SummarizationError(.summarizerFailed, "the \(call.stage.rawValue) call returned an empty summary")
+                            throw SummarizationError(.summarizerFailed, "the \(specs[index].stage.rawValue) call returned an empty summary")
                         }
                         done.append((index, outcome))
                         previous = outcome.summary.text
@@ -76,7 +75,12 @@ extension MapReduce {
         tally.levels += 1
         for outcome in outcomes {
             if let model = outcome.summary.model, !tally.models.contains(model) { tally.models.append(model) }
-            if outcome.reused {
+            if let parts = outcome.parts {
+                tally.callsMade += parts.made
+                tally.callsReused += parts.reused
+                tally.promptTokens += outcome.summary.promptTokens
+                tally.completionTokens += outcome.summary.completionTokens
+            } else if outcome.reused {
                 tally.callsReused += 1
             } else {
                 tally.callsMade += 1

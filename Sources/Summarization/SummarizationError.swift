@@ -5,6 +5,8 @@ public struct SummarizationError: Error, Sendable, CustomStringConvertible {
         case doesNotConverge = "does_not_converge"
         case tooDeep = "too_deep"
         case summarizerFailed = "summarizer_failed"
+        /// A call's prompt and answer room do not fit the model's window, by the estimate or by the server.
+        case tooLong = "too_long"
     }
 
     public var code: Code

@@ -15,19 +15,27 @@ public final class TokenCalibration: Sendable {
     }
 
     /// The estimator with the learned ratio applied.
-    public var estimator: TokenEstimator {
+    public var estimator: TokenEstimator { snapshot().estimator }
+
+    /// The estimator and the ratio it applies, read together, for ``observe(estimated:actual:ratio:)``.
+    public func snapshot() -> (estimator: TokenEstimator, ratio: Double) {
+        let ratio = factor.withLock { $0 }
         var estimator = base
-        estimator.safety *= factor.withLock { $0 }
-        return estimator
+        estimator.safety *= ratio
+        return (estimator, ratio)
     }
 
     /// The ratio learned so far; 1 until the server has counted more than the estimate.
     public var ratio: Double { factor.withLock { $0 } }
 
-    /// Records a call's estimated and actual prompt tokens; only under-counts move the ratio.
-    public func observe(estimated: Int, actual: Int) {
+    /// Records a call's prompt tokens as estimated with `ratio` and as the server counted them;
+    /// only under-counts move the ratio.
+    ///
+    /// The new ratio is the one that estimate needed, not the current one scaled: calls estimated
+    /// together and answered one by one must not compound their correction.
+    public func observe(estimated: Int, actual: Int, ratio: Double) {
         guard estimated > 0, actual > estimated else { return }
-        let needed = Double(actual) / Double(estimated) * 1.05
-        factor.withLock { $0 = max($0, $0 * needed) }
+        let needed = ratio * Double(actual) / Double(estimated) * 1.05
+        factor.withLock { $0 = max($0, needed) }
     }
 }

@@ -120,7 +120,8 @@ struct ChatClientTests {
             lying.messages[1].content = String(repeating: "词语", count: 8000)
             lying.estimatedPromptTokens = 10
             let error = await #expect(throws: ChatAPIError.self) { try await client.complete(lying) }
-            #expect(error?.code == .badRequest)
+            #expect(error?.code == .contextLength, "a 400 for length is told apart, so the tree can split the call")
+            #expect(error?.disposition == .fail)
             #expect(error?.message.contains("exceeded model token limit") == true)
         }
     }

@@ -15,6 +15,8 @@ struct ErrorClassifierTests {
             (429, moonshot("engine_overloaded_error"), .overloaded, .retryAfterPause),
             (429, moonshot("exceeded_current_quota_error"), .quotaExceeded, .stopRun),
             (400, moonshot("invalid_request_error"), .badRequest, .fail),
+            (400, #"{"error":{"type":"invalid_request_error","message":"Invalid request: Your request exceeded model token limit: 8192"}}"#, .contextLength, .fail),
+            (400, #"{"error":{"type":"context_length_exceeded","message":"too long"}}"#, .contextLength, .fail),
             (400, moonshot("content_filter"), .contentFilter, .fail),
             (401, moonshot("invalid_authentication_error"), .authentication, .stopRun),
             (403, moonshot("permission_denied_error"), .permission, .fail),

@@ -38,14 +38,15 @@ struct LlamaCppQuirkTests {
         #expect(error.code == .cutStream)
         #expect(error.message.contains("empty stream"), "\(error)")
 
-        // Not streaming, the same prompt is the 400 it is. (A new client: the server may reset the
-        // connection that carried the empty stream, which is a retryable failure of its own.)
+        // Not streaming, the same prompt is the 400 for length it is, which the tree answers by
+        // splitting the call. (A new client: the server may reset the connection that carried the
+        // empty stream, which is a retryable failure of its own.)
         let fresh = try LlamaServer.client(try #require(LlamaServer.baseURL))
         defer { Task { await fresh.shutdown() } }
         let plain = try await #require(throws: ChatAPIError.self) {
             try await fresh.complete(LlamaServer.story(16, stream: false, prompt: long))
         }
-        #expect(plain.code == .badRequest)
+        #expect(plain.code == .contextLength)
         #expect(plain.disposition == .fail)
         #expect(plain.message.contains("maximum context length is 2048"), "\(plain)")
     }

@@ -23,8 +23,10 @@ struct TokenRatioRunTests {
     @Test func autoFitsEveryCallOfASmallVocabularyWhereTheBareEstimateOverflows() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let bare = try await smallVocabularyRun("1", out: dir.appendingPathComponent("bare"), in: dir)
-        #expect(bare.0.status == 1, "the estimate alone should overflow the 2048 window: \(bare.0.stderr)")
-        #expect(bare.1.badRequests > 0)
+        // The bare estimate overflows the 2048 window: the server refuses those calls, and they are
+        // split and summarized in parts, so every file still finishes.
+        #expect(bare.1.badRequests > 0, "the estimate alone should overflow the 2048 window")
+        #expect(bare.0.status == 0, "\(bare.0.stderr)")
 
         let out = dir.appendingPathComponent("auto")
         let (result, stats, baseURL) = try await smallVocabularyRun("auto", out: out, in: dir)
