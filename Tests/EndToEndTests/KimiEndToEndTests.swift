@@ -73,4 +73,21 @@ struct KimiEndToEndTests {
             #expect(body.split(separator: "\n").count >= 2, "\(path) has a summary")
         }
     }
+
+    @Test func theEstimatePricesACacheHitOnlyWhereAPromptStartRepeats() throws {
+        func plan(_ pipeline: String, _ inputs: [String]) throws -> RunEstimate {
+            let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
+            let result = try PrecisProcess.run(["estimate"] + inputs + ["--pipeline", pipeline, "--out", out.path, "--json"])
+            return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
+        }
+        let samples = TestSupport.samples.path
+        // Two English and two Chinese documents, one call each: each language's system prompt repeats once.
+        let kimi = try plan("kimi", [samples])
+        #expect(kimi.calls == 4)
+        #expect(kimi.cachedTokens > 0)
+        let english = try plan("kimi", [TestSupport.samples.appendingPathComponent("en").path])
+        #expect(english.calls == 1 && english.cachedTokens == 0, "a prompt start sent once is never a hit")
+        #expect(kimi.cost < (try plan("kimi", [samples])).costMax)
+        #expect(try plan("moonshot", [samples]).cachedTokens == 0, "moonshot-v1 does not cache on its own")
+    }
 }

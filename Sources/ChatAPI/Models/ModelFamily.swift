@@ -31,12 +31,16 @@ public struct ModelFamily: Sendable, Hashable {
     public var window: Int?
     public var sampling: Sampling
     public var thinking: Thinking
+    /// Whether the platform caches repeated prompt prefixes on its own and bills them at the
+    /// cache-hit price (the K2 models do; moonshot-v1's cache is an explicit API precis does not use).
+    public var cachesPrefixes: Bool
 
-    public init(name: String, window: Int?, sampling: Sampling, thinking: Thinking) {
+    public init(name: String, window: Int?, sampling: Sampling, thinking: Thinking, cachesPrefixes: Bool = false) {
         self.name = name
         self.window = window
         self.sampling = sampling
         self.thinking = thinking
+        self.cachesPrefixes = cachesPrefixes
     }
 
     /// Whether a call thinks under `requested` (nil: the model's default).
@@ -62,9 +66,11 @@ public struct ModelFamily: Sendable, Hashable {
     }
 
     static let moonshotV1 = ModelFamily(name: "moonshot-v1", window: nil, sampling: .free(temperature: 0), thinking: .never)
-    static let kimiK2 = ModelFamily(name: "kimi-k2", window: 262_144, sampling: .free(temperature: 0.6), thinking: .never)
-    static let kimiK2Thinking = ModelFamily(name: "kimi-k2-thinking", window: 262_144, sampling: .free(temperature: 1), thinking: .always)
-    static let kimiK25 = ModelFamily(name: "kimi-k2.5", window: 262_144, sampling: .fixed, thinking: .switchable(defaultOn: true))
+    static let kimiK2 = ModelFamily(name: "kimi-k2", window: 262_144, sampling: .free(temperature: 0.6), thinking: .never, cachesPrefixes: true)
+    static let kimiK2Thinking = ModelFamily(name: "kimi-k2-thinking", window: 262_144, sampling: .free(temperature: 1), thinking: .always,
+                                            cachesPrefixes: true)
+    static let kimiK25 = ModelFamily(name: "kimi-k2.5", window: 262_144, sampling: .fixed, thinking: .switchable(defaultOn: true),
+                                     cachesPrefixes: true)
     /// Any other model: a local server's, or one this table does not know.
     static let other = ModelFamily(name: "other", window: nil, sampling: .free(temperature: 0.3), thinking: .never)
 

@@ -1,3 +1,4 @@
+import ChatAPI
 import Checkpoint
 import Chunking
 import Foundation
@@ -22,6 +23,10 @@ final class PlanningExecutor: CallExecutor {
         /// The part of `completionTokens` expected to be reasoning: what thinking calls spent before.
         var reasoningTokens = 0
         var maxTokens: Int
+        /// The prompt's leading message, for models that cache repeated prefixes, and its expected tokens:
+        /// a call whose prefix an earlier call sent is expected to be served that much from the cache.
+        var prefix: String? = nil
+        var prefixTokens = 0
     }
 
     private let store: CheckpointStore?
@@ -63,6 +68,10 @@ final class PlanningExecutor: CallExecutor {
             plan.promptTokensMax = LLMSummarizer.promptTokens(messages, estimator: conservative)
             plan.promptTokens = LLMSummarizer.promptTokens(messages, estimator: expected)
             plan.model = try llm.choose(promptTokens: plan.promptTokensMax, maxTokens: cap).model
+            if let model = plan.model, ModelFamily.of(model).cachesPrefixes, let first = messages.first {
+                plan.prefix = model + "\u{1E}" + first.content
+                plan.prefixTokens = LLMSummarizer.promptTokens([first], estimator: expected)
+            }
             if llm.options.thinks {
                 plan.maxTokens = cap + llm.options.reasoningTokens
                 plan.reasoningTokens = reasoningHistory[call.stage] ?? 0

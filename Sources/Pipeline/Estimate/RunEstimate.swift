@@ -26,6 +26,8 @@ public struct RunEstimate: Sendable, Codable {
     public var completionTokensMax = 0
     /// The part of `completionTokens` expected to be reasoning, from what earlier thinking calls spent.
     public var reasoningTokens = 0
+    /// The part of `promptTokens` expected from the platform's prefix cache: prefixes that repeat.
+    public var cachedTokens = 0
     /// Whether the model thinks before it answers, which no estimate foresees until a run has measured it.
     public var thinking = false
     public var cost = 0.0
@@ -44,7 +46,7 @@ public struct RunEstimate: Sendable, Codable {
         case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
-        case reasoningTokens = "reasoning_tokens", thinking
+        case reasoningTokens = "reasoning_tokens", thinking, cachedTokens = "cached_tokens"
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -59,7 +61,8 @@ public struct RunEstimate: Sendable, Codable {
         if model == "extractive" {
             lines.append("tokens      \(n(promptTokensMax)) read by the offline summarizer; no cost")
         } else {
-            lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))")
+            lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))"
+                + (cachedTokens > 0 ? "; ~\(n(cachedTokens)) from the prefix cache (a repeated prompt start)" : ""))
             lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
             if thinking {
                 lines.append(reasoningTokens > 0

@@ -56,6 +56,7 @@ public struct RunPlanner: Sendable {
             return plans.compactMap { $0 }
         }
         var critical = 0.0
+        var prefixes: Set<String> = []
         for (file, plan) in zip(files, plans) {
             switch plan {
             case .unchanged: estimate.unchanged += 1
@@ -66,7 +67,7 @@ public struct RunPlanner: Sendable {
                 estimate.levels = max(estimate.levels, levels)
                 estimate.callsStored += reused
                 critical = max(critical, criticalPath(calls))
-                add(calls, to: &estimate)
+                add(calls, to: &estimate, prefixes: &prefixes)
             }
         }
         time(&estimate, critical: critical, engine: engine)
@@ -94,15 +95,19 @@ public struct RunPlanner: Sendable {
         }
     }
 
-    private func add(_ calls: [PlanningExecutor.Planned], to estimate: inout RunEstimate) {
+    /// Counts the calls; `prefixes` are the prompt prefixes earlier calls sent, which the platform's
+    /// cache serves to later ones: only a prefix that really repeats is priced as a cache hit.
+    private func add(_ calls: [PlanningExecutor.Planned], to estimate: inout RunEstimate, prefixes: inout Set<String>) {
         for call in calls {
+            let cached = call.prefix.map { prefixes.insert($0).inserted ? 0 : call.prefixTokens } ?? 0
+            estimate.cachedTokens += cached
             estimate.calls += 1
             estimate.promptTokens += call.promptTokens
             estimate.promptTokensMax += call.promptTokensMax
             estimate.completionTokens += call.completionTokens
             estimate.reasoningTokens += call.reasoningTokens
             estimate.completionTokensMax += call.maxTokens
-            estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens)
+            estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, cached: cached, completion: call.completionTokens)
             estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)
         }
         estimate.cost = RunReport.roundedCost(estimate.cost)
