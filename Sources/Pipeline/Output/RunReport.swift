@@ -188,7 +188,7 @@ public struct RunReport: Sendable, Codable {
         let reasoning = t.reasoningTokens > 0 ? " (\(t.reasoningTokens) reasoning)" : ""
         var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in\(cached), \(approx)\(t.completionTokens) out\(reasoning)"
         line += "; cost " + (t.cost > 0 ? String(format: "%.4f", t.cost) : "0") + " " + currency
-        if t.cacheSaved > 0 { line += String(format: " (cache saved %.4f)", t.cacheSaved) }
+        if t.cacheSaved > 0 { line += t.cacheSaved < 0.0001 ? " (cache saved <0.0001)" : String(format: " (cache saved %.4f)", t.cacheSaved) }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         return line + String(format: "; %.1f s", seconds)
