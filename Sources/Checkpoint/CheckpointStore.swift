@@ -140,6 +140,9 @@ public final class CheckpointStore: Sendable {
                 t.add(column: "cachedTokens", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v6: CJK token rate") { db in
+            try db.alter(table: "server_model") { t in t.add(column: "cjkPerCharacter", .double) }
+        }
         return migrator
     }
 

@@ -11,16 +11,19 @@ public struct ServerFacts: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var model: String
     public var contextWindow: Int?
     public var tokenRatio: Double?
+    /// Tokens the model's tokenizer counts per CJK character, measured apart from other scripts.
+    public var cjkPerCharacter: Double?
     /// Which endpoint counted the tokens.
     public var ratioSource: String?
     public var measuredAt: Date
 
-    public init(server: String, model: String, contextWindow: Int? = nil, tokenRatio: Double? = nil, ratioSource: String? = nil,
-                measuredAt: Date = Date()) {
+    public init(server: String, model: String, contextWindow: Int? = nil, tokenRatio: Double? = nil, cjkPerCharacter: Double? = nil,
+                ratioSource: String? = nil, measuredAt: Date = Date()) {
         self.server = server
         self.model = model
         self.contextWindow = contextWindow
         self.tokenRatio = tokenRatio
+        self.cjkPerCharacter = cjkPerCharacter
         self.ratioSource = ratioSource
         self.measuredAt = measuredAt
     }

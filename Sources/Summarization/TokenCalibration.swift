@@ -7,11 +7,17 @@ public final class TokenCalibration: Sendable {
     private let base: TokenEstimator
     private let factor: Mutex<Double>
 
-    /// - Parameter ratio: what the model's tokenizer counts per token `base` estimates, when it is
-    ///   known before the first call (a local model's small vocabulary); never below 1.
-    public init(base: TokenEstimator = TokenEstimator(), ratio: Double = 1) {
+    /// - Parameters:
+    ///   - ratio: what the model's tokenizer counts per token `base` estimates, when it is known
+    ///     before the first call (a local model's small vocabulary); never below 1.
+    ///   - cjkPerCharacter: what it counts per CJK character, when measured apart from other scripts.
+    public init(base: TokenEstimator = TokenEstimator(), ratio: Double = 1, cjkPerCharacter: Double? = nil) {
+        let ratio = max(1, ratio)
+        var base = base
+        // The estimate multiplies every cost by safety × the ratio; a measured CJK rate is meant as is.
+        if let cjkPerCharacter { base.cjkTokensPerCharacter = cjkPerCharacter / (base.safety * ratio) }
         self.base = base
-        factor = Mutex(max(1, ratio))
+        factor = Mutex(ratio)
     }
 
     /// The estimator with the learned ratio applied.

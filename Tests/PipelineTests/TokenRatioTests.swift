@@ -39,7 +39,7 @@ struct TokenRatioTests {
         #expect(unknownPaths == 2)
     }
 
-    @Test func theProbeGivesTheHighestRatioOfItsTextsWithAMargin() async throws {
+    @Test func theProbeGivesTheHighestLatinRatioWithAMarginAndCountsCJKApart() async throws {
         let configuration = FakeServerConfiguration(apiKey: nil, tokenScale: 3)
         let server = try await FakeMoonshotServer.start(configuration)
         let client = try ChatClient(configuration: ChatClientConfiguration(baseURL: server.baseURL, apiKey: nil))
@@ -47,7 +47,8 @@ struct TokenRatioTests {
         let measured = try await TokenRatioProbe.measure(client, model: "moonshot-v1-8k", estimator: estimator)
         await client.shutdown()
         await server.stop()
-        let highest = TokenRatioProbe.samples.map { text in
+        let latin = TokenRatioProbe.samples.filter { !$0.unicodeScalars.contains(where: \.isCJK) }
+        let highest = latin.map { text in
             Double(configuration.tokens(text) + 3) / Double(estimator.estimate(text) + LLMSummarizer.messageOverhead)
         }.max()!
         let ratio = try #require(measured?.ratio)
@@ -55,5 +56,25 @@ struct TokenRatioTests {
         #expect(ratio <= highest * TokenRatioProbe.margin + 0.01)
         #expect(ratio > 1.5)
         #expect(measured?.counted == true)
+        let chinese = TokenRatioProbe.samples[2]
+        let characters = Double(chinese.unicodeScalars.filter(\.isCJK).count)
+        let cjk = try #require(measured?.cjkPerCharacter)
+        #expect(abs(cjk - Double(configuration.tokens(chinese) + 3) / characters * TokenRatioProbe.margin) < 0.01)
+    }
+
+    @Test func aMeasuredCJKRateCutsAChineseTextIntoFewerFullerChunks() throws {
+        // Kimi packs about 1.7 Chinese characters into a token; the estimate charges cl100k's own cost.
+        let text = try String(contentsOf: TestSupport.samples.appendingPathComponent("zh/运河边的书店.txt"), encoding: .utf8)
+        let plain = TokenCalibration(ratio: 1)
+        let kimi = TokenCalibration(ratio: 1, cjkPerCharacter: 0.66)
+        let chunks = { (calibration: TokenCalibration) in
+            Chunker(budget: 400, estimator: calibration.estimator).chunks(of: text).count
+        }
+        #expect(chunks(kimi) < chunks(plain), "\(chunks(kimi)) vs \(chunks(plain))")
+        let characters = text.unicodeScalars.filter(\.isCJK).count
+        #expect(abs(Double(kimi.estimator.estimate(text)) - Double(characters) * 0.66) < Double(characters) * 0.2, "CJK is charged the measured rate")
+        // English is charged as before.
+        let english = "The keeper climbed the tower and lit the lamp."
+        #expect(kimi.estimator.estimate(english) == plain.estimator.estimate(english))
     }
 }

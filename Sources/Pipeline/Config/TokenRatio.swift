@@ -43,7 +43,11 @@ public enum TokenRatio: Sendable, Hashable, Codable {
 
 /// A ratio a run put in force, and where it came from.
 struct MeasuredTokenRatio: Sendable, Hashable {
+    /// Model tokens per estimated token, for every script but CJK.
     var ratio: Double
+    /// Model tokens per CJK character, when the server counted CJK apart; nil charges CJK as the
+    /// estimator does, times `ratio`.
+    var cjkPerCharacter: Double? = nil
     /// What gave it: the pipeline, a server endpoint, or the store of an earlier run.
     var source: String
     /// Whether this run's server counted it, so the store keeps it for estimates.

@@ -40,7 +40,8 @@ extension Engine {
         guard let ratio = learned?.tokenRatio else {
             return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
         }
-        return MeasuredTokenRatio(ratio: ratio, source: "the last run (\(learned?.ratioSource ?? "the server"))")
+        return MeasuredTokenRatio(ratio: ratio, cjkPerCharacter: learned?.cjkPerCharacter,
+                                  source: "the last run (\(learned?.ratioSource ?? "the server"))")
     }
 
     /// What this run learned from its server, for the store; nil offline.
@@ -48,6 +49,6 @@ extension Engine {
         guard let endpoint, let summarizer = summarizer as? LLMSummarizer, !summarizer.options.isAuto else { return nil }
         let measured = tokenRatio.flatMap { $0.counted ? $0 : nil }
         return ServerFacts(server: endpoint, model: summarizer.options.model, contextWindow: summarizer.options.contextWindow,
-                           tokenRatio: measured?.ratio, ratioSource: measured?.source)
+                           tokenRatio: measured?.ratio, cjkPerCharacter: measured?.cjkPerCharacter, ratioSource: measured?.source)
     }
 }

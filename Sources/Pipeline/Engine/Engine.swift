@@ -80,7 +80,7 @@ struct Engine: Sendable {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
         }
         let ratio = try await tokenRatio(llm, client: client)
-        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1)
+        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
         let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
         return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,
                        endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter, tokenRatio: ratio)
@@ -102,7 +102,7 @@ struct Engine: Sendable {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline, or run once")
         }
         let ratio = plannedTokenRatio(llm, learned: learned)
-        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1)
+        let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
         let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: calibration)
         return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
                        client: nil, endpoint: nil, concurrency: concurrency, limiter: nil, tokenRatio: ratio)

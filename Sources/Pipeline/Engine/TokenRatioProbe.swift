@@ -34,15 +34,31 @@ enum TokenRatioProbe {
     /// samples do not resemble.
     static let margin = 1.1
 
-    /// The ratio the server's counts give, or nil when it has no way to count.
+    /// The ratio the server's counts give, or nil when it has no way to count: for Latin text (and
+    /// every script but CJK) the highest ratio to the estimate, at least 1; for CJK, the tokens per
+    /// character apart, since vocabularies differ most there (Kimi packs 1.5–2 Chinese characters
+    /// into a token where the estimate charges cl100k's 1–3 tokens; a small llama vocabulary spends
+    /// 3 bytes' worth).
     static func measure(_ client: ChatClient, model: String, estimator: TokenEstimator) async throws -> MeasuredTokenRatio? {
         guard let counts = try await client.countTokens(samples, model: model), let source = counts.first?.endpoint else { return nil }
-        let highest = zip(samples, counts).map { text, count in
-            let framing = count.includesFraming ? LLMSummarizer.messageOverhead : 0
-            return Double(count.tokens) / Double(estimator.estimate(text) + framing)
-        }.max() ?? 1
-        // Rounded up to hundredths so the ratio reads the same in the log, the store and the fingerprint.
-        let ratio = max(1, (highest * margin * 100).rounded(.up) / 100)
-        return MeasuredTokenRatio(ratio: ratio, source: source, counted: true)
+        var highest = 1.0
+        var cjk: Double?
+        for (text, count) in zip(samples, counts) {
+            let scalars = text.unicodeScalars
+            let cjkCharacters = scalars.filter(\.isCJK).count
+            if cjkCharacters * 2 > scalars.count {
+                // The message framing is counted in, which errs on the safe side.
+                cjk = Self.rounded(Double(count.tokens) / Double(cjkCharacters) * margin)
+            } else {
+                let framing = count.includesFraming ? LLMSummarizer.messageOverhead : 0
+                highest = max(highest, Double(count.tokens) / Double(estimator.estimate(text) + framing))
+            }
+        }
+        return MeasuredTokenRatio(ratio: max(1, Self.rounded(highest * margin)), cjkPerCharacter: cjk, source: source, counted: true)
+    }
+
+    /// Rounded up to hundredths, so a ratio reads the same in the log, the store and the fingerprint.
+    static func rounded(_ value: Double) -> Double {
+        (value * 100).rounded(.up) / 100
     }
 }

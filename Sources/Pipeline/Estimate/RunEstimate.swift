@@ -39,6 +39,8 @@ public struct RunEstimate: Sendable, Codable {
     /// The model's tokens per estimated token the plan counts with, and where it came from.
     public var tokenRatio: Double?
     public var tokenRatioSource: String?
+    /// Model tokens per CJK character, when the server counted CJK apart.
+    public var tokenRatioCJK: Double?
 
     enum CodingKeys: String, CodingKey {
         case pipeline, model, currency, files, unchanged, failing, chunks, calls, levels, cost, seconds, concurrency
@@ -46,7 +48,7 @@ public struct RunEstimate: Sendable, Codable {
         case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
-        case reasoningTokens = "reasoning_tokens", thinking, cachedTokens = "cached_tokens"
+        case reasoningTokens = "reasoning_tokens", thinking, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -73,7 +75,8 @@ public struct RunEstimate: Sendable, Codable {
                                      : "cost        not priced: the pipeline has no prices for \(model)")
         }
         if let tokenRatio {
-            lines.append("ratio       \(String(format: "%.2f", tokenRatio)) model tokens per estimated token (\(tokenRatioSource ?? "the pipeline"))")
+            let cjk = tokenRatioCJK.map { String(format: ", %.2f per CJK character", $0) } ?? ""
+            lines.append("ratio       \(String(format: "%.2f", tokenRatio)) model tokens per estimated token\(cjk) (\(tokenRatioSource ?? "the pipeline"))")
         }
         lines.append("time        ~\(Self.duration(seconds)) (\(boundBy))")
         for (path, reason) in failing.sorted(by: { $0.key < $1.key }) { lines.append("would fail  \(path): \(reason)") }

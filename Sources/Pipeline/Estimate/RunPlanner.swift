@@ -45,6 +45,7 @@ public struct RunPlanner: Sendable {
         estimate.thinking = (engine.summarizer as? LLMSummarizer)?.options.thinks ?? false
         estimate.tokenRatio = engine.tokenRatio?.ratio
         estimate.tokenRatioSource = engine.tokenRatio?.source
+        estimate.tokenRatioCJK = engine.tokenRatio?.cjkPerCharacter
         let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {

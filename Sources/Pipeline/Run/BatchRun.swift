@@ -133,7 +133,10 @@ public struct BatchRun: Sendable {
             limits = limits.isEmpty ? "" : " (\(limits))"
         }
         let at = engine.endpoint.map { " at \($0)" } ?? ""
-        let ratio = engine.tokenRatio.map { ", token ratio \(String(format: "%.2f", $0.ratio)) (\($0.source))" } ?? ""
+        let ratio = engine.tokenRatio.map { measured in
+            let cjk = measured.cjkPerCharacter.map { String(format: ", %.2f per CJK character", $0) } ?? ""
+            return ", token ratio \(String(format: "%.2f", measured.ratio))\(cjk) (\(measured.source))"
+        } ?? ""
         logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(engine.budget)-token chunks\(ratio), concurrency \(engine.concurrency)\(limits), output \(options.outputDirectory.path)")
     }
 
