@@ -56,7 +56,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest runs a subset.
+/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -178,7 +178,16 @@ if wanted("ingest") {
 }
 
 
-// 8. The local stages on the corpus text, against the Python tools people use for them.
+// 8. A server that counts more than the estimate: every corpus text still finishes.
+if wanted("countsmore") {
+    if let corpus = IngestBench.corpus(root: root) {
+        try await CountsMoreBench.report(corpus: corpus, scratch: scratch, line: line)
+    } else {
+        line("counts-more   skipped: no corpus; `make corpus` builds one in .build/corpus (or set CORPUS=DIR)")
+    }
+}
+
+// 9. The local stages on the corpus text, against the Python tools people use for them.
 if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("memory") {
     if let corpus = IngestBench.corpus(root: root) {
         try await LocalBench.report(corpus: corpus, root: root, scratch: scratch, wanted: wanted, line: line)
