@@ -15,7 +15,7 @@ struct EstimateCommand: AsyncParsableCommand {
         `precis run --dry-run` prints the same.
 
         Examples:
-          precis estimate ~/papers --pipeline moonshot
+          precis estimate ~/papers --pipeline kimi
           precis estimate reports --pipeline moonshot-auto --tier 0 --out digests
           precis estimate inbox --pipeline brief --json | jq .cost_max
         """

@@ -14,8 +14,8 @@ struct Precis: AsyncParsableCommand {
 
         Examples:
           precis run ~/papers --out ~/papers-summaries                 # offline, no key needed
-          precis estimate ~/papers --pipeline moonshot                 # calls, tokens, cost, time
-          MOONSHOT_API_KEY=sk-... precis run ~/papers --pipeline moonshot
+          precis estimate ~/papers --pipeline kimi                     # calls, tokens, cost, time
+          MOONSHOT_API_KEY=sk-... precis run ~/papers --pipeline kimi
           precis status ~/papers-summaries
           precis --generate-completion-script bash > /etc/bash_completion.d/precis
         """,

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         Examples:
           precis run ~/papers --out ~/papers-summaries
           precis run reports --pipeline moonshot --tier 1 --max-cost 20
-          precis run reports --pipeline moonshot --dry-run        # what it would cost
+          precis run reports --pipeline kimi --dry-run            # what it would cost
           precis run books --pipeline book --corpus-summary --json > run.json
           precis run inbox --out digests --wait --prune --quiet   # from cron
         """
