@@ -27,18 +27,31 @@ public final class PrecisProcess: @unchecked Sendable {
     private let errorFile: URL
     private let outputFile: URL
 
-    /// Starts `precis` with `arguments` in `directory` (the tests' own by default).
-    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
+    /// Starts `precis` with `arguments` in `directory` (the tests' own by default). On a `terminal`,
+    /// it runs under `script`, which gives it a pseudo-terminal whose transcript is its stdout, with
+    /// `TERM=xterm` and no `NO_COLOR` unless `environment` says otherwise.
+    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false) throws {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
         outputFile = errorFile.appendingPathExtension("out")
         FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        process.executableURL = TestSupport.binary
-        process.arguments = arguments
+        if terminal {
+            let command = ([TestSupport.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qefc", command, "/dev/null"]
+            process.standardInput = FileHandle.nullDevice
+        } else {
+            process.executableURL = TestSupport.binary
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["MOONSHOT_API_KEY"] = nil
         env["MOONSHOT_BASE_URL"] = nil
+        if terminal {
+            env["NO_COLOR"] = nil
+            env["TERM"] = "xterm"
+        }
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
@@ -53,8 +66,9 @@ public final class PrecisProcess: @unchecked Sendable {
 
     /// Runs `precis` to its end and returns what it printed.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-        let child = try PrecisProcess(arguments, in: directory, environment: environment)
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                           terminal: Bool = false) throws -> Result {
+        let child = try PrecisProcess(arguments, in: directory, environment: environment, terminal: terminal)
         child.process.waitUntilExit()
         return Result(status: child.process.terminationStatus, stderr: child.stderr, stdout: child.stdout)
     }

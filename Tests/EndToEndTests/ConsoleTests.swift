@@ -32,24 +32,9 @@ struct ConsoleTests {
         #expect(try Data(contentsOf: out.appendingPathComponent("report.json")) == Data(result.stdout.utf8.dropLast()))
     }
 
-    /// Runs `precis` under `script`, which gives it a pseudo-terminal.
+    /// Runs `precis` on a pseudo-terminal and returns what the terminal showed.
     func onATerminal(_ arguments: [String], environment: [String: String]) throws -> String {
-        let command = ([TestSupport.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qefc", command, "/dev/null"]
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = nil
-        env["TERM"] = "xterm"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try PrecisProcess.run(arguments, environment: environment, terminal: true).stdout
     }
 
     @Test func onATerminalALiveLineIsDrawnAndColourFollowsNO_COLOR() async throws {
