@@ -54,14 +54,15 @@ public final class ChatClient: ChatTransport, Sendable {
     }
 
     /// Sends to a full URL, for the endpoints servers keep outside the API's base path.
-    func send(_ method: HTTPMethod, url: String, body: Data?, stream: Bool) async throws -> HTTPClientResponse {
+    func send(_ method: HTTPMethod, url: String, body: Data?, stream: Bool,
+              contentType: String = "application/json") async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "User-Agent", value: "precis/0.1")
         request.headers.add(name: "Accept", value: stream ? "text/event-stream" : "application/json")
         if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse

@@ -94,30 +94,12 @@ extension FakeMoonshotServer {
         defer { release() }
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
 
-        // Reasoning comes first and shares max_tokens with the answer; it can use all of it.
-        let reasoning = call.thinks ? reasoning(limit: call.maxTokens) : ""
-        let reasoningTokens = configuration.tokens(reasoning)
-        let (text, finish) = reasoningTokens >= call.maxTokens && call.thinks
-            ? ("", "length") : summarize(call, room: call.maxTokens - reasoningTokens)
-        let completionTokens = configuration.tokens(text) + reasoningTokens
-        let cachedTokens = cached(call)
-        var usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
-                                    "total_tokens": call.promptTokens + completionTokens]
-        if cachedTokens > 0 {
-            usage["cached_tokens"] = cachedTokens
-            usage["prompt_tokens_details"] = ["cached_tokens": cachedTokens]
-        }
-        if call.thinks { usage["completion_tokens_details"] = ["reasoning_tokens": reasoningTokens] }
-        let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"
+        let answer = self.answer(call)
+        let (text, reasoning, finish, usage, id) = (answer.text, answer.reasoning, answer.finish, answer.usage, answer.id)
+        let (completionTokens, reasoningTokens, cachedTokens) = (answer.completionTokens, answer.reasoningTokens, answer.cachedTokens)
         if !call.stream {
             release()
-            var message: [String: Any] = ["role": "assistant", "content": text]
-            if call.thinks { message["reasoning_content"] = reasoning }
-            try await writer.json(200, [
-                "id": id, "object": "chat.completion", "created": 0, "model": call.model,
-                "choices": [["index": 0, "message": message, "finish_reason": finish]],
-                "usage": usage,
-            ])
+            try await writer.json(200, completionObject(call, answer))
             record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             return true
         }
@@ -176,17 +158,7 @@ extension FakeMoonshotServer {
         }
     }
 
-    /// Prompt tokens the prefix cache serves: the leading system message, once an earlier request
-    /// to the same model sent it. Only the K2 models cache on their own (moonshot-v1's cache is an
-    /// explicit API); Kimi caches by token prefix, and whole messages are close enough here.
-    private func cached(_ call: ChatCall) -> Int {
-        guard configuration.prefixCache, call.model.hasPrefix("kimi-k2"), let first = call.messages.first, first.role == "system" else { return 0 }
-        let prefix = call.model + "\u{1E}" + first.content
-        let seen = state.withLock { s -> Bool in s.prefixes.insert(prefix).inserted == false }
-        return seen ? configuration.promptTokens([first.content]) : 0
-    }
-
-    private func record(_ call: ChatCall, completionTokens: Int, reasoningTokens: Int = 0, cachedTokens: Int = 0) {
+    func record(_ call: ChatCall, completionTokens: Int, reasoningTokens: Int = 0, cachedTokens: Int = 0) {
         state.withLock {
             $0.stats.completed += 1
             $0.stats.promptTokens += call.promptTokens

@@ -22,6 +22,10 @@ public final class FakeMoonshotServer: Sendable {
         var random: UInt64 = 0
         /// Prompt prefixes seen, for the prefix cache.
         var prefixes: Set<String> = []
+        var files: [String: FakeFile] = [:]
+        var batches: [String: FakeBatch] = [:]
+        var nextID = 0
+        var batchCount = 0
     }
 
     let state = Shared(State())
@@ -134,6 +138,12 @@ public final class FakeMoonshotServer: Sendable {
             return true
         case (.POST, "/v1/chat/completions"):
             return try await chat(body, writer: writer)
+        case (_, let files) where files == "/v1/files" || files.hasPrefix("/v1/files/"):
+            try await self.files(head, path: path, body: body, writer: writer)
+            return true
+        case (_, let batches) where batches == "/v1/batches" || batches.hasPrefix("/v1/batches/"):
+            try await self.batches(head, path: path, body: body, writer: writer)
+            return true
         default:
             try await writer.error(404, type: "resource_not_found_error", "Not found: \(head.method.rawValue) \(path)")
             return true

@@ -31,12 +31,23 @@ public struct FakeServerConfiguration: Sendable {
     /// Whether a request to a K2 model whose system message an earlier request sent gets it from the
     /// prefix cache, reported as `prompt_tokens_details.cached_tokens` (K2 models cache automatically).
     public var prefixCache: Bool
+    /// How long each of a batch's phases (validating, in progress, finalizing) takes.
+    public var batchPhase: Duration
+    /// How long a cancelled batch stays `cancelling`.
+    public var batchCancelTime: Duration
+    /// The share of batch lines that fail inside the batch, drawn from `seed`.
+    public var batchFailureRate: Double
+    /// Batches, numbered from 1 in the order created, that expire with half their lines done.
+    public var expiringBatches: Set<Int>
+    /// Files of one purpose an account may hold (Moonshot's is 1,000).
+    public var fileLimit: Int
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
                 tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300, tokenScale: Double = 1,
                 window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1,
-                reasoningTokens: Int = 240, prefixCache: Bool = true) {
+                reasoningTokens: Int = 240, prefixCache: Bool = true, batchPhase: Duration = .milliseconds(300),
+                batchCancelTime: Duration = .milliseconds(50), batchFailureRate: Double = 0, expiringBatches: Set<Int> = [], fileLimit: Int = 1000) {
         self.apiKey = apiKey
         self.models = models
         self.reportsContextLength = reportsContextLength
@@ -54,6 +65,11 @@ public struct FakeServerConfiguration: Sendable {
         self.seed = seed
         self.reasoningTokens = reasoningTokens
         self.prefixCache = prefixCache
+        self.batchPhase = batchPhase
+        self.batchCancelTime = batchCancelTime
+        self.batchFailureRate = batchFailureRate
+        self.expiringBatches = expiringBatches
+        self.fileLimit = fileLimit
     }
 
     /// Tokens in `text` as this server counts them.

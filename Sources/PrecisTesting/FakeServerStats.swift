@@ -26,6 +26,12 @@ public struct FakeServerStats: Sendable {
     public var timeline: [(start: ContinuousClock.Instant, end: ContinuousClock.Instant)] = []
     /// Faults drawn at random (queued ones not counted).
     public var injectedFaults = 0
+    /// Files uploaded and deleted through the Files API.
+    public var uploads = 0
+    public var deletedFiles = 0
+    /// Batches created, and batch lines answered (each one billed, like a completed chat request).
+    public var batchesCreated = 0
+    public var batchLines = 0
     /// Models requested, by id.
     public var models: [String: Int] = [:]
 

@@ -1,0 +1,50 @@
+import Foundation
+
+/// One line of a batch's output or error file: the answer to one request, or why it failed.
+///
+/// Moonshot does not document the line's shape; this reads OpenAI's,
+/// `{"id", "custom_id", "response": {"status_code", "request_id", "body"}, "error"}`, and refuses
+/// any other, naming the line.
+public struct BatchResult: Sendable {
+    public var customID: String
+    public var outcome: Result<ChatCompletion, ChatAPIError>
+
+    public init(customID: String, outcome: Result<ChatCompletion, ChatAPIError>) {
+        self.customID = customID
+        self.outcome = outcome
+    }
+
+    /// The lines of an output or error file; `model` names the batch's model where a body does not.
+    public static func parse(_ data: Data, model: String) throws -> [BatchResult] {
+        var results: [BatchResult] = []
+        for (number, line) in data.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let customID = object["custom_id"] as? String else {
+                throw ChatAPIError(.malformedResponse, "batch result line \(number + 1) is not {custom_id, response, error}: \(String(decoding: line.prefix(120), as: UTF8.self))")
+            }
+            results.append(BatchResult(customID: customID, outcome: try outcome(object, line: number + 1, model: model)))
+        }
+        return results
+    }
+
+    private static func outcome(_ object: [String: Any], line: Int, model: String) throws -> Result<ChatCompletion, ChatAPIError> {
+        if let error = object["error"] as? [String: Any] {
+            let message = error["message"] as? String ?? "the request failed"
+            return .failure(ChatAPIError(.server, type: error["code"] as? String ?? error["type"] as? String, message))
+        }
+        guard let response = object["response"] as? [String: Any], let status = response["status_code"] as? Int,
+              let body = response["body"] else {
+            throw ChatAPIError(.malformedResponse, "batch result line \(line) has neither a response with status_code and body nor an error")
+        }
+        let bytes: [UInt8]
+        if let text = body as? String { bytes = Array(text.utf8) } else {
+            bytes = Array((try? JSONSerialization.data(withJSONObject: body)) ?? Data())
+        }
+        guard (200..<300).contains(status) else {
+            return .failure(ErrorClassifier.error(status: status, headers: [], body: bytes))
+        }
+        do { return .success(try ChatClient.decodeCompletion(bytes, model: model)) } catch let error as ChatAPIError {
+            return .failure(error)
+        }
+    }
+}
