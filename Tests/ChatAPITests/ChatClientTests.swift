@@ -7,24 +7,6 @@ import Testing
 struct ChatClientTests {
     static let text = String(repeating: "The keeper climbed the tower and wrote down what she saw. 运河边的书店开张了。", count: 20)
 
-    func withServer<T>(_ configuration: FakeServerConfiguration = FakeServerConfiguration(), key: String? = "sk-test",
-                       readTimeout: Duration = .seconds(30), requestTimeout: Duration = .seconds(60),
-                       _ body: (ChatClient, FakeMoonshotServer) async throws -> T) async throws -> T {
-        let server = try await FakeMoonshotServer.start(configuration)
-        let client = try ChatClient(configuration: ChatClientConfiguration(
-            baseURL: server.baseURL, apiKey: key, readTimeout: readTimeout, requestTimeout: requestTimeout))
-        do {
-            let result = try await body(client, server)
-            await client.shutdown()
-            await server.stop()
-            return result
-        } catch {
-            await client.shutdown()
-            await server.stop()
-            throw error
-        }
-    }
-
     func request(stream: Bool = false, maxTokens: Int = 300) -> ChatRequest {
         ChatRequest(model: "moonshot-v1-8k", messages: [.system("Summarize."), .user("Summarize this.\n\n" + Self.text)],
                     temperature: 0.3, maxTokens: maxTokens, stream: stream, contextWindow: 8192, estimatedPromptTokens: 1200)

@@ -8,16 +8,6 @@ import Testing
 /// Kimi's K2 models as the platform serves them: the thinking switch, `reasoning_content` apart
 /// from the answer, reasoning and cached tokens in `usage`, and the sampling fields K2.5 fixes.
 struct KimiK2Tests {
-    func withServer(_ configuration: FakeServerConfiguration = FakeServerConfiguration(),
-                    _ body: (ChatClient, FakeMoonshotServer) async throws -> Void) async throws {
-        let server = try await FakeMoonshotServer.start(configuration)
-        let client = try ChatClient(configuration: ChatClientConfiguration(baseURL: server.baseURL, apiKey: "sk-test"))
-        do { try await body(client, server) } catch {
-            await client.shutdown(); await server.stop(); throw error
-        }
-        await client.shutdown()
-        await server.stop()
-    }
 
     func request(_ model: String = "kimi-k2.5", thinking: Bool? = nil, stream: Bool = false, maxTokens: Int = 2000) -> ChatRequest {
         ChatRequest(model: model, messages: [.system("You summarize."), .user("Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night.")],
