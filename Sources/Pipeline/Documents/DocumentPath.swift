@@ -86,3 +86,13 @@ struct DocumentPath: Sendable {
         return sample
     }
 }
+
+extension DocumentPath {
+    /// The path a run or an estimate walks under `settings`, on `engine`: the one place both
+    /// get their reader and the pipeline fingerprint files are stored with.
+    init(settings: RunSettings, engine: Engine) {
+        self.init(reader: settings.reader(), engine: engine, config: settings.config,
+                  fingerprint: settings.config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
+                  outputDirectory: settings.options.outputDirectory, rehash: settings.options.rehash)
+    }
+}

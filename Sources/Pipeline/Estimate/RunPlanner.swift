@@ -32,9 +32,7 @@ public struct RunPlanner: Sendable {
         let engine = try Engine.planning(settings, learned: learned)
         let files = try settings.files()
         let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
-        let path = DocumentPath(reader: settings.reader(), engine: engine, config: config,
-                                fingerprint: config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
-                                outputDirectory: options.outputDirectory, rehash: options.rehash)
+        let path = DocumentPath(settings: settings, engine: engine)
         let lengths = (try? store?.answerLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
         let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         let reasoned = (try? store?.reasoningLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]

@@ -77,11 +77,7 @@ public struct BatchRun: Sendable {
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
 
         let gate = RunGate()
-        let path = DocumentPath(
-            reader: settings.reader(), engine: engine, config: config,
-            fingerprint: config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
-            outputDirectory: out, rehash: options.rehash
-        )
+        let path = DocumentPath(settings: settings, engine: engine)
         let context = FileJob.Context(store: store, pool: WorkPool(concurrency: engine.concurrency), path: path, gate: gate,
                                       logger: logger, previous: previous, inFlight: InFlightCalls(), progress: options.progress)
         await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
