@@ -26,7 +26,7 @@ extension ChatClient {
     }
 
     /// A non-streaming answer: one choice with content and a finish reason, or an error.
-    static func decodeCompletion(_ bytes: [UInt8], model: String) throws -> ChatCompletion {
+    public static func decodeCompletion(_ bytes: [UInt8], model: String) throws -> ChatCompletion {
         guard let response = try? JSONDecoder().decode(Response.self, from: Data(bytes)) else {
             throw ChatAPIError(.malformedResponse, "the answer is not a chat completion: \(String(decoding: bytes.prefix(120), as: UTF8.self))")
         }

@@ -59,6 +59,8 @@ public struct ChatCompletion: Sendable, Hashable {
     public var usage: Usage?
     /// The model the server says answered.
     public var model: String
+    /// Whether a remote batch answered it, at the batch price.
+    public var batched = false
 
     public init(text: String, reasoning: String = "", finishReason: String, usage: Usage?, model: String) {
         self.text = text

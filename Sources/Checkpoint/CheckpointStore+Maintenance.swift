@@ -10,6 +10,8 @@ public struct CallTotals: Sendable, Hashable, Codable {
     public var reasoningTokens = 0
     public var cachedTokens = 0
     public var cost = 0.0
+    /// Calls a remote batch answered, at the batch price.
+    public var batchCalls = 0
     /// Bytes of summary text the calls hold.
     public var outputBytes = 0
     /// Whether some counts are estimates because the server sent none; not written out.
@@ -18,7 +20,7 @@ public struct CallTotals: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case calls, cost
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", outputBytes = "output_bytes"
-        case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens"
+        case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", batchCalls = "batch_calls"
     }
 
     public init() {}
@@ -79,7 +81,7 @@ extension CheckpointStore {
         let row = try Row.fetchOne(db, sql: """
             SELECT COUNT(*), COALESCE(SUM(promptTokens), 0), COALESCE(SUM(completionTokens), 0),
                    COALESCE(SUM(cost), 0), COALESCE(SUM(LENGTH(CAST(output AS BLOB))), 0),
-                   COALESCE(SUM(reasoningTokens), 0), COALESCE(SUM(cachedTokens), 0)
+                   COALESCE(SUM(reasoningTokens), 0), COALESCE(SUM(cachedTokens), 0), COALESCE(SUM(batch), 0)
             FROM call WHERE \(condition)
             """)
         var totals = CallTotals()
@@ -91,6 +93,7 @@ extension CheckpointStore {
             totals.outputBytes = row[4]
             totals.reasoningTokens = row[5]
             totals.cachedTokens = row[6]
+            totals.batchCalls = row[7]
         }
         return totals
     }

@@ -16,6 +16,7 @@ extension CheckpointStore {
                 totals.reasoningTokens += call.reasoningTokens
                 totals.cachedTokens += call.cachedTokens
                 totals.cost += call.cost
+                if call.batch { totals.batchCalls += 1 }
                 totals.outputBytes += call.output.utf8.count
                 totals.usageEstimated = totals.usageEstimated || call.usageEstimated
             }

@@ -143,6 +143,44 @@ public final class CheckpointStore: Sendable {
         migrator.registerMigration("v6: CJK token rate") { db in
             try db.alter(table: "server_model") { t in t.add(column: "cjkPerCharacter", .double) }
         }
+        migrator.registerMigration("v7: remote batches and extracted text") { db in
+            try db.alter(table: "call") { t in t.add(column: "batch", .boolean).notNull().defaults(to: false) }
+            try db.create(table: "batch_job") { t in
+                t.primaryKey("name", .text)
+                t.column("model", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("lines", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("window", .text).notNull()
+                t.column("fileID", .text)
+                t.column("batchID", .text)
+                t.column("remoteStatus", .text)
+                t.column("completed", .integer).notNull().defaults(to: 0)
+                t.column("failed", .integer).notNull().defaults(to: 0)
+                t.column("outputFileID", .text)
+                t.column("errorFileID", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("submittedAt", .datetime)
+                t.column("polledAt", .datetime)
+                t.column("endedAt", .datetime)
+            }
+            try db.create(table: "batch_line") { t in
+                t.column("job", .text).notNull().references("batch_job", onDelete: .cascade)
+                t.column("customID", .text).notNull()
+                t.column("key", .text).notNull().indexed()
+                t.column("document", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("answer", .blob)
+                t.column("error", .text)
+                t.primaryKey(["job", "customID"])
+            }
+            try db.create(table: "extracted_text") { t in
+                t.primaryKey("contentHash", .text)
+                t.column("text", .text).notNull()
+                t.column("via", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

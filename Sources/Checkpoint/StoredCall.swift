@@ -24,10 +24,12 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var usageEstimated: Bool
     /// What the call cost, from the pipeline's price table when it was made.
     public var cost: Double
+    /// Whether a remote batch answered the call, at the batch price.
+    public var batch: Bool
     public var createdAt: Date
 
     public init(key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
-                reasoningTokens: Int = 0, cachedTokens: Int = 0, model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, createdAt: Date = Date()) {
+                reasoningTokens: Int = 0, cachedTokens: Int = 0, model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, batch: Bool = false, createdAt: Date = Date()) {
         self.key = key
         self.stage = stage
         self.summarizer = summarizer
@@ -40,6 +42,7 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
         self.truncated = truncated
         self.usageEstimated = usageEstimated
         self.cost = cost
+        self.batch = batch
         self.createdAt = createdAt
     }
 }

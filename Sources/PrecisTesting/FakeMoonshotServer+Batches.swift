@@ -156,7 +156,12 @@ extension FakeMoonshotServer {
                 result["error"] = NSNull()
                 output += Self.jsonLine(result)
                 record(call, completionTokens: answer.completionTokens, reasoningTokens: answer.reasoningTokens, cachedTokens: answer.cachedTokens)
-                state.withLock { $0.stats.batchLines += 1 }
+                state.withLock {
+                    $0.stats.batchLines += 1
+                    $0.stats.batchPromptTokens += call.promptTokens
+                    $0.stats.batchCompletionTokens += answer.completionTokens
+                    $0.stats.batchCachedTokens += answer.cachedTokens
+                }
                 batch.completed += 1
             }
         }

@@ -32,6 +32,10 @@ public struct FakeServerStats: Sendable {
     /// Batches created, and batch lines answered (each one billed, like a completed chat request).
     public var batchesCreated = 0
     public var batchLines = 0
+    /// The part of the token ledger billed through batch lines, at the batch price.
+    public var batchPromptTokens = 0
+    public var batchCompletionTokens = 0
+    public var batchCachedTokens = 0
     /// Models requested, by id.
     public var models: [String: Int] = [:]
 

@@ -122,7 +122,8 @@ public struct LLMSummarizer: Summarizer {
         // A thinking call can spend all its room reasoning and write nothing: ask again with more
         // room while the window has it, and never keep an empty answer.
         var attempts = 1
-        while thinks, completion.isTruncated, completion.text.trimmingWhitespace().isEmpty {
+        // A batch's answer is final: asking again would pay again, in another batch.
+        while thinks, !completion.batched, completion.isTruncated, completion.text.trimmingWhitespace().isEmpty {
             let larger = min(maxTokens * 2, window - estimate)
             guard larger > maxTokens, attempts < 3 else {
                 throw SummarizationError(.summarizerFailed, "\(completion.model) spent all \(maxTokens) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off")
@@ -132,7 +133,7 @@ public struct LLMSummarizer: Summarizer {
             completion = try await send()
             attempts += 1
         }
-        if completion.isTruncated, let larger = try? choose(promptTokens: estimate, maxTokens: maxTokens * 2) {
+        if completion.isTruncated, !completion.batched, let larger = try? choose(promptTokens: estimate, maxTokens: maxTokens * 2) {
             maxTokens *= 2
             (model, window) = larger
             request.model = model
@@ -144,9 +145,11 @@ public struct LLMSummarizer: Summarizer {
         guard !summary.isEmpty else {
             throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
         }
-        return Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
-                       reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
-                       model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
+        var result = Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
+                             reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
+                             model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
+        result.batched = completion.batched
+        return result
     }
 
     /// The messages a call sends: the system prompt and the stage's template around the inputs.

@@ -15,6 +15,8 @@ public struct Summary: Sendable, Hashable, Codable {
     public var truncated: Bool
     /// Whether the token counts are estimates because the server reported none.
     public var usageEstimated: Bool
+    /// Whether a remote batch answered the call, at the batch price.
+    public var batched = false
 
     public init(text: String, promptTokens: Int = 0, completionTokens: Int = 0, reasoningTokens: Int = 0, cachedTokens: Int = 0,
                 model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false) {

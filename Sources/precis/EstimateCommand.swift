@@ -27,7 +27,7 @@ struct EstimateCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let config = try PipelineLoader.load(source.pipeline)
+        let config = try source.pipelineConfig()
         let estimate = try await RunPlanner(options: source.runOptions(), config: config).estimate()
         Self.print(estimate, json: json)
     }

@@ -64,7 +64,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = try PipelineLoader.load(source.pipeline)
+        let config = try source.pipelineConfig()
         var options = source.runOptions()
         if dryRun {
             let estimate = try await RunPlanner(options: options, config: config).estimate()

@@ -13,6 +13,9 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "A pipeline file, or a name: looked up in ./pipelines, ~/.config/precis/pipelines, then built in (default: the offline `default`; `precis pipelines` lists them).")
     var pipeline: String?
 
+    @Flag(help: "Send the model calls through the platform's Batch API at its discount (as `mode: batch`): each run collects what finished and submits the next level, and exits 5 until the folder is done.")
+    var batch = false
+
     @Option(help: "The most summarizer calls running at once (default: the pipeline's, else one per core offline, 4 for models).")
     var concurrency: Int?
 
@@ -56,6 +59,12 @@ struct SourceOptions: ParsableArguments {
         for input in inputs where URL(fileURLWithPath: input).standardizedFileURL == outURL {
             throw ValidationError("the output directory is also an input; write summaries elsewhere with --out DIR")
         }
+    }
+
+    /// The pipeline `--pipeline` names, in batch mode under `--batch`.
+    func pipelineConfig() throws -> PipelineConfig {
+        let config = try PipelineLoader.load(pipeline)
+        return batch ? try config.batchMode() : config
     }
 
     /// The run's options from the flags.

@@ -8,10 +8,13 @@ import Foundation
 public struct BatchResult: Sendable {
     public var customID: String
     public var outcome: Result<ChatCompletion, ChatAPIError>
+    /// The response body of a successful line as the platform sent it, for keeping until it is used.
+    public var body: Data?
 
-    public init(customID: String, outcome: Result<ChatCompletion, ChatAPIError>) {
+    public init(customID: String, outcome: Result<ChatCompletion, ChatAPIError>, body: Data? = nil) {
         self.customID = customID
         self.outcome = outcome
+        self.body = body
     }
 
     /// The lines of an output or error file; `model` names the batch's model where a body does not.
@@ -22,15 +25,16 @@ public struct BatchResult: Sendable {
                   let customID = object["custom_id"] as? String else {
                 throw ChatAPIError(.malformedResponse, "batch result line \(number + 1) is not {custom_id, response, error}: \(String(decoding: line.prefix(120), as: UTF8.self))")
             }
-            results.append(BatchResult(customID: customID, outcome: try outcome(object, line: number + 1, model: model)))
+            let (outcome, body) = try outcome(object, line: number + 1, model: model)
+            results.append(BatchResult(customID: customID, outcome: outcome, body: body))
         }
         return results
     }
 
-    private static func outcome(_ object: [String: Any], line: Int, model: String) throws -> Result<ChatCompletion, ChatAPIError> {
+    private static func outcome(_ object: [String: Any], line: Int, model: String) throws -> (Result<ChatCompletion, ChatAPIError>, Data?) {
         if let error = object["error"] as? [String: Any] {
             let message = error["message"] as? String ?? "the request failed"
-            return .failure(ChatAPIError(.server, type: error["code"] as? String ?? error["type"] as? String, message))
+            return (.failure(ChatAPIError(.server, type: error["code"] as? String ?? error["type"] as? String, message)), nil)
         }
         guard let response = object["response"] as? [String: Any], let status = response["status_code"] as? Int,
               let body = response["body"] else {
@@ -41,10 +45,10 @@ public struct BatchResult: Sendable {
             bytes = Array((try? JSONSerialization.data(withJSONObject: body)) ?? Data())
         }
         guard (200..<300).contains(status) else {
-            return .failure(ErrorClassifier.error(status: status, headers: [], body: bytes))
+            return (.failure(ErrorClassifier.error(status: status, headers: [], body: bytes)), nil)
         }
-        do { return .success(try ChatClient.decodeCompletion(bytes, model: model)) } catch let error as ChatAPIError {
-            return .failure(error)
+        do { return (.success(try ChatClient.decodeCompletion(bytes, model: model)), Data(bytes)) } catch let error as ChatAPIError {
+            return (.failure(error), nil)
         }
     }
 }

@@ -8,13 +8,14 @@ extension PipelineConfig {
         case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
         case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
+        case mode, batch
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .mode, .batch].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -23,6 +24,7 @@ extension PipelineConfig {
         "prompts": ["system", "map", "reduce", "final"],
         "timeouts": ["connect", "read", "request"],
         "output": ["sections"],
+        "batch": Set(Batch.CodingKeys.allCases.map(\.stringValue)),
     ]
 
     /// The values the keys that take a word accept.
@@ -31,6 +33,8 @@ extension PipelineConfig {
         "context": ContextMode.allCases.map(\.rawValue),
         "ocr": OCRMode.allCases.map(\.rawValue),
         "thinking": Thinking.allCases.map(\.rawValue),
+        "mode": Mode.allCases.map(\.rawValue),
+        "batch.fallback": BatchFallback.allCases.map(\.rawValue),
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +57,8 @@ extension PipelineConfig {
         ocr = try c.decodeIfPresent(OCRMode.self, forKey: .ocr) ?? .auto
         context = try c.decodeIfPresent(ContextMode.self, forKey: .context) ?? .headings
         output = try c.decodeIfPresent(Output.self, forKey: .output) ?? Output()
+        mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .online
+        batch = try c.decodeIfPresent(Batch.self, forKey: .batch) ?? Batch()
         llm = LLM(
             baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
             baseURLEnv: try c.decodeIfPresent(String.self, forKey: .baseURLEnv) ?? l.baseURLEnv,
@@ -95,6 +101,8 @@ extension PipelineConfig {
             try c.encode(llm.stream, forKey: .stream)
             try c.encode(llm.maxTokens, forKey: .maxTokens)
             try c.encode(llm.thinking, forKey: .thinking)
+            try c.encode(mode, forKey: .mode)
+            if mode == .batch { try c.encode(batch, forKey: .batch) }
             try c.encode(prices, forKey: .prices)
             try c.encode(currency, forKey: .currency)
         }

@@ -37,6 +37,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var context: ContextMode = .headings
     /// What the summary pages show.
     public var output = Output()
+    /// Whether model calls are made online or through the platform's Batch API.
+    public var mode: Mode = .online
+    /// The Batch API's settings, for `mode: batch`.
+    public var batch = Batch()
 
     public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
                 chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
@@ -124,7 +128,9 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
             }
         case .openAICompatible:
             try llm.validate(file: file)
+            try batch.validate(file: file)
         }
+        try check(mode == .online || backend == .openAICompatible, "mode", "batch needs backend: openai-compatible; the extractive summarizer makes no model calls")
     }
 }
 

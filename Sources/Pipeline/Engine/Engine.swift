@@ -22,6 +22,8 @@ struct Engine: Sendable {
     let limiter: RateLimiter?
     /// The tokenizer ratio in force and where it came from, for models.
     var tokenRatio: MeasuredTokenRatio? = nil
+    /// What the store knows of remote batches, in `mode: batch`.
+    var ledger: BatchLedger? = nil
 
     /// The estimator budgets are counted with, as calibrated so far.
     var estimator: TokenEstimator { calibration.estimator }
@@ -39,9 +41,13 @@ struct Engine: Sendable {
         case .openAICompatible:
             let client = try makeClient(settings)
             let limiter = RateLimiter(limits: settings.rateLimits, spending: settings.options.limits.spending)
-            let transport = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
+            let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
+            let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
+            let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, fallback: config.batch.fallback) } ?? limited
             do {
-                return try await makeLLM(config, client: client, transport: transport, limiter: limiter)
+                var engine = try await makeLLM(config, client: client, transport: transport, limiter: limiter)
+                engine.ledger = ledger
+                return engine
             } catch {
                 await client.shutdown()
                 throw error
@@ -65,7 +71,7 @@ struct Engine: Sendable {
         }
     }
 
-    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: LimitedTransport,
+    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: any ChatTransport,
                                 limiter: RateLimiter) async throws(PipelineError) -> Engine {
         let llm = config.llm
         var window: Int?

@@ -48,4 +48,8 @@ struct CallScope: Sendable {
 
     var priority: CallPriority
     var spend: DocumentSpend
+    /// The call's content-addressed key, which a batch line answers.
+    var key: String? = nil
+    /// The document the call serves.
+    var document: String? = nil
 }

@@ -56,9 +56,11 @@ struct StoreExecutor: CallExecutor {
                 try gate.check()
                 await progress?.callStarted()
                 do {
-                    return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend)) {
+                    return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend, key: call.key, document: path)) {
                         try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
                     }
+                } catch let error as PipelineError where error.code == .waiting {
+                    throw error
                 } catch {
                     await progress?.callFailed()
                     if Task.isCancelled { gate.noteAbandoned() }
@@ -72,13 +74,17 @@ struct StoreExecutor: CallExecutor {
             gate.stop(error.message)
             throw error
         }
+        // A batch's answer costs the batch price; an online fallback in a batch run, the full price.
         let cost = config.cost(model: summary.model, prompt: summary.promptTokens, cached: summary.cachedTokens, completion: summary.completionTokens)
+            * (summary.batched ? 1 - config.batch.discount : 1)
         await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
         try store.save(StoredCall(
             key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
             promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
-            reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost
+            reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost,
+            batch: summary.batched
         ), for: path)
+        if summary.batched { spend.batched() }
         spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
                    cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
                    truncated: summary.truncated, estimated: summary.usageEstimated)

@@ -24,6 +24,8 @@ extension ExitStatus: Error {
         case .locked: self = .locked
         case .interrupted: self = .interrupted
         case .terminated: self = .terminated
+        case .waiting: self = .submitted
+        case .batchFailed: self = .someFilesFailed
         }
     }
 }
@@ -33,6 +35,7 @@ extension RunReport {
     public var exitStatus: ExitStatus {
         if let interrupted { return ExitStatus(interrupted.errorCode) }
         if stopped != nil { return .stopped }
-        return totals.failed > 0 || corpus?.status == .failed ? .someFilesFailed : .ok
+        if totals.failed > 0 || corpus?.status == .failed { return .someFilesFailed }
+        return batch?.waiting ?? 0 > 0 ? .submitted : .ok
     }
 }

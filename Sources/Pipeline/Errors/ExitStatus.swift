@@ -11,6 +11,9 @@ public enum ExitStatus: Int32, Sendable {
     /// The run stopped early: the key was refused, the balance ran out, or a daily limit or spending
     /// cap was reached. Everything finished is kept; rerun to resume.
     case stopped = 4
+    /// Batch mode: calls are submitted or still running in the platform's batches, and nothing
+    /// failed; run again later (cron's next run) to collect them and go on.
+    case submitted = 5
     /// Another run holds the output directory (EX_TEMPFAIL): try again later, or pass `--wait`.
     case locked = 75
     /// SIGINT: calls in flight were finished (or abandoned on a second signal); rerun to resume.

@@ -15,6 +15,10 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         case interrupted
         /// SIGTERM ended the command.
         case terminated
+        /// A call (and so its document) waits for a remote batch to answer it; not a failure.
+        case waiting
+        /// A remote batch line failed every time it was sent.
+        case batchFailed = "batch_failed"
     }
 
     public var code: Code

@@ -32,6 +32,10 @@ public struct RunEstimate: Sendable, Codable {
     public var thinking = false
     public var cost = 0.0
     public var costMax = 0.0
+    /// Whether calls go through the Batch API, priced at its discount in `cost` and `costMax`.
+    public var batch = false
+    /// The expected cost at the online price, to set the batch discount against.
+    public var costOnline = 0.0
     /// The run's expected length in seconds, and what sets it.
     public var seconds = 0.0
     public var boundBy = ""
@@ -49,6 +53,7 @@ public struct RunEstimate: Sendable, Codable {
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
         case reasoningTokens = "reasoning_tokens", thinking, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
+        case batch, costOnline = "cost_online"
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -71,7 +76,7 @@ public struct RunEstimate: Sendable, Codable {
                     ? "reasoning   ~\(n(reasoningTokens)) of the tokens out, as this model reasoned before"
                     : "reasoning   not foreseen until a run has measured it; the upper bound gives each call its reasoning_tokens")
             }
-            lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))"
+            lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))" + (batch ? " at the batch price (~\(money(costOnline)) online)" : "")
                                      : "cost        not priced: the pipeline has no prices for \(model)")
         }
         if let tokenRatio {

@@ -1,3 +1,4 @@
+import ChatAPI
 import Checkpoint
 import Chunking
 import Foundation
@@ -106,11 +107,15 @@ public struct RunPlanner: Sendable {
             estimate.completionTokens += call.completionTokens
             estimate.reasoningTokens += call.reasoningTokens
             estimate.completionTokensMax += call.maxTokens
-            estimate.cost += config.cost(model: call.model, prompt: call.promptTokens, cached: cached, completion: call.completionTokens)
-            estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)
+            let online = config.cost(model: call.model, prompt: call.promptTokens, cached: cached, completion: call.completionTokens)
+            estimate.costOnline += online
+            estimate.cost += online * config.priceFactor
+            estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens) * config.priceFactor
         }
         estimate.cost = RunReport.roundedCost(estimate.cost)
         estimate.costMax = RunReport.roundedCost(estimate.costMax)
+        estimate.costOnline = RunReport.roundedCost(estimate.costOnline)
+        estimate.batch = config.mode == .batch
     }
 
     static func seconds(_ call: PlanningExecutor.Planned) -> Double {
@@ -148,6 +153,10 @@ public struct RunPlanner: Sendable {
         if let tpm = limits.tpm { bounds.append((Double(charged) / Double(tpm) * window, "the account's \(tpm) tokens per minute")) }
         if let tpd = limits.tpd, charged > tpd {
             bounds.append((Double(charged / tpd) * 86_400, "the account's \(tpd) tokens per day"))
+        }
+        if config.mode == .batch, let hours = Batch.hours(config.batch.completionWindow) {
+            // One level a batch: each may take up to the whole window, and usually takes far less.
+            bounds.append((Double(estimate.levels * hours) * 3600, "\(estimate.levels) level(s) of batches, each within its \(config.batch.completionWindow) window; usually much less"))
         }
         let (seconds, reason) = bounds.max { $0.0 < $1.0 }!
         estimate.seconds = seconds

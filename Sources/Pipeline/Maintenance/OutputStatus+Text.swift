@@ -26,6 +26,7 @@ extension OutputStatus {
             lines.append("  last run  " + line)
         }
         lines.append("  store     \(Self.bytes(storeBytes))")
+        lines += batchLines
         if !attention.isEmpty {
             lines.append("")
             lines.append("needs attention:")
@@ -42,6 +43,7 @@ extension OutputStatus {
             return "\(output): idle; the last run did not finish (killed or crashed?): rerun it to resume"
         }
         let pending = files.pending + files.failed
+        if !batches.isEmpty { return "\(output): idle; \(batches.count) batch(es) in flight, \(pending) file(s) left" }
         return "\(output): idle; " + (pending == 0 ? "up to date" : "\(pending) file(s) left for the next run")
     }
 

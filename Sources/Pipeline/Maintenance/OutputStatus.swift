@@ -87,9 +87,11 @@ public struct OutputStatus: Sendable, Codable {
     public var currency: String
     public var storeBytes: Int
     public var lastRun: LastRun?
+    /// Remote batches of a `mode: batch` folder that have not ended.
+    public var batches: [BatchInFlight] = []
 
     enum CodingKeys: String, CodingKey {
-        case output, files, attention, stored, unused, currency
+        case output, files, attention, stored, unused, currency, batches
         case runningPID = "running_pid", inputsChecked = "inputs_checked", storeBytes = "store_bytes", lastRun = "last_run"
     }
 }
@@ -111,7 +113,9 @@ extension OutputStatus {
                 attention: [], stored: try store.callTotals(), unused: try store.garbageTotals(),
                 currency: record?.currency ?? "CNY", storeBytes: store.diskBytes, lastRun: record.map(LastRun.init)
             )
-            status.count(states, inputs: record?.inputList ?? [], walker: IngestOptions(json: record?.walk).walker(excluding: [out]))
+            let (batches, waiting) = try batches(in: store)
+            status.batches = batches
+            status.count(states, inputs: record?.inputList ?? [], walker: IngestOptions(json: record?.walk).walker(excluding: [out]), waiting: waiting)
             return status
         } catch {
             throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
@@ -119,7 +123,7 @@ extension OutputStatus {
     }
 
     /// Sorts stored files (and, when the last run's inputs can be walked, files on disk) into counts.
-    private mutating func count(_ states: [FileState], inputs: [String], walker: InputWalker) {
+    private mutating func count(_ states: [FileState], inputs: [String], walker: InputWalker, waiting: Set<String>) {
         let byPath = Dictionary(states.map { ($0.path, $0) }, uniquingKeysWith: { $1 })
         let found = inputs.isEmpty ? nil : try? walker.files(in: inputs)
         inputsChecked = found != nil
@@ -132,7 +136,7 @@ extension OutputStatus {
         for file in found {
             guard let state = byPath[file.id] else {
                 files.new += 1
-                attention.append(Entry(path: file.id, reason: "new"))
+                attention.append(Entry(path: file.id, reason: waiting.contains(file.id) ? "waiting for a batch in flight" : "new"))
                 continue
             }
             if state.status == .failed {

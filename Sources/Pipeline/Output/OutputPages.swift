@@ -50,6 +50,7 @@ enum OutputPages {
         lines.append("cost: \(RunReport.roundedCost(facts.totals.cost))")
         lines.append("currency: \(quoted(facts.currency))")
         lines.append("calls: \(facts.totals.calls)")
+        if facts.totals.batchCalls > 0 { lines.append("batch_calls: \(facts.totals.batchCalls)") }
         lines.append("chunks: \(facts.chunks)")
         lines.append("levels: \(facts.levels)")
         lines.append("generated_at: \(ISO8601DateFormatter().string(from: facts.generatedAt))")

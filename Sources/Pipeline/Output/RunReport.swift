@@ -25,6 +25,8 @@ public struct RunReport: Sendable, Codable {
         /// The part of `promptTokens` the platform's prefix cache served, and what that saved.
         public var cachedTokens = 0
         public var cacheSaved = 0.0
+        /// The part of `callsMade` a remote batch answered, priced at the batch discount.
+        public var batchCalls = 0
         /// What this run's calls for the file cost, from the pipeline's price table.
         public var cost: Double
         /// Calls whose answer was cut at `max_tokens` and kept.
@@ -44,6 +46,7 @@ public struct RunReport: Sendable, Codable {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
             case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
+            case batchCalls = "batch_calls"
         }
 
         public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
@@ -77,7 +80,7 @@ public struct RunReport: Sendable, Codable {
     /// Sums over all files; tokens count only calls made in this run.
     public struct Totals: Sendable, Codable, Hashable {
         public var files = 0, ok = 0, failed = 0, skipped = 0, pending = 0
-        public var callsMade = 0, callsReused = 0
+        public var callsMade = 0, callsReused = 0, batchCalls = 0
         public var promptTokens = 0, completionTokens = 0
         public var reasoningTokens = 0, cachedTokens = 0
         public var cacheSaved = 0.0
@@ -92,6 +95,7 @@ public struct RunReport: Sendable, Codable {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
             case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
+            case batchCalls = "batch_calls"
         }
     }
 
@@ -115,9 +119,11 @@ public struct RunReport: Sendable, Codable {
     /// The summary of the whole folder (`--corpus-summary`); its calls count in the totals, not its file.
     public var corpus: File?
     public var totals: Totals
+    /// What a `mode: batch` run did with the platform's batches; nil online.
+    public var batch: BatchStep?
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus
+        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus, batch
         case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
     }
 
@@ -165,6 +171,7 @@ public struct RunReport: Sendable, Codable {
         if let interrupted { return "interrupted by \(interrupted)" }
         if let stopped { return "stopped: \(stopped)" }
         if totals.failed > 0 { return "\(totals.failed) file(s) failed" }
+        if let batch, batch.waiting > 0 { return "\(batch.waiting) file(s) waiting for batches" }
         return corpus?.status == .failed ? "the folder summary failed" : "ok"
     }
 
@@ -191,6 +198,7 @@ public struct RunReport: Sendable, Codable {
         if t.cacheSaved > 0 { line += t.cacheSaved < 0.0001 ? " (cache saved <0.0001)" : String(format: " (cache saved %.4f)", t.cacheSaved) }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
+        if let batch { line += "; " + batch.line }
         return line + String(format: "; %.1f s", seconds)
     }
 }
@@ -199,6 +207,7 @@ extension RunReport.Totals {
     /// Counts what a file's calls spent: calls, tokens, cost, truncations and retries.
     mutating func spend(_ file: RunReport.File) {
         callsMade += file.callsMade
+        batchCalls += file.batchCalls
         callsReused += file.callsReused
         promptTokens += file.promptTokens
         completionTokens += file.completionTokens
@@ -216,6 +225,7 @@ extension RunReport.File {
     /// Takes the calls, tokens and cost of a file that did not finish from what its calls spent.
     mutating func count(_ spent: DocumentSpend.Tally) {
         callsMade = spent.callsMade
+        batchCalls = spent.batchCalls
         callsReused = spent.callsReused
         promptTokens = spent.promptTokens
         completionTokens = spent.completionTokens

@@ -16,12 +16,17 @@ extension BatchRun {
         var report: RunReport.File
         do {
             report = try await combine(reports, context: context, spend: spend)
+        } catch let error as PipelineError where error.code == .waiting {
+            report = RunReport.File(path: Self.corpusPage, status: .pending, error: FileJob.waitingReason)
+            report.count(spend.value)
         } catch {
             report = RunReport.File(path: Self.corpusPage, status: context.gate.reason == nil ? .failed : .pending, error: FileJob.reason(error))
             report.count(spend.value)
         }
         report.seconds = (clock.now - start).seconds
-        if report.status == .ok {
+        if report.status == .pending {
+            logger.info("pending the whole folder: \(report.error ?? "not finished")")
+        } else if report.status == .ok {
             logger.info("ok      the whole folder: \(report.levels) levels, \(report.callsMade) calls made, \(report.callsReused) reused")
         } else {
             logger.error("failed  the whole folder: \(report.error ?? "unknown error")")

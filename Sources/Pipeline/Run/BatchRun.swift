@@ -49,6 +49,19 @@ public struct BatchRun: Sendable {
             }
             var result = try await run(engine: engine, started: started)
             result.seconds = (clock.now - begin).seconds
+            // `--wait` in batch mode: poll, with backoff, until no document waits for a batch.
+            var pause = config.batch.pollSeconds
+            var polls = 0
+            while options.waitForLock, let batch = result.batch, batch.waiting > 0, result.stopped == nil, result.interrupted == nil {
+                try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
+                logger.info("waiting \(String(format: "%g", pause)) s for \(batch.inFlight) batch(es) in flight")
+                guard await pauseForBatches(seconds: pause) else { break }
+                pause = min(pause * 2, config.batch.pollMaxSeconds)
+                polls += 1
+                result = Self.merge(result, then: try await run(engine: engine, started: started))
+                result.batch?.polls = polls
+                result.seconds = (clock.now - begin).seconds
+            }
             try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
             report = result
         } catch {
@@ -75,6 +88,12 @@ public struct BatchRun: Sendable {
         let gone = previous.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
         let pruned = options.prune ? try prune(gone, store: store) : []
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
+
+        let courier = engine.ledger.map { _ in BatchCourier(engine: engine, store: store, config: config, logger: logger) } ?? nil
+        var batchStep = BatchStep()
+        if let courier, let ledger = engine.ledger {
+            try await courier.prepare(ledger: ledger, step: &batchStep)
+        }
 
         let gate = RunGate()
         let path = DocumentPath(settings: settings, engine: engine)
@@ -110,6 +129,10 @@ public struct BatchRun: Sendable {
 
         var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
                                startedAt: started, seconds: 0, stopped: gate.stopReason, files: reports)
+        if let courier, let ledger = engine.ledger, gate.reason == nil {
+            try await courier.finish(ledger: ledger, reports: reports + [corpus].compactMap { $0 }, step: &batchStep)
+            report.batch = batchStep
+        }
         report.interrupted = gate.interruption
         report.abandonedCalls = gate.abandonedCalls
         report.inputsGone = kept.map(\.path)

@@ -10,6 +10,8 @@ final class DocumentSpend: Sendable {
         /// Keys of every call the tree used, made or reused.
         var keys: Set<String> = []
         var callsMade = 0
+        /// The part of `callsMade` a remote batch answered, at the batch price.
+        var batchCalls = 0
         var callsReused = 0
         var promptTokens = 0
         var completionTokens = 0
@@ -29,6 +31,10 @@ final class DocumentSpend: Sendable {
 
     func use(_ key: String) {
         tally.withLock { _ = $0.keys.insert(key) }
+    }
+
+    func batched() {
+        tally.withLock { $0.batchCalls += 1 }
     }
 
     func reused() {

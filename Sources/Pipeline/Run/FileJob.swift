@@ -44,6 +44,9 @@ struct FileJob: Sendable {
         do {
             try context.gate.check()
             report = try await summarize(spend: spend)
+        } catch let error as PipelineError where error.code == .waiting {
+            // Not a failure: its next level is in a remote batch, and a later run goes on from there.
+            report = RunReport.File(path: file.id, status: .pending, error: Self.waitingReason)
         } catch let error as IngestError {
             // The report already names the file; the reason is what the user needs.
             report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
@@ -82,8 +85,8 @@ struct FileJob: Sendable {
             let document = try await context.path.load(file, data: data, hash: hash, order: ordinal)
             return try await summarize(document, spend: spend)
         } catch {
-            // A call stopped by the gate says nothing about this file: leave its state as it was.
-            if context.gate.reason != nil { throw error }
+            // A call stopped by the gate, or waiting for a batch, says nothing about this file: leave its state as it was.
+            if context.gate.reason != nil || (error as? PipelineError)?.code == .waiting { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
             try? context.store.save(FileState(
                 path: file.id, contentHash: hash, size: file.size, modified: file.modified,
@@ -136,6 +139,7 @@ struct FileJob: Sendable {
             language: language.rawValue, gist: gist
         )
         (report.reasoningTokens, report.cachedTokens, report.cacheSaved) = (spent.reasoningTokens, spent.cachedTokens, RunReport.roundedCost(spent.cacheSaved))
+        report.batchCalls = spent.batchCalls
         return report
     }
 
@@ -159,6 +163,9 @@ struct FileJob: Sendable {
         if let error = error as? IngestError { return error.reason }
         return String(describing: error)
     }
+
+    /// Why a document of a batch run is not done yet.
+    static let waitingReason = "waiting for a batch: its next calls are submitted or in flight; run again later"
 
     private static func pendingReason(_ gate: RunGate) -> String {
         switch gate.reason {

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+
+extension CheckpointStore {
+    /// Every batch job, oldest first.
+    public func batchJobs() throws(CheckpointError) -> [BatchJob] {
+        try read { try BatchJob.order(Column("createdAt"), Column("name")).fetchAll($0) }
+    }
+
+    /// The jobs that are not yet `done`, oldest first.
+    public func openBatchJobs() throws(CheckpointError) -> [BatchJob] {
+        try read { try BatchJob.filter(Column("state") != BatchJob.State.done.rawValue).order(Column("createdAt"), Column("name")).fetchAll($0) }
+    }
+
+    /// Records the intent to submit `job` with `lines`, all at once, before anything is uploaded.
+    public func begin(_ job: BatchJob, lines: [BatchLineRecord]) throws(CheckpointError) {
+        try write { db in
+            try job.insert(db)
+            for line in lines { try line.insert(db) }
+        }
+    }
+
+    /// Records how far a job has come.
+    public func update(_ job: BatchJob) throws(CheckpointError) {
+        try write { try job.update($0) }
+    }
+
+    /// Forgets a job that never reached the platform, and its lines.
+    public func drop(_ job: BatchJob) throws(CheckpointError) {
+        try write { db in
+            try BatchLineRecord.filter(Column("job") == job.name).deleteAll(db)
+            _ = try job.delete(db)
+        }
+    }
+
+    /// Records a finished batch's lines and the job as `collected`, in one transaction.
+    /// - Parameter results: what became of each line, by custom id; lines not named are `unfinished`.
+    public func collect(_ job: BatchJob, results: [String: (state: BatchLineRecord.State, answer: Data?, error: String?)]) throws(CheckpointError) {
+        try write { db in
+            let lines = try BatchLineRecord.filter(Column("job") == job.name).fetchAll(db)
+            for var line in lines {
+                let result = results[line.customID] ?? (.unfinished, nil, nil)
+                (line.state, line.answer, line.error) = result
+                try line.update(db)
+            }
+            var job = job
+            job.state = .collected
+            try job.update(db)
+        }
+    }
+
+    /// Every batch line, with whether its job may still be running, for the run's ledger.
+    public func batchLines() throws(CheckpointError) -> [BatchLineRecord] {
+        try read { try BatchLineRecord.order(Column("job"), Column("customID")).fetchAll($0) }
+    }
+
+    /// The lines of one job.
+    public func batchLines(job: String) throws(CheckpointError) -> [BatchLineRecord] {
+        try read { try BatchLineRecord.filter(Column("job") == job).order(Column("customID")).fetchAll($0) }
+    }
+
+    /// The text a remote reader gave for the file with `contentHash`.
+    public func extractedText(contentHash: String) throws(CheckpointError) -> ExtractedText? {
+        try read { try ExtractedText.fetchOne($0, key: contentHash) }
+    }
+
+    /// Keeps a file's extracted text, so that no rerun uploads the file again.
+    public func save(_ text: ExtractedText) throws(CheckpointError) {
+        try write { try text.save($0) }
+    }
+}
