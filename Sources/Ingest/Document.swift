@@ -3,7 +3,11 @@ import Foundation
 /// A source file read into text with its structure, ready for chunking.
 public struct Document: Sendable {
     /// The file's format.
-    public enum Format: String, Sendable, Codable { case text, pdf }
+    public enum Format: String, Sendable, Codable {
+        case text, pdf
+        /// DOC/DOCX, PPT/PPTX, XLS/XLSX, EPUB and HTML: read only through Kimi's file extraction (`formats: kimi`).
+        case office
+    }
 
     /// A structural unit: a PDF page, or the text under one heading.
     public struct Part: Sendable, Hashable {

@@ -79,6 +79,9 @@ public struct DocumentLoader: Sendable {
                 parts: TextStructure.parts(of: clean ? TextCleaner.clean(text: decoded.text) : decoded.text), encoding: decoded.encoding,
                 warnings: decoded.warning.map { [$0] } ?? []
             )
+        case .office:
+            let ext = (file.id as NSString).pathExtension.uppercased()
+            throw IngestError(.unsupported, path: file.id, "\(ext) files are read through Kimi's file extraction: set formats: kimi in the pipeline, with MOONSHOT_API_KEY set")
         case .pdf:
             var contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword, ocr: ocr)
             if clean { contents.pages = TextCleaner.clean(pages: contents.pages) }
@@ -87,12 +90,13 @@ public struct DocumentLoader: Sendable {
                 let why = contents.pages.isEmpty ? "the PDF has no pages"
                     : contents.scannedPages == 0 ? "no text in \(contents.pages.count) page(s): the pages are blank"
                     : ocr == .never ? "scanned PDF: no text layer in \(contents.scannedPages) page(s), and OCR is off (ocr: never)"
+                    : ocr == .kimi ? "scanned PDF: no text layer in \(contents.scannedPages) page(s); ocr: kimi reads it through Kimi's file extraction, which needs MOONSHOT_API_KEY"
                     : "scanned PDF: OCR not available (install tesseract-ocr to read its \(contents.scannedPages) page(s))"
                 throw IngestError(.noText, path: file.id, why)
             }
             var warnings: [String] = []
             if contents.ocrPages > 0 { warnings.append("\(contents.ocrPages) page(s) read by OCR") }
-            if contents.scannedPages > 0 { warnings.append("\(contents.scannedPages) page(s) have no text layer and were not read by OCR") }
+            if contents.scannedPages > 0 { warnings.append(Self.scannedWarning(contents.scannedPages)) }
             let title = contents.title ?? parts.first.flatMap { TextStructure.title(of: $0.text) } ?? fileTitle(file)
             return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts,
                             warnings: warnings, pageCount: contents.pages.count)
@@ -119,6 +123,22 @@ public struct DocumentLoader: Sendable {
             parts += TextStructure.parts(of: text, page: index + 1, path: &path)
         }
         return parts
+    }
+
+    /// The warning of a PDF read with pages that have no text layer; a remote reader looks for it.
+    public static func scannedWarning(_ pages: Int) -> String {
+        "\(pages) page(s) have no text layer and were not read by OCR"
+    }
+
+    /// A document from text a remote reader (Kimi's file extraction) gave for `file`.
+    public func document(_ file: InputFile, text: String, hash: String, byteCount: Int, format: Document.Format) throws(IngestError) -> Document {
+        let cleaned = clean ? TextCleaner.clean(text: text) : text
+        guard cleaned.contains(where: { !$0.isWhitespace }) else {
+            throw IngestError(.noText, path: file.id, "Kimi's file extraction found no text in it")
+        }
+        return Document(id: file.id, url: file.url, format: format, contentHash: hash, byteCount: byteCount,
+                        title: TextStructure.title(of: cleaned) ?? fileTitle(file), parts: TextStructure.parts(of: cleaned),
+                        warnings: ["read by Kimi's file extraction"])
     }
 
     /// The parts plain text splits into at its headings.

@@ -10,6 +10,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         case noText = "no_text"
         case pdfDamaged = "pdf_damaged"
         case pdfEncrypted = "pdf_encrypted"
+        /// A format only a remote reader handles, and none is set up.
+        case unsupported
     }
 
     public var code: Code

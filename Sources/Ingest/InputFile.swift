@@ -52,6 +52,7 @@ public struct InputFile: Sendable, Hashable {
         switch ext.lowercased() {
         case "txt", "text", "md": .text
         case "pdf": .pdf
+        case "doc", "docx", "ppt", "pptx", "xls", "xlsx", "epub", "html", "htm": .office
         default: nil
         }
     }

@@ -17,12 +17,16 @@ public struct InputWalker: Sendable {
     public var include: [Glob]
     /// Files matching any of these are left out, and folders they cover are not entered.
     public var exclude: [Glob]
+    /// Whether folders yield office, EPUB and HTML files too, for a reader that sends them to Kimi.
+    public var includeOffice: Bool
 
-    public init(excluding excluded: [URL] = [], includeHidden: Bool = false, include: [Glob] = [], exclude: [Glob] = []) {
+    public init(excluding excluded: [URL] = [], includeHidden: Bool = false, include: [Glob] = [], exclude: [Glob] = [],
+                includeOffice: Bool = false) {
         self.excluded = excluded
         self.includeHidden = includeHidden
         self.include = include
         self.exclude = exclude
+        self.includeOffice = includeOffice
     }
 
     private struct FileID: Hashable { var device: UInt64; var inode: UInt64 }
@@ -104,7 +108,7 @@ public struct InputWalker: Sendable {
 
     /// Whether a file at this relative path is one precis reads and the globs let through.
     private func wanted(_ path: String) -> Bool {
-        guard InputFile.format(ofName: path) != nil else { return false }
+        guard let format = InputFile.format(ofName: path), format != .office || includeOffice else { return false }
         if !include.isEmpty && !include.contains(where: { $0.matches(path) }) { return false }
         return !exclude.contains { $0.matches(path) }
     }

@@ -9,6 +9,9 @@ public enum OCRMode: String, Sendable, Codable, CaseIterable {
     case always
     /// No OCR: pages without a text layer have no text.
     case never
+    /// Not here: a PDF with pages that have no text layer is read whole by Kimi's file extraction
+    /// (which OCRs), through the pipeline; locally such pages have no text, as under `never`.
+    case kimi
 }
 
 /// Reads page images with tesseract (Debian's `tesseract-ocr`, with its English and simplified

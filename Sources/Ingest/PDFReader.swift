@@ -54,7 +54,7 @@ enum PDFReader {
                 } else if blank {
                     scannedPages += 1
                 }
-            } else if blank && ocr == .never {
+            } else if blank && (ocr == .never || ocr == .kimi) {
                 scannedPages += 1
             }
             pages.append(text)

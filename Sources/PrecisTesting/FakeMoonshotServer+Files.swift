@@ -62,7 +62,10 @@ extension FakeMoonshotServer {
             guard let file = state.withLock({ $0.files[parts[2]] }) else {
                 return try await writer.error(404, type: "resource_not_found_error", "Not found the file \(parts[2])")
             }
-            try await writer.raw(200, file.data, contentType: "application/octet-stream")
+            guard file.purpose == "file-extract" else { return try await writer.raw(200, file.data, contentType: "application/octet-stream") }
+            // The docs give the extracted text as plain text.
+            state.withLock { $0.stats.extractions += 1 }
+            try await writer.raw(200, Array(extractedText(file).utf8), contentType: "text/plain; charset=utf-8")
         case (.DELETE, 3):
             guard state.withLock({ $0.files.removeValue(forKey: parts[2]) }) != nil else {
                 return try await writer.error(404, type: "resource_not_found_error", "Not found the file \(parts[2])")
@@ -72,6 +75,19 @@ extension FakeMoonshotServer {
         default:
             try await writer.error(404, type: "resource_not_found_error", "Not found: \(head.method.rawValue) \(path)")
         }
+    }
+
+    /// What file extraction reads from `file`: the configured text, else sentences naming it.
+    func extractedText(_ file: FakeFile) -> String {
+        if let text = configuration.extractedTexts[file.filename] { return text }
+        return """
+            \(file.filename)
+
+            This text was read from \(file.filename) by the platform's file extraction, which reads office documents, \
+            e-books, web pages and scanned PDFs. The file held \(file.data.count) bytes. Extraction is free of charge, \
+            and the text is billed as input only when a request sends it. Each uploaded file counts against the account's \
+            limit of one thousand files until it is deleted.
+            """
     }
 
     /// The fields and the one file of a `multipart/form-data` body.

@@ -41,6 +41,9 @@ public struct FakeServerConfiguration: Sendable {
     public var expiringBatches: Set<Int>
     /// Files of one purpose an account may hold (Moonshot's is 1,000).
     public var fileLimit: Int
+    /// What file extraction reads from an uploaded file, by its name; others read as a few
+    /// sentences naming the file.
+    public var extractedTexts: [String: String] = [:]
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,

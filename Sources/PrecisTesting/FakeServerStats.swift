@@ -29,6 +29,8 @@ public struct FakeServerStats: Sendable {
     /// Files uploaded and deleted through the Files API.
     public var uploads = 0
     public var deletedFiles = 0
+    /// Extracted texts sent (`file-extract` contents read).
+    public var extractions = 0
     /// Batches created, and batch lines answered (each one billed, like a completed chat request).
     public var batchesCreated = 0
     public var batchLines = 0

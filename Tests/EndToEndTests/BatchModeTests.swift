@@ -196,4 +196,61 @@ struct BatchModeTests {
         _ = try await Self.cron(pipeline, server: clean, out: reference)
         #expect(try Self.summaries(out) == Self.summaries(reference))
     }
+
+    @Test func theEstimatePricesBatchCallsAtTheDiscountBesideTheOnlinePrice() throws {
+        func plan(_ arguments: [String]) throws -> RunEstimate {
+            let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
+            let result = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--out", out.path, "--json"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
+        }
+        let online = try plan(["--pipeline", "kimi"])
+        let batch = try plan(["--pipeline", "kimi-batch"])
+        let flag = try plan(["--pipeline", "kimi", "--batch"])
+        #expect(online.cost > 0 && !online.batch)
+        #expect(batch.batch && flag.batch)
+        #expect(abs(batch.cost - online.cost * 0.6) < 1e-5 && abs(batch.costMax - online.costMax * 0.6) < 1e-5)
+        #expect(batch.costOnline == online.cost && flag.cost == batch.cost)
+        #expect(batch.calls == online.calls, "the same calls, at another price")
+        let text = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", "kimi-batch", "--out", try TestSupport.temporaryDirectory().path])
+        #expect(text.stdout.contains("at the batch price"), "\(text.stdout)")
+        let offline = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--batch"])
+        #expect(offline.status == 2 && offline.stderr.contains("--batch needs a model pipeline"), "\(offline.stderr)")
+    }
+
+    @Test func statusShowsTheBatchesInFlightAndCancelStopsThemWithoutLosingWhatTheyFinished() async throws {
+        let server = try await Self.server(FakeServerConfiguration(batchPhase: .seconds(2), batchCancelTime: .milliseconds(100)))
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        let pipeline = try Self.pipeline(in: dir)
+        let first = try await Self.cron(pipeline, server: server, out: out, limit: 1)
+        #expect(first.last?.status == 5, "\(first.last?.stderr ?? "")")
+        #expect(first.last?.stderr.contains("exit 5: run again later") == true, "\(first.last?.stderr ?? "")")
+
+        let status = try PrecisProcess.run(["status", out.path])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("batch(es) in flight"), "\(status.stdout)")
+        #expect(status.stdout.contains("  batch     batch-"), "\(status.stdout)")
+        #expect(status.stdout.contains("of its window left"), "\(status.stdout)")
+        #expect(status.stdout.contains("next run  poll"), "\(status.stdout)")
+        let json = try JSONOutput.decode(OutputStatus.self, from: Data(try PrecisProcess.run(["status", out.path, "--json"]).stdout.utf8))
+        #expect(!json.batches.isEmpty && json.batches.allSatisfy { $0.id != nil && $0.lines > 0 })
+
+        // Past the first phase, so that the cancelled batch has finished half its lines.
+        try await Task.sleep(for: .milliseconds(2300))
+        let cancel = try PrecisProcess.run(["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(cancel.stdout.contains("asked to cancel \(json.batches.count) batch(es)"), "\(cancel.stdout)")
+        try await Task.sleep(for: .milliseconds(300))
+        let series = try await Self.cron(pipeline, server: server, out: out)
+        #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
+        #expect(try Self.done(out) == 4)
+        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        let lines = try store.batchLines()
+        #expect(lines.contains { $0.state == .unfinished }, "the cancelled batch left lines for the next one")
+        #expect(try store.batchJobs().contains { $0.remoteStatus == "cancelled" })
+        #expect(server.stats.repeatedCompletions == 0, "what it finished was kept, not asked again")
+        #expect(server.fileIDs.isEmpty)
+    }
 }

@@ -86,6 +86,17 @@ extension PipelineConfig {
         return config
     }
 
+    /// Which formats are read beyond TXT, Markdown and PDF.
+    public enum Formats: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Only what precis reads itself.
+        case local
+        /// DOC/DOCX, PPT/PPTX, XLS/XLSX, EPUB and HTML too, through Kimi's file extraction.
+        case kimi
+    }
+
+    /// Whether some files are read through Kimi's file extraction.
+    var readsThroughKimi: Bool { formats == .kimi || ocr == .kimi }
+
     /// The share of the online price a call pays: the batch price in batch mode.
     var priceFactor: Double { mode == .batch ? 1 - batch.discount : 1 }
 }

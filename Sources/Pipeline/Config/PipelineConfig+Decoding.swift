@@ -8,14 +8,14 @@ extension PipelineConfig {
         case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
         case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
-        case mode, batch
+        case mode, batch, formats
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .mode, .batch].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .mode, .batch, .formats].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -34,6 +34,7 @@ extension PipelineConfig {
         "ocr": OCRMode.allCases.map(\.rawValue),
         "thinking": Thinking.allCases.map(\.rawValue),
         "mode": Mode.allCases.map(\.rawValue),
+        "formats": Formats.allCases.map(\.rawValue),
         "batch.fallback": BatchFallback.allCases.map(\.rawValue),
     ]
 
@@ -58,6 +59,7 @@ extension PipelineConfig {
         context = try c.decodeIfPresent(ContextMode.self, forKey: .context) ?? .headings
         output = try c.decodeIfPresent(Output.self, forKey: .output) ?? Output()
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .online
+        formats = try c.decodeIfPresent(Formats.self, forKey: .formats) ?? .local
         batch = try c.decodeIfPresent(Batch.self, forKey: .batch) ?? Batch()
         llm = LLM(
             baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
@@ -88,6 +90,7 @@ extension PipelineConfig {
         try c.encode(maxLevels, forKey: .maxLevels)
         try c.encode(context, forKey: .context)
         try c.encode(output, forKey: .output)
+        if formats != .local { try c.encode(formats, forKey: .formats) }
         switch backend {
         case .extractive:
             try c.encode(extractive, forKey: .extractive)

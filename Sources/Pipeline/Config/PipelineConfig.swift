@@ -37,6 +37,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var context: ContextMode = .headings
     /// What the summary pages show.
     public var output = Output()
+    /// Whether office files, EPUB and HTML are read too, through Kimi's file extraction.
+    public var formats: Formats = .local
     /// Whether model calls are made online or through the platform's Batch API.
     public var mode: Mode = .online
     /// The Batch API's settings, for `mode: batch`.
@@ -98,6 +100,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// rewrites the pages; they are not in the call keys, so the rewrite reuses every stored call.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
         let text = "precis-output-v4|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
+            + (formats == .local ? "" : "|formats=\(formats.rawValue)")
             + "|context=\(context.rawValue)|sections=\(output.sections)"
         return ContentHash.sha256(Data(text.utf8))
     }

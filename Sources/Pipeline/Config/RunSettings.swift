@@ -54,18 +54,53 @@ public struct RunSettings: Sendable {
         options.environment[config.llm.apiKeyEnv].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The files the walk finds under the inputs, the output directory left out.
+    /// The files the walk finds under the inputs, the output directory left out; office files,
+    /// EPUB and HTML too under `formats: kimi` when Kimi can be reached.
     func files() throws(PipelineError) -> [InputFile] {
-        do { return try options.ingest.walker(excluding: [options.outputDirectory]).files(in: options.inputs) } catch {
+        try walk(office: config.formats == .kimi && extraction.key != nil)
+    }
+
+    /// The office files `formats: kimi` would read, when no key lets it: they are left out, with a warning.
+    func officeFilesWithoutKey() throws(PipelineError) -> [InputFile] {
+        guard config.formats == .kimi, extraction.key == nil else { return [] }
+        return try walk(office: true).filter { $0.format == .office }
+    }
+
+    private func walk(office: Bool) throws(PipelineError) -> [InputFile] {
+        var walker = options.ingest.walker(excluding: [options.outputDirectory])
+        walker.includeOffice = office
+        do { return try walker.files(in: options.inputs) } catch {
             throw PipelineError(.usage, error.description)
+        }
+    }
+
+    /// Where Kimi's file extraction is reached: the pipeline's own server when it is Moonshot's,
+    /// else `MOONSHOT_BASE_URL` (or Moonshot's) with `MOONSHOT_API_KEY`.
+    var extraction: (baseURL: String, key: String?) {
+        if config.backend == .openAICompatible && config.llm.apiKeyEnv == PipelineConfig.LLM().apiKeyEnv { return (baseURL, apiKey) }
+        let env = options.environment
+        let key = env["MOONSHOT_API_KEY"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        return (options.baseURL ?? env["MOONSHOT_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? ChatClientConfiguration.moonshotBaseURL, key)
+    }
+
+    /// A client for Kimi's file extraction, when the pipeline reads through it and a key is set.
+    func extractionClient() throws(PipelineError) -> ChatClient? {
+        guard config.readsThroughKimi, let key = extraction.key else { return nil }
+        let llm = config.llm
+        let configuration = ChatClientConfiguration(
+            baseURL: extraction.baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
+            requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
+        )
+        do { return try ChatClient(configuration: configuration) } catch {
+            throw PipelineError(.config, error.message)
         }
     }
 
     /// How files are read: the size limit, the password tried, the OCR mode in force, and the pool
     /// that reading and extraction run in.
-    func reader() -> DocumentReader {
+    func reader(remote: RemoteReader? = nil) -> DocumentReader {
         let loader = DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
                                     ocr: config.ocr)
-        return DocumentReader(loader: loader, pool: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount))
+        return DocumentReader(loader: loader, pool: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount), remote: remote)
     }
 }

@@ -90,8 +90,8 @@ struct DocumentPath: Sendable {
 extension DocumentPath {
     /// The path a run or an estimate walks under `settings`, on `engine`: the one place both
     /// get their reader and the pipeline fingerprint files are stored with.
-    init(settings: RunSettings, engine: Engine) {
-        self.init(reader: settings.reader(), engine: engine, config: settings.config,
+    init(settings: RunSettings, engine: Engine, remote: RemoteReader? = nil) {
+        self.init(reader: settings.reader(remote: remote), engine: engine, config: settings.config,
                   fingerprint: settings.config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
                   outputDirectory: settings.options.outputDirectory, rehash: settings.options.rehash)
     }

@@ -33,7 +33,8 @@ public struct RunPlanner: Sendable {
         let engine = try Engine.planning(settings, learned: learned)
         let files = try settings.files()
         let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
-        let path = DocumentPath(settings: settings, engine: engine)
+        // Text Kimi extracted in an earlier run is known; the rest is not, and nothing is uploaded.
+        let path = DocumentPath(settings: settings, engine: engine, remote: config.readsThroughKimi ? RemoteReader(client: nil, store: store) : nil)
         let lengths = (try? store?.answerLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
         let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         let reasoned = (try? store?.reasoningLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]

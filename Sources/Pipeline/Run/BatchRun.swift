@@ -95,8 +95,11 @@ public struct BatchRun: Sendable {
             try await courier.prepare(ledger: ledger, step: &batchStep)
         }
 
+        let extractor = try settings.extractionClient()
+        defer { if let extractor { Task { await extractor.shutdown() } } }
+        let remote = extractor.map { RemoteReader(client: $0, store: store) }
         let gate = RunGate()
-        let path = DocumentPath(settings: settings, engine: engine)
+        let path = DocumentPath(settings: settings, engine: engine, remote: remote)
         let context = FileJob.Context(store: store, pool: WorkPool(concurrency: engine.concurrency), path: path, gate: gate,
                                       logger: logger, previous: previous, inFlight: InFlightCalls(), progress: options.progress)
         await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
@@ -109,6 +112,10 @@ public struct BatchRun: Sendable {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }
         logStart(files: files.count, engine: engine)
+        let unread = try settings.officeFilesWithoutKey()
+        if !unread.isEmpty {
+            logger.warning("skipped \(unread.count) office, EPUB or HTML file(s) (\(unread.prefix(3).map(\.id).joined(separator: ", "))\(unread.count > 3 ? ", …" : "")): formats: kimi reads them through Kimi's file extraction, and MOONSHOT_API_KEY is not set")
+        }
         if !kept.isEmpty {
             logger.info("kept \(kept.count) output(s) whose inputs are gone; --prune removes them")
         }
