@@ -16,7 +16,7 @@ struct ReadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Refuse files larger than this, such as 256M, 1G or 500k.", valueName: "size"))
     var maxFileSize: String = "256M"
 
-    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never (default: the pipeline's, else auto).")
+    @Option(help: "Read pages without a text layer by OCR: auto (when tesseract is installed), always, never, or kimi (send such PDFs to Kimi's file extraction; needs MOONSHOT_API_KEY) (default: the pipeline's, else auto).")
     var ocr: OCRMode?
 
     @Option(name: .shortAndLong, help: "Files read and extracted at once (default: one per core).")

@@ -19,8 +19,12 @@ struct RunCommand: AsyncParsableCommand {
 
         Exit codes: 0 all files ok, 1 some files failed, 2 usage or pipeline error (a missing API key \
         included), 3 output unusable, 4 stopped early: the API refused the key, the balance ran out, or a \
-        daily limit or spending cap was reached; 75 another run holds the output directory; 130/143 \
-        interrupted by SIGINT/SIGTERM. After 4, 130 or 143, rerun the same command to resume.
+        daily limit or spending cap was reached; 5 batch mode: calls are in the platform's batches and \
+        nothing failed, run again later; 75 another run holds the output directory; 130/143 \
+        interrupted by SIGINT/SIGTERM. After 4, 5, 130 or 143, rerun the same command to go on.
+        With --batch (or a pipeline with mode: batch, such as kimi-batch) each run collects the batches \
+        that ended, writes the documents whose trees are complete and submits the next level at the \
+        batch discount; --wait then stays and polls until the folder is done.
 
         Examples:
           precis run ~/papers --out ~/papers-summaries
@@ -28,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
           precis run reports --pipeline kimi --dry-run            # what it would cost
           precis run books --pipeline book --corpus-summary --json > run.json
           precis run inbox --out digests --wait --prune --quiet   # from cron
+          precis run inbox --out digests --pipeline kimi-batch     # 40% off; exits 5 until done
         """
     )
 
@@ -42,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Remove the summaries of files whose inputs are gone (they are kept otherwise).")
     var prune = false
 
-    @Flag(help: "If another run holds the output directory, wait for it instead of exiting with 75.")
+    @Flag(help: "If another run holds the output directory, wait for it instead of exiting with 75; in batch mode, also poll the batches until the folder is done instead of exiting with 5.")
     var wait = false
 
     @Option(help: "Seconds that calls in flight may take to finish after SIGINT or SIGTERM.")
