@@ -59,6 +59,16 @@ extension CheckpointStore {
         try read { try BatchLineRecord.filter(Column("job") == job).order(Column("customID")).fetchAll($0) }
     }
 
+    /// Drops the answer bodies of batch lines whose calls are stored: the call holds the answer now.
+    public func releaseStoredAnswers() throws(CheckpointError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE batch_line SET answer = NULL
+                WHERE state = 'answered' AND answer IS NOT NULL AND key IN (SELECT key FROM call)
+                """)
+        }
+    }
+
     /// The text a remote reader gave for the file with `contentHash`.
     public func extractedText(contentHash: String) throws(CheckpointError) -> ExtractedText? {
         try read { try ExtractedText.fetchOne($0, key: contentHash) }

@@ -258,6 +258,23 @@ public actor RateLimiter {
         return .admit
     }
 
+    /// Charges a request that bypasses the account's rate limits (a line of a remote batch) to the
+    /// run's spending caps, at its upper bound; past a cap the run stops, as for an online call.
+    /// - Throws: ``SchedulingError`` `.stopped` when the run has stopped or this charge would pass a cap.
+    public func spend(tokens: Int, cost: Double) throws(SchedulingError) {
+        if let stopReason { throw SchedulingError(.stopped, stopReason) }
+        if let max = spending.maxTokens, spentTokens + pendingTokens + tokens > max {
+            _ = stopNow("the token budget of \(max) would be exceeded (\(spentTokens) spent)")
+            throw SchedulingError(.stopped, stopReason!)
+        }
+        if let max = spending.maxCost, spentCost + pendingCost + cost > max {
+            _ = stopNow("the cost budget of \(max) would be exceeded (\(spentCost) spent)")
+            throw SchedulingError(.stopped, stopReason!)
+        }
+        spentTokens += tokens
+        spentCost += cost
+    }
+
     private func stopNow(_ reason: String) -> Verdict {
         stopReason = reason
         return .fail(SchedulingError(.stopped, reason))

@@ -40,6 +40,9 @@ struct BatchAPITests {
                 let completion = try result.outcome.get()
                 #expect(!completion.text.isEmpty && completion.reasoning.isEmpty)
                 #expect(completion.usage?.promptTokens ?? 0 > 0)
+                // The body is kept as sent, and reads back as the same answer.
+                let body = try #require(result.body)
+                #expect(try ChatClient.decodeCompletion(Array(body), model: "kimi-k2.5") == completion)
             }
             #expect(server.stats.batchLines == 2 && server.stats.completed == 2)
             // Deleting what precis uploaded and read leaves the account as it was.

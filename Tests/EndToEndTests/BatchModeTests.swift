@@ -219,7 +219,7 @@ struct BatchModeTests {
     }
 
     @Test func statusShowsTheBatchesInFlightAndCancelStopsThemWithoutLosingWhatTheyFinished() async throws {
-        let server = try await Self.server(FakeServerConfiguration(batchPhase: .seconds(2), batchCancelTime: .milliseconds(100)))
+        let server = try await Self.server(FakeServerConfiguration(batchPhase: .seconds(1), batchCancelTime: .milliseconds(100)))
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
@@ -238,7 +238,7 @@ struct BatchModeTests {
         #expect(!json.batches.isEmpty && json.batches.allSatisfy { $0.id != nil && $0.lines > 0 })
 
         // Past the first phase, so that the cancelled batch has finished half its lines.
-        try await Task.sleep(for: .milliseconds(2300))
+        try await Task.sleep(for: .milliseconds(1300))
         let cancel = try PrecisProcess.run(["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout.contains("asked to cancel \(json.batches.count) batch(es)"), "\(cancel.stdout)")
@@ -252,5 +252,22 @@ struct BatchModeTests {
         #expect(try store.batchJobs().contains { $0.remoteStatus == "cancelled" })
         #expect(server.stats.repeatedCompletions == 0, "what it finished was kept, not asked again")
         #expect(server.fileIDs.isEmpty)
+    }
+
+    @Test func aSpendingCapHoldsForWhatARunSubmitsAndTheRunStopsAtIt() async throws {
+        let server = try await Self.server()
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        let pipeline = try Self.pipeline(in: dir)
+        let capped = try await Self.cron(pipeline, server: server, out: out, extra: ["--max-cost", "0.004"], limit: 1)
+        #expect(capped.last?.status == 4, "\(capped.last?.stderr ?? "")")
+        let report = try readReport(out)
+        #expect(report.stopped?.contains("cost budget of 0.004") == true, "\(report.stopped ?? "")")
+        let submitted = report.batch?.lines ?? 0
+        #expect(submitted >= 1, "what fit under the cap was submitted")
+        let uncapped = try await Self.cron(pipeline, server: server, out: dir.appendingPathComponent("free"), limit: 1)
+        let all = try readReport(dir.appendingPathComponent("free")).batch?.lines ?? 0
+        #expect(uncapped.last?.status == 5 && submitted < all, "\(submitted) of \(all) map calls")
     }
 }

@@ -43,7 +43,7 @@ struct Engine: Sendable {
             let limiter = RateLimiter(limits: settings.rateLimits, spending: settings.options.limits.spending)
             let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
             let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
-            let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, fallback: config.batch.fallback) } ?? limited
+            let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, config: config, limiter: limiter) } ?? limited
             do {
                 var engine = try await makeLLM(config, client: client, transport: transport, limiter: limiter)
                 engine.ledger = ledger

@@ -59,8 +59,6 @@ struct StoreExecutor: CallExecutor {
                     return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend, key: call.key, document: path)) {
                         try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
                     }
-                } catch let error as PipelineError where error.code == .waiting {
-                    throw error
                 } catch {
                     await progress?.callFailed()
                     if Task.isCancelled { gate.noteAbandoned() }

@@ -16,6 +16,7 @@ extension BatchCourier {
         do {
             try await recover()
             try await collect(tally: &tally)
+            try store.releaseStoredAnswers()
             try await ledger.load(store)
         } catch let error as PipelineError {
             throw error
