@@ -86,9 +86,14 @@ public struct RunSettings: Sendable {
     /// A client for Kimi's file extraction, when the pipeline reads through it and a key is set.
     func extractionClient() throws(PipelineError) -> ChatClient? {
         guard config.readsThroughKimi, let key = extraction.key else { return nil }
+        return try client(baseURL: extraction.baseURL, key: key)
+    }
+
+    /// A client for `baseURL` with the pipeline's timeouts and transport rules.
+    func client(baseURL: String, key: String?) throws(PipelineError) -> ChatClient {
         let llm = config.llm
         let configuration = ChatClientConfiguration(
-            baseURL: extraction.baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
+            baseURL: baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
             requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
         )
         do { return try ChatClient(configuration: configuration) } catch {

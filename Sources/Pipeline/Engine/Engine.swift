@@ -62,13 +62,7 @@ struct Engine: Sendable {
         if key == nil && llm.apiKeyRequired {
             throw PipelineError(.config, "\(llm.apiKeyEnv) is not set: export your API key in it, or run offline with --pipeline default")
         }
-        let configuration = ChatClientConfiguration(
-            baseURL: settings.baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
-            requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
-        )
-        do { return try ChatClient(configuration: configuration) } catch {
-            throw PipelineError(.config, error.message)
-        }
+        return try settings.client(baseURL: settings.baseURL, key: key)
     }
 
     private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: any ChatTransport,
