@@ -1,9 +1,11 @@
 import Chunking
 
-/// The offline summarizer: picks the most central sentences by TextRank, in their original order.
+/// The offline summarizer: picks the sentences that carry the most of the text, in their original order.
 ///
-/// Deterministic: the same inputs always give the same summary. It treats Chinese by character
-/// bigrams, so it needs no word segmenter.
+/// ``SentenceRanker`` scores each sentence by its centrality among the others (LexRank), its
+/// closeness to the text's centroid and its position, and fills the token budget by value per
+/// token without repeating itself. Deterministic: the same inputs always give the same summary. It
+/// treats Chinese by character bigrams, so it needs no word segmenter.
 public struct ExtractiveSummarizer: Summarizer {
     /// How long summaries are at each stage.
     public struct Options: Sendable, Hashable, Codable {
@@ -43,7 +45,7 @@ public struct ExtractiveSummarizer: Summarizer {
 
     public var fingerprint: String {
         let o = options
-        return "extractive/textrank-v1 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens)"
+        return "extractive/centrality-v2 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens)"
     }
 
     public func maxOutputTokens(for stage: Stage) -> Int {
@@ -76,38 +78,22 @@ public struct ExtractiveSummarizer: Summarizer {
     func select(_ sentences: [String], target: Int) -> String {
         guard !sentences.isEmpty else { return "" }
         var extractor = TermExtractor()
-        let terms = sentences.map { extractor.terms(of: $0) }
-        let scores = TextRank().scores(terms)
-        // Headings and scraps make poor summaries: rank full sentences first, the rest only as a fallback.
-        let full = sentences.indices.map { SentenceSplitter.isComplete(sentences[$0]) && terms[$0].count >= 4 }
-        let order = sentences.indices.sorted {
-            if full[$0] != full[$1] { return full[$0] }
-            return scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1
+        let ranked = sentences.map { sentence -> SentenceRanker.Sentence in
+            let terms = extractor.terms(of: sentence)
+            // Headings and scraps make poor summaries: only full sentences are picked while there are any.
+            return .init(terms: terms, tokens: estimator.estimate(sentence), eligible: SentenceSplitter.isComplete(sentence) && terms.count >= 4)
         }
-        var chosen: [Int] = []
-        var remaining = target
-        let fallbackAllowed = !full.contains(true)
-        for i in order where remaining > 0 && (full[i] || fallbackAllowed) {
-            let cost = estimator.estimate(sentences[i])
-            guard cost <= remaining, !redundant(terms[i], chosen.map { terms[$0] }) else { continue }
-            chosen.append(i)
-            remaining -= cost
-        }
-        if chosen.isEmpty, let best = order.first {
+        let chosen = Self.ranker.pick(ranked, budget: target)
+        if chosen.isEmpty {
             // Every sentence is longer than the target: keep the best one, cut to fit.
+            let scores = Self.ranker.scores(ranked)
+            let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
             return Chunker(budget: target, estimator: estimator).chunks(of: sentences[best]).first?.text ?? ""
         }
-        return join(chosen.sorted().map { sentences[$0] })
+        return join(chosen.map { sentences[$0] })
     }
 
-    /// Whether a sentence mostly repeats one already chosen.
-    private func redundant(_ terms: [Int32], _ chosen: [[Int32]]) -> Bool {
-        guard !terms.isEmpty else { return false }
-        return chosen.contains { other in
-            let shared = TextRank.overlap(terms, other)
-            return Double(shared) / Double(terms.count + other.count - shared) > 0.6
-        }
-    }
+    static let ranker = SentenceRanker()
 
     /// Joins sentences with a space, or with nothing between CJK text.
     func join(_ sentences: [String]) -> String {

@@ -30,7 +30,8 @@ struct BadInputTests {
         #expect(symlink(".", input.appendingPathComponent("self").path) == 0)
 
         let out = dir.appendingPathComponent("out")
-        let sections = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\noutput:\n  sections: true\n", to: "sections.yaml", in: dir)
+        // Small chunks, so that the book's chapters are each a tree of their own.
+        let sections = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n", to: "sections.yaml", in: dir)
         let result = try PrecisProcess.run(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path])
         #expect(result.status == 1, "\(result.stderr)")
         let byPath = try readFiles(out)

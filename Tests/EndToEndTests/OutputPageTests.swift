@@ -55,7 +55,7 @@ struct OutputPageTests {
     @Test func sectionsListEachPartsOwnSummaryWithItsPages() throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let pipeline = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\noutput:\n  sections: true\n", to: "s.yaml", in: dir)
+        let pipeline = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n", to: "s.yaml", in: dir)
         #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--pipeline", pipeline.path]).status == 0)
         let story = try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)
         #expect(story.contains("\n## Chapters\n") || story.contains("\n## Sections\n"))

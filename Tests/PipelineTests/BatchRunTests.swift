@@ -23,15 +23,22 @@ struct BatchRunTests {
         try #require(report.files.first { $0.path == path })
     }
 
+    /// The default pipeline with small chunks, so that the long sample is a tree of several calls.
+    var smallChunks: PipelineConfig {
+        var config = PipelineConfig.builtIn
+        config.chunking.chunkTokens = 1200
+        return config
+    }
+
     @Test func aChangedFileIsSummarizedAgainAndTheOthersAreReused() async throws {
         let (input, out) = try workspace()
-        let first = try await run(input, out)
+        let first = try await run(input, out, config: smallChunks)
         #expect(first.totals.ok == 4)
         let story = input.appendingPathComponent("en/harrow-point.txt")
         let text = try String(contentsOf: story, encoding: .utf8)
         try (text + "\n\nEpilogue\n\nYears later the notebook went on display in a new gallery by the sea, beside the old lens.\n").write(to: story, atomically: true, encoding: .utf8)
 
-        let second = try await run(input, out)
+        let second = try await run(input, out, config: smallChunks)
         let changed = try file(second, "en/harrow-point.txt")
         #expect(changed.status == .ok)
         // Only the last chunk's map call and the calls above it are new; earlier chunks are reused.

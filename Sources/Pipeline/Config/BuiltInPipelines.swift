@@ -54,15 +54,18 @@ enum BuiltInPipelines {
 
         """##,
         "default": ##"""
-        # The offline default: extractive summaries by TextRank, no API key and no network needed.
+        # The offline default: extractive summaries, no API key and no network needed. Each sentence is
+        # scored by its centrality among the others (LexRank), its closeness to the text's centroid and its
+        # position, and the budget is filled by value per token without repeating itself.
         # `precis run` uses these same settings when no --pipeline is given.
         name: default
-        description: "Offline extractive summaries (TextRank); needs no API key."
+        description: "Offline extractive summaries (centrality, centroid and position); needs no API key."
         backend: extractive
 
         chunking:
-          # The most tokens of source text one summarizer call reads.
-          chunk_tokens: 1200
+          # The most tokens of source text one summarizer call reads: a paper or a report is ranked whole,
+          # and only what is longer (a book) goes through map-reduce.
+          chunk_tokens: 24000
 
         extractive:
           # The most tokens a summary keeps at each level of the tree.

@@ -65,7 +65,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
 
     /// The built-in offline pipeline, the same as the shipped `pipelines/default.yaml`.
     public static let builtIn = PipelineConfig(
-        name: "default", description: "Offline extractive summaries (TextRank); needs no API key.",
+        name: "default", description: "Offline extractive summaries (centrality, centroid and position); needs no API key.",
         chunking: Chunking(chunkTokens: Chunking.extractiveDefault)
     )
 
@@ -139,8 +139,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
 
 extension PipelineConfig {
     public struct Chunking: Sendable, Hashable, Codable {
-        /// The extractive pipeline's chunk size when the file gives none.
-        public static let extractiveDefault = 1200
+        /// The extractive pipeline's chunk size when the file gives none: large, so that a paper or a
+        /// report is ranked whole (a sentence central to the whole text is never dropped by a chunk's
+        /// local pick), while a book still goes through the map-reduce tree.
+        public static let extractiveDefault = 24_000
 
         /// The most tokens of source text one call reads; for models, nil derives it from the window.
         public var chunkTokens: Int?
