@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-integration test-install install uninstall pipelines-source samples measure-estimator bench bench-venv corpus clean
+.PHONY: all deps build run test test-integration test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv corpus clean
 
 all: build
 
@@ -91,6 +91,21 @@ bench-venv:
 	@if ! $(BENCH_VENV)/bin/python -c "import langchain_text_splitters, sumy, numpy, bpe_openai" 2>/dev/null; then \
 	  echo "bench-venv: installing $(BENCH_PIP) in $(BENCH_VENV)"; \
 	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q $(BENCH_PIP); fi
+
+## eval: summary quality on aclsum's 250 ACL papers: ROUGE-1/2/Lsum of a pipeline (PIPELINE=kimi for one with
+## a key or a server; default: the offline default) beside Lead, sumy LexRank, TextRank and LSA, over all the
+## papers and each half, and the run's time and cost (release build; the venv and the anchors are made once)
+EVAL_VENV := .build/venv-eval
+EVAL_PIP := aclsum==0.1.2 rouge-score==0.1.2 sumy==0.13.0 nltk==3.10.4 numpy==2.4.6
+PIPELINE ?= default
+eval-venv:
+	@if ! $(EVAL_VENV)/bin/python -c "import aclsum, rouge_score, sumy, nltk, numpy" 2>/dev/null; then \
+	  echo "eval-venv: installing $(EVAL_PIP) in $(EVAL_VENV)"; \
+	  python3 -m venv $(EVAL_VENV) && $(EVAL_VENV)/bin/pip install -q $(EVAL_PIP); fi
+
+eval: deps eval-venv
+	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
+	bash scripts/eval.sh "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis" $(EVAL_VENV)/bin/python "$(PIPELINE)" .build/eval
 
 clean:
 	rm -rf .build $(OUT)

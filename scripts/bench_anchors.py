@@ -4,6 +4,11 @@
     bench_anchors.py split LIST     langchain's RecursiveCharacterTextSplitter, 4,000-character chunks
     bench_anchors.py sumy LIST      sumy's LexRank and TextRank, 10 sentences per document
     bench_anchors.py count LIST     cl100k_base token counting (bpe-openai, which ships the vocabulary)
+    bench_anchors.py lexrank-run LIST OUT
+                                    the job `precis run` does, as a sumy user does it: read each file,
+                                    summarize it with LexRank (10 sentences; sentences by an untrained
+                                    Punkt tokenizer, words by a regex) and write the summary to OUT;
+                                    timed from outside, start-up and imports included
 
 LIST names one file per line; each is read as UTF-8, as precis-bench reads it. Prints one JSON
 object. `make bench` installs the pinned packages in .build/venv-bench.
@@ -82,6 +87,43 @@ def sumy(docs):
     return result
 
 
+def lexrank_run(listing, out):
+    import os
+
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    punkt = PunktSentenceTokenizer()
+
+    class Tokenizer:
+        language = "english"
+
+        def to_sentences(self, paragraph):
+            return [s for s in punkt.tokenize(paragraph) if s.strip()]
+
+        def to_words(self, sentence):
+            return re.findall(r"\w+", sentence)
+
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    os.makedirs(out, exist_ok=True)
+    with open(listing) as f:
+        paths = [line.rstrip("\n") for line in f if line.strip()]
+    for path in paths:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            document = PlaintextParser.from_string(f.read(), Tokenizer()).document
+        summary = " ".join(str(s) for s in summarizer(document, 10))
+        with open(os.path.join(out, os.path.basename(path) + ".summary.txt"), "w") as f:
+            f.write(summary + "\n")
+    return {"tool": "sumy LexRank", "files": len(paths)}
+
+
 if __name__ == "__main__":
     command, listing = sys.argv[1], sys.argv[2]
-    print(json.dumps({"split": split, "sumy": sumy, "count": count}[command](texts(listing))))
+    if command == "lexrank-run":
+        print(json.dumps(lexrank_run(listing, sys.argv[3])))
+    else:
+        print(json.dumps({"split": split, "sumy": sumy, "count": count}[command](texts(listing))))

@@ -20,13 +20,13 @@ enum IngestBench {
 
     /// Runs `tool` and times it, start-up included; stdout comes back, and stderr when asked for
     /// (through a file, so neither pipe can fill and stall it).
-    static func time(_ tool: String, _ arguments: [String], keepErrors: Bool = false) throws
+    static func time(_ tool: String, _ arguments: [String], keepErrors: Bool = false, discardOutput: Bool = false) throws
         -> (seconds: Double, status: Int32, output: Data, errors: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = discardOutput ? FileHandle.nullDevice : pipe
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-bench-\(UUID().uuidString).err")
         FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
@@ -34,11 +34,28 @@ enum IngestBench {
         let clock = ContinuousClock()
         let start = clock.now
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        let output = discardOutput ? Data() : pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let elapsed = clock.now - start
         let errors = keepErrors ? (try? Data(contentsOf: errorFile)) ?? Data() : Data()
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, process.terminationStatus, output, errors)
+    }
+
+    /// The figure: the first 60 corpus PDFs in path order, `pdftotext FILE /dev/null` run per
+    /// file against one `precis extract --jobs 1` over them, both writing nowhere; OCR off, and its
+    /// cost apart.
+    static func firstSixty(corpus: URL, line: (String) -> Void) throws {
+        let pdfs = Array(try pdfs(in: corpus).sorted { $0.path < $1.path }.prefix(60))
+        let pages = Double(pdfs.reduce(0) { $0 + $1.pages })
+        var anchor = Double.infinity, plain = Double.infinity, ocr = Double.infinity
+        for _ in 0..<3 {
+            var total = 0.0
+            for pdf in pdfs { total += try time("/usr/bin/pdftotext", [pdf.path, "/dev/null"], discardOutput: true).seconds }
+            anchor = min(anchor, total)
+            plain = min(plain, try time(RerunBench.binary, ["extract", "--jobs", "1", "--ocr", "never"] + pdfs.map(\.path), discardOutput: true).seconds)
+        }
+        ocr = try time(RerunBench.binary, ["extract", "--jobs", "1"] + pdfs.map(\.path), discardOutput: true).seconds
+        line("pdf60         the first \(pdfs.count) corpus PDFs in path order (\(Int(pages)) pages): pdftotext FILE /dev/null per file \(f(anchor, 2)) s; precis extract --jobs 1 --ocr never \(f(plain, 2)) s = \(f(anchor / plain))× (target ≥ 0.95); with the default OCR \(f(ocr, 2)) s (OCR costs \(f(ocr - plain, 2)) s)")
     }
 
     /// The tokens `precis extract --json` counts over `inputs`, cleaned or raw.

@@ -56,7 +56,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore runs a subset.
+/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore,papers,chunk,estimator,extractive,memory runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -157,6 +157,7 @@ if wanted("rerun") {
 // 7. Ingest: PDF pages per second against pdftotext, one worker and all cores; tokens cleaning saves.
 if wanted("ingest") {
     if let corpus = IngestBench.corpus(root: root) {
+        try IngestBench.firstSixty(corpus: corpus, line: line)
         let pdfs = try IngestBench.pdfs(in: corpus)
         let pages = Double(pdfs.reduce(0) { $0 + $1.pages })
         let precis = RerunBench.binary
@@ -187,7 +188,12 @@ if wanted("countsmore") {
     }
 }
 
-// 9. The local stages on the corpus text, against the Python tools people use for them.
+// 9. The offline default on real papers, end to end, against sumy doing the same job.
+if wanted("papers") {
+    try PaperBench.report(root: root, scratch: scratch, line: line)
+}
+
+// 10. The local stages on the corpus text, against the Python tools people use for them.
 if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("memory") {
     if let corpus = IngestBench.corpus(root: root) {
         try await LocalBench.report(corpus: corpus, root: root, scratch: scratch, wanted: wanted, line: line)

@@ -24,6 +24,8 @@ struct SentenceRanker {
     /// Cost exponent: 1 is value per token, 0 ignores length. 0.3 was chosen on the first half of
     /// `make eval`'s papers and holds on the second.
     var lengthExponent = 0.3
+    /// A candidate this similar to a chosen sentence is a near copy, never picked.
+    var nearCopy = 0.8
     /// Sentences whose topical score is at most this share of the best are left out.
     var offTopic = 0.1
     /// Terms kept in the centroid.
@@ -74,7 +76,8 @@ struct SentenceRanker {
         while left > 0 {
             var best: Int?
             var bestValue = -Double.infinity
-            for i in open.sorted() where sentences[i].tokens <= left {
+            // A near copy of a chosen sentence says nothing new at any score.
+            for i in open.sorted() where sentences[i].tokens <= left && closest[i] < nearCopy {
                 let gain = score[i] - redundancy * closest[i]
                 let value = gain / pow(Double(max(1, sentences[i].tokens)), lengthExponent)
                 if value > bestValue { (best, bestValue) = (i, value) }
