@@ -3,7 +3,7 @@ SWIFT ?= swift
 OUT ?= precis-out
 # tesseract reads scanned PDFs (English and simplified Chinese); poppler-utils gives the bench its pdftotext anchor;
 # python3-venv holds the bench's Python anchors.
-APT_PACKAGES := libpoppler-glib-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
+APT_PACKAGES := libpoppler-glib-dev libpoppler-private-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build run test test-integration test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv corpus clean

@@ -21,9 +21,15 @@ let package = Package(
         .systemLibrary(
             name: "CPoppler",
             pkgConfig: "poppler-glib",
-            providers: [.apt(["libpoppler-glib-dev", "poppler-data"])]
+            providers: [.apt(["libpoppler-glib-dev", "libpoppler-private-dev", "poppler-data"])]
         ),
-        .target(name: "Ingest", dependencies: ["CPoppler", .product(name: "Crypto", package: "swift-crypto")]),
+        // poppler's own text extractor (libpoppler-private-dev's headers), one output device a document.
+        .target(
+            name: "CPopplerText",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/poppler"])],
+            linkerSettings: [.linkedLibrary("poppler")]
+        ),
+        .target(name: "Ingest", dependencies: ["CPoppler", "CPopplerText", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Chunking"),
         .target(
             name: "ChatAPI",
@@ -88,5 +94,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

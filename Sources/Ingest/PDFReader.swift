@@ -1,4 +1,5 @@
 import CPoppler
+import CPopplerText
 import Foundation
 
 /// Reads a PDF's pages and title through poppler-glib.
@@ -38,25 +39,45 @@ enum PDFReader {
         var pages: [String] = []
         var ocrPages = 0, scannedPages = 0
         pages.reserveCapacity(Int(max(count, 0)))
+        // The text through poppler's own extractor, one output device for the whole document (see
+        // CPopplerText.h); poppler-glib's pages only for what it alone gives: images and OCR.
+        var encrypted: Int32 = 0
+        let extractor = location.withCString { precis_pdf_text_open($0, password, &encrypted) }
+        defer { if let extractor { precis_pdf_text_close(extractor) } }
+        let sameCount = extractor.map { precis_pdf_text_pages($0) == count } ?? false
         for index in 0..<max(count, 0) {
-            guard let page = poppler_document_get_page(document, index) else {
-                pages.append("")
-                continue
+            var text: String
+            var glibPage: OpaquePointer?
+            if sameCount, let extractor {
+                var length = 0
+                let bytes = precis_pdf_text_page(extractor, index + 1, &length)
+                text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
+            } else {
+                glibPage = poppler_document_get_page(document, index)
+                text = glibPage.flatMap { take(poppler_page_get_text($0)) } ?? ""
             }
-            defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-            var text = take(poppler_page_get_text(page)) ?? ""
+            let hasText = text.unicodeScalars.contains { !$0.properties.isWhitespace }
             // A page is scanned when it shows an image but holds no text; a blank page or one of
             // vector drawings (a score, a chart) is not worth rendering and OCR.
-            let blank = !text.contains { !$0.isWhitespace } && Self.hasImage(page)
+            let blank = !hasText && (sameCount && extractor != nil
+                ? precis_pdf_text_page_has_image(extractor, index + 1) != 0
+                : glibPage.map(Self.hasImage) ?? false)
             if ocr == .always || (ocr == .auto && blank) {
                 if OCR.available {
-                    do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
+                    if glibPage == nil { glibPage = poppler_document_get_page(document, index) }
+                    if let page = glibPage {
+                        do { text = try OCR.read(page); ocrPages += 1 } catch {
+                            g_object_unref(UnsafeMutableRawPointer(page))
+                            throw IngestError(error.code, path: path, error.message)
+                        }
+                    }
                 } else if blank {
                     scannedPages += 1
                 }
             } else if blank && (ocr == .never || ocr == .kimi) {
                 scannedPages += 1
             }
+            if let page = glibPage { g_object_unref(UnsafeMutableRawPointer(page)) }
             pages.append(text)
         }
         return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document),

@@ -7,7 +7,7 @@
 public enum TextCleaner {
     /// Pages with running headers, footers and page numbers removed, then each page unwrapped.
     public static func clean(pages: [String]) -> [String] {
-        let lines = pages.map { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+        let lines = pages.map(Self.lines)
         let running = runningLines(lines)
         return lines.map { page in
             let edges = edgeIndices(page)
@@ -22,13 +22,30 @@ public enum TextCleaner {
 
     /// Plain text with paragraphs unwrapped.
     public static func clean(text: String) -> String {
-        unwrap(text.split(separator: "\n", omittingEmptySubsequences: false))
+        unwrap(lines(text))
+    }
+
+    /// The lines of `text`, split on its UTF-8 bytes (a newline is never part of another character).
+    static func lines(_ text: String) -> [Substring] {
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     /// The first and last three non-blank lines of a page, where headers and footers sit.
     static func edgeIndices(_ page: [Substring]) -> Set<Int> {
-        let filled = page.indices.filter { page[$0].contains { !$0.isWhitespace } }
-        return Set(filled.prefix(3) + filled.suffix(3))
+        var edges = Set<Int>()
+        var found = 0
+        for index in page.indices where !page[index].isBlank {
+            edges.insert(index)
+            found += 1
+            if found == 3 { break }
+        }
+        found = 0
+        for index in page.indices.reversed() where !page[index].isBlank {
+            edges.insert(index)
+            found += 1
+            if found == 3 { break }
+        }
+        return edges
     }
 
     /// Line shapes (digits folded) at page edges on at least half the pages, and at least three.
@@ -76,22 +93,27 @@ public enum TextCleaner {
     /// Joins the lines of each paragraph: with a space in English (a word hyphenated at the break is
     /// mended), with nothing between Chinese characters. Blank lines stay paragraph breaks.
     static func unwrap(_ lines: [Substring]) -> String {
-        let width = typicalWidth(lines)
+        // What the joining rules ask of each line, worked out once: each line is asked as the end
+        // of one pair and as the start of the next.
+        let facts = lines.map(LineFacts.init)
+        let width = typicalWidth(facts)
         var out = ""
         out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        var previous: Substring?
-        for line in lines {
-            defer { previous = line }
-            guard let last = previous else { out += line; continue }
-            if joins(last, line, width: width) {
+        for index in lines.indices {
+            let line = lines[index]
+            guard index > 0 else { out += line; continue }
+            let last = lines[index - 1]
+            if joins(last, facts[index - 1], line, facts[index], width: width) {
                 let tail = last.trimmingTrailingSpaces()
                 let head = line.drop { $0 == " " || $0 == "\t" }
+                // Trailing spaces and tabs are one byte and one character each.
+                let spaces = last.utf8.count - tail.utf8.count
                 if tail.last == "-", tail.dropLast().last?.isLowercase == true, head.first?.isLowercase == true {
-                    out.removeLast(last.count - tail.count + 1)   // the spaces and the hyphen
+                    out.removeLast(spaces + 1)   // the spaces and the hyphen
                 } else if let a = tail.last, let b = head.first, isCJK(a) || isCJK(b) {
-                    out.removeLast(last.count - tail.count)
+                    out.removeLast(spaces)
                 } else {
-                    out.removeLast(last.count - tail.count)
+                    out.removeLast(spaces)
                     out += " "
                 }
                 out += head
@@ -103,40 +125,89 @@ public enum TextCleaner {
         return out
     }
 
+    /// What the joining rules ask of one line.
+    struct LineFacts {
+        var blank: Bool
+        var heading: Bool
+        /// Three spaces in a row, and a `|`: a table's or a layout's columns.
+        var spaceRun: Bool
+        var pipe: Bool
+        /// Characters, as people count columns.
+        var length: Int
+
+        init(_ line: Substring) {
+            blank = line.isBlank
+            heading = !blank && TextStructure.heading(line) != nil
+            spaceRun = line.hasSpaceRun
+            pipe = line.utf8.contains(UInt8(ascii: "|"))
+            length = blank ? 0 : line.count
+        }
+    }
+
     /// The width wrapped lines reach: the 80th percentile of the lengths of non-blank lines.
-    static func typicalWidth(_ lines: [Substring]) -> Int {
+    static func typicalWidth(_ facts: [LineFacts]) -> Int {
         var lengths: [Int] = []
-        for line in lines where lengths.count < 4000 && line.contains(where: { !$0.isWhitespace }) { lengths.append(line.count) }
+        for line in facts where lengths.count < 4000 && !line.blank { lengths.append(line.length) }
         guard !lengths.isEmpty else { return 0 }
         lengths.sort()
         return lengths[lengths.count * 4 / 5]
     }
 
     /// Whether `next` continues the paragraph `line` is in.
-    static func joins(_ line: Substring, _ next: Substring, width: Int) -> Bool {
-        guard let first = next.first(where: { $0 != " " }), line.contains(where: { !$0.isWhitespace }) else { return false }
+    ///
+    /// Worked on Unicode scalars rather than characters where it can: it runs for every pair of
+    /// lines, and no test here needs a grapheme cluster.
+    static func joins(_ line: Substring, _ lineFacts: LineFacts, _ next: Substring, _ nextFacts: LineFacts, width: Int) -> Bool {
+        guard !lineFacts.blank, !lineFacts.heading, !nextFacts.heading, let first = next.unicodeScalars.first(where: { $0 != " " }) else { return false }
         if next.hasPrefix("    ") || next.hasPrefix("\t") || line.hasPrefix("    ") || line.hasPrefix("\t") { return false }
-        if "-*•·‣◦|#>".contains(first) || line.contains("|") || line.contains("   ") || next.contains("   ") { return false }
-        if next.prefix(4).contains(where: { $0 == "." || $0 == ")" || $0 == "、" }) && first.isNumber { return false }
-        if TextStructure.heading(line) != nil || TextStructure.heading(next) != nil { return false }
+        // A `|` anywhere in the line, or three spaces in a row in either, is a table or columns.
+        if listMarks.contains(first) || lineFacts.pipe || lineFacts.spaceRun || nextFacts.spaceRun { return false }
+        if first.properties.numericType != nil, next.prefix(4).contains(where: { $0 == "." || $0 == ")" || $0 == "、" }) { return false }
         // A word hyphenated across the break continues, whatever the width.
-        let tail = line.trimmingTrailingSpaces()
-        if tail.last == "-", tail.dropLast().last?.isLowercase == true, first.isLowercase { return true }
+        let tail = line.trimmingTrailingSpaces().unicodeScalars
+        if tail.last == "-", tail.dropLast().last?.properties.isLowercase == true, first.properties.isLowercase { return true }
         // A short capitalized line without closing punctuation is a heading, not a paragraph's last line.
-        let nextTail = next.trimmingTrailingSpaces()
-        if first.isUppercase, nextTail.count * 5 < width * 3, let end = nextTail.last, !".!?;,:)\"'”’。！？；，：）".contains(end) { return false }
+        if first.properties.isUppercase {
+            // Widths in characters, as people see them (a Thai vowel mark is no column of its own).
+            let nextTail = next.trimmingTrailingSpaces()
+            let tailLength = nextFacts.length - (next.utf8.count - nextTail.utf8.count)
+            if tailLength * 5 < width * 3, let end = nextTail.unicodeScalars.last, !closers.contains(end) { return false }
+        }
         // A line well short of the typical width ends its paragraph (a last line, a title, a verse).
-        let cjk = line.last.map(isCJK) ?? false
-        return line.count >= (cjk ? 10 : 30) && line.count * 4 >= width * 3
+        let cjk = line.unicodeScalars.last.map { isCJK($0.value) } ?? false
+        return lineFacts.length >= (cjk ? 10 : 30) && lineFacts.length * 4 >= width * 3
+    }
+
+    /// What starts a list item or a quote.
+    static let listMarks = Set("-*•·‣◦|#>".unicodeScalars)
+    /// What ends a sentence or a clause.
+    static let closers = Set(".!?;,:)\"'”’。！？；，：）".unicodeScalars)
+
+    static func isCJK(_ v: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3000...0x303F).contains(v) || (0xFF00...0xFFEF).contains(v)
     }
 
     static func isCJK(_ character: Character) -> Bool {
-        guard let v = character.unicodeScalars.first?.value else { return false }
-        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3000...0x303F).contains(v) || (0xFF00...0xFFEF).contains(v)
+        character.unicodeScalars.first.map { isCJK($0.value) } ?? false
     }
 }
 
 extension Substring {
+    /// Whether the line holds nothing but whitespace.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
+    /// Whether three spaces in a row appear (a table's or a layout's columns), scanned as bytes.
+    var hasSpaceRun: Bool {
+        var run = 0
+        for byte in utf8 {
+            run = byte == 0x20 ? run + 1 : 0
+            if run == 3 { return true }
+        }
+        return false
+    }
+
     func trimmingTrailingSpaces() -> Substring {
         var end = endIndex
         while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }

@@ -15,25 +15,30 @@ enum TextStructure {
     }
 
     /// The parts of one page or text, carrying the heading path in from earlier pages and out to later ones.
+    ///
+    /// A part is a slice of `text` from one heading line to the next, so a page without headings
+    /// becomes one part without a copy; lines are found on the UTF-8 bytes.
     static func parts(of text: String, page: Int?, path: inout [(level: Int, title: String)]) -> [Document.Part] {
         var parts: [Document.Part] = []
-        var lines: [Substring] = []
-        func flush() {
-            let body = lines.joined(separator: "\n")
-            if body.contains(where: { !$0.isWhitespace }) {
-                parts.append(Document.Part(text: body, page: page, headingPath: path.map(\.title)))
+        var start = text.startIndex
+        func flush(upTo end: String.Index, beforeHeading: Bool) {
+            // The newline before a heading line belongs to neither part.
+            var body = text[start..<end]
+            if beforeHeading, body.utf8.last == 0x0A { body = body.dropLast() }
+            if !body.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                parts.append(Document.Part(text: String(body), page: page, headingPath: path.map(\.title)))
             }
-            lines.removeAll(keepingCapacity: true)
+            start = end
         }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let line = Substring(line)
             if let heading = heading(line) {
-                flush()
+                flush(upTo: line.startIndex, beforeHeading: true)
                 path.removeAll { $0.level >= heading.level }
                 path.append((heading.level, heading.title))
             }
-            lines.append(line)
         }
-        flush()
+        flush(upTo: text.endIndex, beforeHeading: false)
         return parts
     }
 
@@ -52,8 +57,11 @@ enum TextStructure {
     }
 
     static func heading(_ line: Substring) -> Heading? {
+        // Every heading starts with `#`, a digit, `C`/`P` (Chapter, Part) or 第: most lines are out at once.
+        guard let lead = line.unicodeScalars.first(where: { !$0.properties.isWhitespace }),
+              lead == "#" || lead == "第" || ("0"..."9").contains(lead) || "cCpP".unicodeScalars.contains(lead) else { return nil }
         let trimmed = line.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed.count <= 120 else { return nil }
+        guard trimmed.count <= 120 else { return nil }
         if trimmed.hasPrefix("#") {
             let hashes = trimmed.prefix { $0 == "#" }.count
             let rest = trimmed.dropFirst(hashes)

@@ -91,7 +91,7 @@ public struct Extraction: Sendable {
             var lastChapter: String?
             for part in document.parts {
                 item.parts.append(.init(page: part.page, headingPath: part.headingPath, text: part.text))
-                item.characters += part.text.count
+                item.characters += part.text.unicodeScalars.count
                 item.tokens += estimator.estimate(part.text)
                 if let chapter = part.headingPath.first, chapter != lastChapter {
                     item.chapters.append(.init(title: chapter, page: part.page))
