@@ -118,7 +118,7 @@ corpus:
 
 ## bench: every benchmark, each figure beside its anchor (release build; BENCH_ONLY=chunk,memory for some)
 BENCH_CONFIG ?= release
-bench: deps corpus bench-venv
+bench: deps corpus bench-venv eval-venv
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
 	CORPUS="$(CORPUS)" BENCH_PYTHON="$(BENCH_VENV)/bin/python" "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"

@@ -1,5 +1,6 @@
 import Chunking
 import Foundation
+import Pipeline
 import Summarization
 
 /// The local stages on the corpus text: the chunker's MB/s and the extractive summarizer's s/MB.
@@ -42,10 +43,11 @@ enum LocalBench {
         return stride(from: 0, to: english.count, by: step).map { english[$0] }
     }
 
-    /// Seconds for the offline default to summarize each text whole: chunk, map, reduce, final.
+    /// Seconds for the offline default to summarize each text whole: chunk, map, reduce, final,
+    /// with the default pipeline's chunk budget.
     static func extractive(_ texts: [String]) async throws -> Double {
         let summarizer = ExtractiveSummarizer()
-        let tree = MapReduce(budget: 1200, maxLevels: 12)
+        let tree = MapReduce(budget: PipelineConfig.Chunking.extractiveDefault, maxLevels: 12)
         let chunker = Chunker(budget: tree.chunkBudget(for: summarizer))
         let clock = ContinuousClock(), start = clock.now
         for (i, text) in texts.enumerated() {
