@@ -90,23 +90,13 @@ def sumy(docs):
 def lexrank_run(listing, out):
     import os
 
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from eval_quality import PunktTokenizer
     from sumy.nlp.stemmers import Stemmer
     from sumy.parsers.plaintext import PlaintextParser
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
-    punkt = PunktSentenceTokenizer()
-
-    class Tokenizer:
-        language = "english"
-
-        def to_sentences(self, paragraph):
-            return [s for s in punkt.tokenize(paragraph) if s.strip()]
-
-        def to_words(self, sentence):
-            return re.findall(r"\w+", sentence)
-
+    tokenizer = PunktTokenizer()
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
     os.makedirs(out, exist_ok=True)
@@ -114,7 +104,7 @@ def lexrank_run(listing, out):
         paths = [line.rstrip("\n") for line in f if line.strip()]
     for path in paths:
         with open(path, encoding="utf-8", errors="replace") as f:
-            document = PlaintextParser.from_string(f.read(), Tokenizer()).document
+            document = PlaintextParser.from_string(f.read(), tokenizer).document
         summary = " ".join(str(s) for s in summarizer(document, 10))
         with open(os.path.join(out, os.path.basename(path) + ".summary.txt"), "w") as f:
             f.write(summary + "\n")

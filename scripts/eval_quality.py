@@ -30,6 +30,22 @@ def punkt():
     return PunktSentenceTokenizer()
 
 
+class PunktTokenizer:
+    """sumy's tokenizer, over an untrained Punkt sentence splitter and a word regex (sumy's own needs
+    NLTK data that cannot be downloaded here). `make bench`'s sumy run uses it too."""
+
+    language = "english"
+
+    def __init__(self):
+        self.splitter = punkt()
+
+    def to_sentences(self, paragraph):
+        return [s for s in self.splitter.tokenize(paragraph) if s.strip()]
+
+    def to_words(self, sentence):
+        return words(sentence)
+
+
 def papers(out):
     import aclsum
 
@@ -91,17 +107,8 @@ def anchors(folder, out):
     from sumy.summarizers.lsa import LsaSummarizer
     from sumy.summarizers.text_rank import TextRankSummarizer
 
-    splitter = punkt()
-
-    class Tokenizer:
-        language = "english"
-
-        def to_sentences(self, paragraph):
-            return [s for s in splitter.tokenize(paragraph) if s.strip()]
-
-        def to_words(self, sentence):
-            return words(sentence)
-
+    tokenizer = PunktTokenizer()
+    splitter = tokenizer.splitter
     with open(os.path.join(folder, "abstracts.json")) as f:
         abstracts = json.load(f)
     from sumy.utils import get_stop_words
@@ -117,7 +124,7 @@ def anchors(folder, out):
         limit = len(abstract.split())
         text = body_text(os.path.join(folder, name))
         results["Lead"][name] = cut(splitter.tokenize(text), limit)
-        document = PlaintextParser.from_string(text, Tokenizer()).document
+        document = PlaintextParser.from_string(text, tokenizer).document
         for system, summarizer in systems.items():
             started = time.perf_counter()
             # Every sentence rated, then the best taken until the abstract's length, in document order.
