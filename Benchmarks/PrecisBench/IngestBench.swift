@@ -28,7 +28,7 @@ enum IngestBench {
         let pipe = Pipe()
         process.standardOutput = discardOutput ? FileHandle.nullDevice : pipe
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-bench-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         process.standardError = keepErrors ? try FileHandle(forWritingTo: errorFile) : FileHandle.nullDevice
         let clock = ContinuousClock()

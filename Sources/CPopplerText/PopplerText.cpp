@@ -7,12 +7,16 @@
 #include <OutputDev.h>
 #include <Page.h>
 #include <TextOutputDev.h>
+#include <Link.h>
+#include <Outline.h>
+#include <UTF.h>
 #include <goo/GooString.h>
 
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 class ImageProbe;
 
@@ -21,6 +25,9 @@ struct precis_pdf_text {
     std::unique_ptr<TextOutputDev> out;
     std::unique_ptr<ImageProbe> probe;
     std::string page;
+    std::string title;
+    std::vector<std::string> outlineTitles;
+    std::vector<precis_pdf_outline_entry> outline;
     ~precis_pdf_text();
 };
 
@@ -28,20 +35,21 @@ static void append(void *stream, const char *text, int length) {
     static_cast<std::string *>(stream)->append(text, static_cast<size_t>(length));
 }
 
-static void setUp() {
-    // poppler-glib may have made them already; the same library serves both.
+extern "C" void precis_pdf_setup(void) {
+    // poppler-glib holds poppler's global parameters through a counted GlobalParamsIniter per
+    // document, and frees them when its last document goes. One held here for the life of the
+    // process keeps them for this extractor too, whatever poppler-glib opens and closes.
     static std::once_flag once;
     std::call_once(once, [] {
-        if (!globalParams) {
-            globalParams = std::make_unique<GlobalParams>();
-        }
+        static GlobalParamsIniter *initer = new GlobalParamsIniter(nullptr);
+        (void)initer;
         globalParams->setTextEncoding("UTF-8");
         globalParams->setErrQuiet(true);
     });
 }
 
 extern "C" precis_pdf_text *precis_pdf_text_open(const char *path, const char *password, int *encrypted) {
-    setUp();
+    precis_pdf_setup();
     *encrypted = 0;
     std::optional<GooString> secret;
     if (password) {
@@ -115,6 +123,98 @@ extern "C" int precis_pdf_text_page_has_image(precis_pdf_text *pdf, int page) {
 }
 
 precis_pdf_text::~precis_pdf_text() = default;
+
+// UTF-8 for `length` code points.
+static std::string utf8(const Unicode *text, int length) {
+    std::string out;
+    for (int i = 0; i < length; i++) {
+        Unicode c = text[i];
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) {
+                continue;
+            }
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x110000) {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
+extern "C" const char *precis_pdf_text_title(precis_pdf_text *pdf, size_t *length) {
+    std::unique_ptr<GooString> title = pdf->doc->getDocInfoStringEntry("Title");
+    if (!title) {
+        return nullptr;
+    }
+    // A PDF text string: UTF-16 with its byte-order mark, or PDFDocEncoding.
+    Unicode *ucs4 = nullptr;
+    int count = TextStringToUCS4(title->toStr(), &ucs4);
+    pdf->title = utf8(ucs4, count);
+    gfree(ucs4);
+    *length = pdf->title.size();
+    return pdf->title.data();
+}
+
+// The page an outline item goes to, or 0.
+static int pageOf(PDFDoc *doc, const OutlineItem *item) {
+    const LinkAction *action = item->getAction();
+    if (!action || action->getKind() != actionGoTo) {
+        return 0;
+    }
+    auto goTo = static_cast<const LinkGoTo *>(action);
+    std::unique_ptr<LinkDest> named;
+    const LinkDest *dest = goTo->getDest();
+    if (!dest && goTo->getNamedDest()) {
+        named = doc->findDest(goTo->getNamedDest());
+        dest = named.get();
+    }
+    if (!dest || !dest->isOk()) {
+        return 0;
+    }
+    return dest->isPageRef() ? doc->findPage(dest->getPageRef()) : dest->getPageNum();
+}
+
+static void walk(PDFDoc *doc, const std::vector<OutlineItem *> *items, int level, precis_pdf_text *pdf) {
+    if (!items) {
+        return;
+    }
+    for (OutlineItem *item : *items) {
+        int page = pageOf(doc, item);
+        if (item->getAction() && item->getAction()->getKind() == actionGoTo) {
+            pdf->outlineTitles.push_back(utf8(item->getTitle(), item->getTitleLength()));
+            pdf->outline.push_back({nullptr, 0, page, level});
+        }
+        if (level < 2 && item->hasKids()) {
+            item->open();
+            walk(doc, item->getKids(), level + 1, pdf);
+        }
+    }
+}
+
+extern "C" int precis_pdf_text_outline(precis_pdf_text *pdf, const precis_pdf_outline_entry **entries) {
+    pdf->outline.clear();
+    pdf->outlineTitles.clear();
+    if (Outline *outline = pdf->doc->getOutline()) {
+        walk(pdf->doc.get(), outline->getItems(), 1, pdf);
+    }
+    // The titles are in place now; point at them.
+    for (size_t i = 0; i < pdf->outline.size(); i++) {
+        pdf->outline[i].title = pdf->outlineTitles[i].data();
+        pdf->outline[i].length = pdf->outlineTitles[i].size();
+    }
+    *entries = pdf->outline.data();
+    return static_cast<int>(pdf->outline.size());
+}
 
 extern "C" void precis_pdf_text_close(precis_pdf_text *pdf) {
     delete pdf;

@@ -31,7 +31,9 @@ public struct DocumentLoader: Sendable {
     ///
     /// The file is opened without blocking and checked again once open, so a FIFO or device that
     /// replaced a regular file after the walk is refused, never waited on.
-    public func read(_ file: InputFile) throws(IngestError) -> (data: Data, hash: String) {
+    /// - Parameter hashing: false skips the content hash (an empty string then), for readers such as
+    ///   `precis extract` that keep no state.
+    public func read(_ file: InputFile, hashing: Bool = true) throws(IngestError) -> (data: Data, hash: String) {
         if let problem = file.problem { throw IngestError(.unreadable, path: file.id, problem) }
         guard file.kind == .regular else {
             throw IngestError(.notRegularFile, path: file.id, "not a regular file: \(file.kind.rawValue)")
@@ -49,7 +51,7 @@ public struct DocumentLoader: Sendable {
         let size = Int(info.st_size)
         guard size <= maxBytes else { throw tooLarge(file, size: size) }
         let data = try map(fd, size: size, file: file)
-        return (data, ContentHash.sha256(data))
+        return (data, hashing ? ContentHash.sha256(data) : "")
     }
 
     /// The file's bytes, mapped rather than copied, so a large file costs address space, not memory.
@@ -146,9 +148,9 @@ public struct DocumentLoader: Sendable {
         TextStructure.parts(of: text)
     }
 
-    /// Reads and loads `file` in one step.
-    public func load(_ file: InputFile) throws(IngestError) -> Document {
-        let (data, hash) = try read(file)
+    /// Reads and loads `file` in one step; `hashing: false` leaves the document's content hash empty.
+    public func load(_ file: InputFile, hashing: Bool = true) throws(IngestError) -> Document {
+        let (data, hash) = try read(file, hashing: hashing)
         return try load(file, data: data, hash: hash)
     }
 

@@ -8,15 +8,13 @@ public enum TextCleaner {
     /// Pages with running headers, footers and page numbers removed, then each page unwrapped.
     public static func clean(pages: [String]) -> [String] {
         let lines = pages.map(Self.lines)
-        let running = runningLines(lines)
-        return lines.map { page in
-            let edges = edgeIndices(page)
-            let kept = page.indices.filter { index in
-                guard edges.contains(index) else { return true }
-                let line = page[index]
-                return !isPageNumber(line) && !running.contains(shape(line))
-            }
-            return unwrap(kept.map { page[$0] })
+        // Each page's edge lines with their shapes, worked out once for both passes.
+        let edges = lines.map { page in edgeIndices(page).map { (index: $0, shape: shape(page[$0])) } }
+        let running = runningLines(edges, pages: lines.count)
+        return zip(lines, edges).map { page, edges in
+            var dropped = Set<Int>()
+            for edge in edges where isPageNumber(page[edge.index]) || running.contains(edge.shape) { dropped.insert(edge.index) }
+            return unwrap(dropped.isEmpty ? page : page.indices.filter { !dropped.contains($0) }.map { page[$0] })
         }
     }
 
@@ -49,17 +47,14 @@ public enum TextCleaner {
     }
 
     /// Line shapes (digits folded) at page edges on at least half the pages, and at least three.
-    static func runningLines(_ pages: [[Substring]]) -> Set<String> {
-        guard pages.count >= 4 else { return [] }
+    static func runningLines(_ edges: [[(index: Int, shape: String)]], pages: Int) -> Set<String> {
+        guard pages >= 4 else { return [] }
         var counts: [String: Int] = [:]
-        for page in pages {
+        for page in edges {
             var seen = Set<String>()
-            for index in edgeIndices(page) {
-                let key = shape(page[index])
-                if key.count >= 3, seen.insert(key).inserted { counts[key, default: 0] += 1 }
-            }
+            for edge in page where edge.shape.count >= 3 && seen.insert(edge.shape).inserted { counts[edge.shape, default: 0] += 1 }
         }
-        let needed = max(3, (pages.count + 1) / 2)
+        let needed = max(3, (pages + 1) / 2)
         return Set(counts.filter { $0.value >= needed }.keys)
     }
 
@@ -138,9 +133,16 @@ public enum TextCleaner {
         init(_ line: Substring) {
             blank = line.isBlank
             heading = !blank && TextStructure.heading(line) != nil
-            spaceRun = line.hasSpaceRun
-            pipe = line.utf8.contains(UInt8(ascii: "|"))
-            length = blank ? 0 : line.count
+            // One pass over the bytes for both.
+            var run = 0
+            (spaceRun, pipe) = (false, false)
+            for byte in line.utf8 {
+                run = byte == 0x20 ? run + 1 : 0
+                if run == 3 { spaceRun = true }
+                if byte == UInt8(ascii: "|") { pipe = true }
+            }
+            // Characters, counted fast where the line is ASCII (most are).
+            length = blank ? 0 : line.utf8.allSatisfy { $0 < 0x80 } ? line.utf8.count : line.count
         }
     }
 
@@ -196,16 +198,6 @@ extension Substring {
     /// Whether the line holds nothing but whitespace.
     var isBlank: Bool {
         unicodeScalars.allSatisfy(\.properties.isWhitespace)
-    }
-
-    /// Whether three spaces in a row appear (a table's or a layout's columns), scanned as bytes.
-    var hasSpaceRun: Bool {
-        var run = 0
-        for byte in utf8 {
-            run = byte == 0x20 ? run + 1 : 0
-            if run == 3 { return true }
-        }
-        return false
     }
 
     func trimmingTrailingSpaces() -> Substring {

@@ -40,9 +40,9 @@ struct DocumentReader: Sendable {
         return try loader.document(file, text: text, hash: hash, byteCount: data.count, format: .pdf)
     }
 
-    /// The document, read and loaded in one step.
-    func load(_ file: InputFile, order: Int) async throws -> Document {
+    /// The document, read and loaded in one step; `hashing: false` skips its content hash.
+    func load(_ file: InputFile, order: Int, hashing: Bool = true) async throws -> Document {
         let loader = self.loader
-        return try await pool.run(order: order) { () throws(IngestError) in try loader.load(file) }
+        return try await pool.run(order: order) { () throws(IngestError) in try loader.load(file, hashing: hashing) }
     }
 }

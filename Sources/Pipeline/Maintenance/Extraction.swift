@@ -84,7 +84,8 @@ public struct Extraction: Sendable {
 
     static func extract(_ file: InputFile, order: Int, reader: DocumentReader) async -> Item {
         do {
-            let document = try await reader.load(file, order: order)
+            // Nothing is stored, so no content hash is needed.
+            let document = try await reader.load(file, order: order, hashing: false)
             var item = Item(path: file.id, status: "ok", format: document.format.rawValue, title: document.title,
                             encoding: document.encoding, pages: document.pageCount, warnings: document.warnings)
             let estimator = TokenEstimator()
