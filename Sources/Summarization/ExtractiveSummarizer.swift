@@ -45,7 +45,7 @@ public struct ExtractiveSummarizer: Summarizer {
 
     public var fingerprint: String {
         let o = options
-        return "extractive/centrality-v2 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens)"
+        return "extractive/centrality-v2 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens) \(Self.ranker.fingerprint)"
     }
 
     public func maxOutputTokens(for stage: Stage) -> Int {

@@ -36,6 +36,12 @@ struct SentenceRanker {
     var window = 400
     var damping = 0.85
 
+    /// Every setting that shapes a pick, for the summarizer's fingerprint: a change makes new keys.
+    var fingerprint: String {
+        "rank-v1 c=\(centralityWeight) t=\(centroidWeight) p=\(positionWeight) r=\(redundancy) l=\(lengthExponent) "
+            + "n=\(nearCopy) o=\(offTopic) k=\(centroidTerms) h=\(threshold) w=\(window) d=\(damping)"
+    }
+
     /// A sentence as the ranker sees it: its term ids (sorted, unique) and its cost in tokens.
     struct Sentence {
         var terms: [Int32]
