@@ -52,9 +52,10 @@ public actor RateLimiter {
     private var today: [Entry] = []
     private var nextTicket = 0
     private var pausedUntil: Duration = .zero
-    private var stopReason: String?
-    private var spentTokens = 0, spentCost = 0.0
-    private var pendingTokens = 0, pendingCost = 0.0
+    // The spending caps (RateLimiter+Spending.swift) read and write these too.
+    var stopReason: String?
+    var spentTokens = 0, spentCost = 0.0
+    var pendingTokens = 0, pendingCost = 0.0
     private var waiters: [Waiter] = []
     private var sequence = 0
     private var timer: (deadline: Duration, task: Task<Void, Never>)?
@@ -218,14 +219,10 @@ public actor RateLimiter {
         if let tpm = limits.tpm, charge > tpm {
             return .fail(SchedulingError(.tooLarge, "a request of \(charge) tokens is over the account's TPM of \(tpm)"))
         }
-        if let max = spending.maxTokens, spentTokens + pendingTokens + charge > max {
+        if let over = overBudget(tokens: charge, cost: request.costBound) {
             // In-flight calls may bill less than charged; decide once they are done.
             if pendingTokens > 0 { return .wait(until: nil) }
-            return stopNow("the token budget of \(max) would be exceeded (\(spentTokens) spent)")
-        }
-        if let max = spending.maxCost, spentCost + pendingCost + request.costBound > max {
-            if pendingTokens > 0 { return .wait(until: nil) }
-            return stopNow("the cost budget of \(max) would be exceeded (\(spentCost) spent)")
+            return stopNow(over)
         }
         if let tpd = limits.tpd {
             today.removeAll { now - $0.at >= .seconds(86_400) }
@@ -256,23 +253,6 @@ public actor RateLimiter {
             }
         }
         return .admit
-    }
-
-    /// Charges a request that bypasses the account's rate limits (a line of a remote batch) to the
-    /// run's spending caps, at its upper bound; past a cap the run stops, as for an online call.
-    /// - Throws: ``SchedulingError`` `.stopped` when the run has stopped or this charge would pass a cap.
-    public func spend(tokens: Int, cost: Double) throws(SchedulingError) {
-        if let stopReason { throw SchedulingError(.stopped, stopReason) }
-        if let max = spending.maxTokens, spentTokens + pendingTokens + tokens > max {
-            _ = stopNow("the token budget of \(max) would be exceeded (\(spentTokens) spent)")
-            throw SchedulingError(.stopped, stopReason!)
-        }
-        if let max = spending.maxCost, spentCost + pendingCost + cost > max {
-            _ = stopNow("the cost budget of \(max) would be exceeded (\(spentCost) spent)")
-            throw SchedulingError(.stopped, stopReason!)
-        }
-        spentTokens += tokens
-        spentCost += cost
     }
 
     private func stopNow(_ reason: String) -> Verdict {
