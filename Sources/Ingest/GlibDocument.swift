@@ -47,14 +47,11 @@ struct GlibDocument: ~Copyable {
             defer { g_object_unref(UnsafeMutableRawPointer(page)) }
             var text = Self.take(poppler_page_get_text(page)) ?? ""
             let blank = !text.contains { !$0.isWhitespace } && Self.hasImage(page)
-            if ocr == .always || (ocr == .auto && blank) {
-                if OCR.available {
-                    do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
-                } else if blank {
-                    scannedPages += 1
-                }
-            } else if blank && (ocr == .never || ocr == .kimi) {
-                scannedPages += 1
+            switch PDFReader.treatment(blank: blank, ocr: ocr) {
+            case .readByOCR:
+                do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
+            case .scannedUnread: scannedPages += 1
+            case .asIs: break
             }
             pages.append(text)
         }

@@ -39,23 +39,28 @@ enum PDFReader {
             // A page is scanned when it shows an image but holds no text; a blank page or one of
             // vector drawings (a score, a chart) is not worth rendering and OCR.
             let blank = !text.unicodeScalars.contains { !$0.properties.isWhitespace } && precis_pdf_text_page_has_image(extractor, Int32(number)) != 0
-            if ocr == .always || (ocr == .auto && blank) {
-                if OCR.available {
-                    if renderer == nil { renderer = try GlibDocument.open(location, path: path, password: password) }
-                    if let page = renderer?.page(number - 1) {
-                        defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-                        do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
-                    }
-                } else if blank {
-                    scannedPages += 1
+            switch Self.treatment(blank: blank, ocr: ocr) {
+            case .readByOCR:
+                if renderer == nil { renderer = try GlibDocument.open(location, path: path, password: password) }
+                if let page = renderer?.page(number - 1) {
+                    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+                    do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
                 }
-            } else if blank && (ocr == .never || ocr == .kimi) {
-                scannedPages += 1
+            case .scannedUnread: scannedPages += 1
+            case .asIs: break
             }
             pages.append(text)
         }
         return Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: outline(extractor),
                         ocrPages: ocrPages, scannedPages: scannedPages)
+    }
+
+    /// What becomes of a page, by whether it is a scan (`blank`: an image and no text) and the OCR mode.
+    enum Treatment { case asIs, readByOCR, scannedUnread }
+
+    static func treatment(blank: Bool, ocr: OCRMode) -> Treatment {
+        if ocr == .always || (ocr == .auto && blank) { return OCR.available ? .readByOCR : blank ? .scannedUnread : .asIs }
+        return blank && (ocr == .never || ocr == .kimi) ? .scannedUnread : .asIs
     }
 
     /// The outline's first two levels, in order, as the extractor reads them.

@@ -20,13 +20,6 @@ struct BatchCourier: Sendable {
     /// The metadata key that names a batch's job, so that a rerun finds a batch created just before a kill.
     static let jobKey = "precis_job"
 
-    /// What one step did with the platform, for the report.
-    struct Tally: Sendable {
-        var collected = 0, answered = 0, failed = 0, unfinished = 0
-        var submitted = 0, lines = 0
-        var cancelled = 0
-    }
-
     /// Finishes what a killed run left half done: finds its upload or its batch by name, or forgets
     /// an intent that never reached the platform.
     func recover() async throws {
@@ -49,7 +42,7 @@ struct BatchCourier: Sendable {
     }
 
     /// Polls the batches in flight; collects the answers of those that ended, then deletes their files.
-    func collect(tally: inout Tally) async throws {
+    func collect(into step: inout BatchStep) async throws {
         for var job in try store.openBatchJobs() where job.state == .submitted {
             guard let id = job.batchID else { continue }
             let batch = try await call("poll batch \(id)") { try await client.batch(id) }
@@ -68,10 +61,10 @@ struct BatchCourier: Sendable {
             FailPoint.hit("collect.after-record")
             let answered = results.values.filter { $0.state == .answered }.count
             let failed = results.values.filter { $0.state == .failed }.count
-            tally.collected += 1
-            tally.answered += answered
-            tally.failed += failed
-            tally.unfinished += max(0, job.lines - answered - failed)
+            step.collected += 1
+            step.answered += answered
+            step.failed += failed
+            step.unfinished += max(0, job.lines - answered - failed)
             logger.info("batch \(job.name) (\(id)) \(batch.status.rawValue): \(answered) answered, \(failed) failed, \(max(0, job.lines - answered - failed)) unfinished")
         }
         for job in try store.openBatchJobs() where job.state == .collected {
@@ -80,7 +73,7 @@ struct BatchCourier: Sendable {
     }
 
     /// Submits `wanted` as new batches: one model each, at most `max_lines` lines and 100 MB a file.
-    func submit(_ wanted: [BatchLedger.Wanted], tally: inout Tally) async throws {
+    func submit(_ wanted: [BatchLedger.Wanted], into step: inout BatchStep) async throws {
         for group in try Self.groups(wanted, maxLines: settings.maxLines) {
             let name = "precis-\(UUID().uuidString.prefix(8).lowercased())-\(Int(Date().timeIntervalSince1970))"
             let data = try BatchLine.jsonl(group.map { BatchLine(customID: $0.key, request: $0.request) })
@@ -103,8 +96,8 @@ struct BatchCourier: Sendable {
             try store.update(job)
             FailPoint.hit("submit.after-upload-recorded")
             try await create(job)
-            tally.submitted += 1
-            tally.lines += group.count
+            step.submitted += 1
+            step.lines += group.count
         }
     }
 

@@ -51,7 +51,12 @@ public struct RunSettings: Sendable {
 
     /// The API key from the environment variable the pipeline names, if it holds one.
     var apiKey: String? {
-        options.environment[config.llm.apiKeyEnv].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        key(in: config.llm.apiKeyEnv)
+    }
+
+    /// The key in the environment variable `name`, trimmed; nil when unset or blank.
+    private func key(in name: String) -> String? {
+        options.environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The files the walk finds under the inputs, the output directory left out; office files,
@@ -79,7 +84,7 @@ public struct RunSettings: Sendable {
     var extraction: (baseURL: String, key: String?) {
         if config.backend == .openAICompatible && config.llm.apiKeyEnv == PipelineConfig.LLM().apiKeyEnv { return (baseURL, apiKey) }
         let env = options.environment
-        let key = env["MOONSHOT_API_KEY"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let key = key(in: "MOONSHOT_API_KEY")
         return (options.baseURL ?? env["MOONSHOT_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? ChatClientConfiguration.moonshotBaseURL, key)
     }
 

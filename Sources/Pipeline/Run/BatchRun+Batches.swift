@@ -3,19 +3,18 @@ import Foundation
 import Logging
 
 extension BatchCourier {
-    /// The courier of a `mode: batch` run, on the engine's client.
+    /// The courier of a `mode: batch` run, on the engine's client; nil online.
     init?(engine: Engine, store: CheckpointStore, config: PipelineConfig, logger: Logger) {
-        guard let client = engine.client else { return nil }
+        guard engine.ledger != nil, let client = engine.client else { return nil }
         self.init(client: client, store: store, settings: config.batch, retries: config.retries, logger: logger)
     }
 
     /// The start of a batch run's step: finish what a killed run left, collect the batches that
     /// ended, and load what the store now knows into the ledger the trees consult.
     func prepare(ledger: BatchLedger, step: inout BatchStep) async throws(PipelineError) {
-        var tally = Tally()
         do {
             try await recover()
-            try await collect(tally: &tally)
+            try await collect(into: &step)
             try store.releaseStoredAnswers()
             try await ledger.load(store)
         } catch let error as PipelineError {
@@ -24,19 +23,16 @@ extension BatchCourier {
             throw PipelineError(.stopped, "cannot collect the batches in flight; rerun to try again", cause: error)
         }
         FailPoint.hit("step.after-collect")
-        (step.collected, step.answered, step.failed, step.unfinished) = (tally.collected, tally.answered, tally.failed, tally.unfinished)
     }
 
     /// The end of a batch run's step: submit the calls the trees asked for, and count what waits.
     func finish(ledger: BatchLedger, reports: [RunReport.File], step: inout BatchStep) async throws(PipelineError) {
-        var tally = Tally()
         do {
-            try await submit(await ledger.wantedCalls(), tally: &tally)
+            try await submit(await ledger.wantedCalls(), into: &step)
             step.inFlight = try store.openBatchJobs().filter(\.inFlight).count
         } catch {
             throw PipelineError(.stopped, "cannot submit the next batches; the calls stay wanted, rerun to try again", cause: error)
         }
-        (step.submitted, step.lines) = (tally.submitted, tally.lines)
         step.waiting = reports.filter { $0.status == .pending && $0.error == FileJob.waitingReason }.count
     }
 }

@@ -89,7 +89,7 @@ public struct BatchRun: Sendable {
         let pruned = options.prune ? try prune(gone, store: store) : []
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
 
-        let courier = engine.ledger.map { _ in BatchCourier(engine: engine, store: store, config: config, logger: logger) } ?? nil
+        let courier = BatchCourier(engine: engine, store: store, config: config, logger: logger)
         var batchStep = BatchStep()
         if let courier, let ledger = engine.ledger {
             try await courier.prepare(ledger: ledger, step: &batchStep)
