@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev libpoppler-private-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-integration test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv corpus clean
+.PHONY: all deps build run test test-integration postgres-server test-slurm test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv corpus clean
 
 all: build
 
@@ -33,13 +33,28 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## test-integration: the pipeline against llama.cpp's real server and Tests/Fixtures/models/stories260K.gguf
+## test-integration: the pipeline against llama.cpp's real server and Tests/Fixtures/models/stories260K.gguf,
+## and a fleet of workers against a real PostgreSQL (Debian's package, started and stopped by scripts/postgres.sh)
 ## (installs llama-cpp-python[server]==0.3.36 in .build/venv-llama once: about 10 minutes the first time)
 test-integration: deps
-	@if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='$${Status}' g++ 2>/dev/null | grep -q "install ok installed"; then \
-	  echo "make test-integration: installing g++ to compile llama.cpp"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq g++; fi
+	@missing=""; for p in g++ postgresql; do \
+	  command -v dpkg-query >/dev/null 2>&1 || break; \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-integration: installing$$missing (g++ compiles llama.cpp; PostgreSQL serves the fleet tests)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	SWIFT="$(SWIFT)" bash scripts/test_integration.sh
+
+## test-slurm: deploy/slurm as written (the worker array, then the merge step) on a one-node Slurm cluster
+## started here from Debian's slurm-wlm and munge, with shards and with a shared PostgreSQL (about a minute)
+test-slurm:
+	@missing=""; for p in slurm-wlm munge postgresql; do \
+	  command -v dpkg-query >/dev/null 2>&1 || break; \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-slurm: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	SWIFT="$(SWIFT)" $(SUDO) bash scripts/test_slurm.sh
 
 ## install: a release build of precis, its shell completions and the shipped pipelines under
 ## $(DESTDIR)$(PREFIX) (INSTALL_CONFIG=debug installs a debug build, as the tests do)
@@ -118,7 +133,13 @@ corpus:
 
 ## bench: every benchmark, each figure beside its anchor (release build; BENCH_ONLY=chunk,memory for some)
 BENCH_CONFIG ?= release
-bench: deps corpus bench-venv eval-venv
+bench: deps corpus bench-venv eval-venv postgres-server
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis-bench
-	CORPUS="$(CORPUS)" BENCH_PYTHON="$(BENCH_VENV)/bin/python" "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"
+	CORPUS="$(CORPUS)" BENCH_PYTHON="$(BENCH_VENV)/bin/python" bash scripts/with_postgres.sh "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis-bench"
+
+## postgres-server: Debian's PostgreSQL server, which the fleet's benchmark and tests start on loopback
+postgres-server:
+	@if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='$${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then \
+	  echo "make: installing postgresql"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; fi

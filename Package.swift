@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,10 +44,21 @@ let package = Package(
         .target(name: "Summarization", dependencies: ["Chunking", "ChatAPI", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Scheduling"),
         .target(name: "Checkpoint", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Many workers, one PostgreSQL: the shared store, the work queue and the account's limits.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "Checkpoint", "Scheduling",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint",
+                "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint", "Fleet",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "precis-bench",
-            dependencies: ["Chunking", "Pipeline", "PrecisTesting", "Scheduling", "Summarization", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Chunking", "Fleet", "Pipeline", "PrecisTesting", "Scheduling", "Summarization", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/PrecisBench"
         ),
         // One test target per module; EndToEndTests runs the built binary.
@@ -86,6 +99,7 @@ let package = Package(
         .testTarget(name: "SummarizationTests", dependencies: ["Summarization", "Chunking", "ChatAPI", "PrecisTesting"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "PrecisTesting"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "PrecisTesting"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Checkpoint", "Scheduling", "PrecisTesting"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: [
@@ -93,7 +107,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis", .product(name: "Yams", package: "Yams")]),
     ],
     cxxLanguageStandard: .cxx17
 )

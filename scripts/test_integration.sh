@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test-integration: the whole pipeline against llama.cpp's real OpenAI-compatible server
-# (llama-cpp-python, pinned), with the tiny model in Tests/Fixtures/models. Starts two servers on free
-# loopback ports, runs the LlamaCpp test suites against them, and always stops both by PID.
+# (llama-cpp-python, pinned), with the tiny model in Tests/Fixtures/models, and the fleet against a real
+# PostgreSQL from Debian's packages. Starts the servers on free loopback ports, runs the LlamaCpp and
+# Postgres test suites against them, and always stops every server by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +41,9 @@ KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(16))')
 mkdir -p "$LOGS"
 
 pids=()
+source scripts/postgres.sh
 stop_servers() {
+  pg_stop
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -78,11 +81,12 @@ PY
 }
 ready "$PORT" "$LOGS/server.log" "${pids[0]}"
 ready "$KEYED_PORT" "$LOGS/keyed-server.log" "${pids[1]}"
+pg_start "$(mktemp -d /tmp/precis-pg.XXXXXX)"
 echo "test-integration: llama.cpp serving $MODEL on 127.0.0.1:$PORT (PID ${pids[0]}) and, keyed and interrupting, on :$KEYED_PORT (PID ${pids[1]})"
 
 set +e
 PRECIS_LLAMA_URL="http://127.0.0.1:$PORT/v1" PRECIS_LLAMA_KEYED_URL="http://127.0.0.1:$KEYED_PORT/v1" PRECIS_LLAMA_KEY="$KEY" \
-  "$SWIFT" test --skip-build --no-parallel --filter 'LlamaCpp' 2>&1 | tee "$LOGS/tests.log"
+  "$SWIFT" test --skip-build --no-parallel --filter 'LlamaCpp|Postgres' 2>&1 | tee "$LOGS/tests.log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -93,8 +97,8 @@ if grep -q "skipped" "$LOGS/tests.log"; then
 fi
 if ! grep -qE "Test run with [0-9]+ tests" "$LOGS/tests.log"; then status=1; fi
 echo
-echo "test-integration: against llama.cpp $VERSION:"
-grep -E "^llama\.cpp" "$LOGS/tests.log" | sed 's/^/  /' || true
+echo "test-integration: against llama.cpp $VERSION and PostgreSQL:"
+grep -E "^(llama\.cpp|fleet)" "$LOGS/tests.log" | sed 's/^/  /' || true
 echo "  $(grep -E "Test run with" "$LOGS/tests.log" | tail -1)"
 echo "  $(( $(date +%s) - began )) s in all; server logs in $LOGS"
 exit "$status"

@@ -56,7 +56,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore,papers,chunk,estimator,extractive,memory runs a subset.
+/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore,papers,chunk,estimator,extractive,memory,fleet runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -198,6 +198,11 @@ if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("mem
     } else {
         line("local stages  skipped: no corpus; `make corpus` builds one in .build/corpus (or set CORPUS=DIR)")
     }
+}
+
+// 11. Many workers on one PostgreSQL: admissions through the shared limiter, and 1, 2, 3 workers' makespans.
+if wanted("fleet") {
+    try await FleetBench.report(root: root, scratch: scratch, line: line)
 }
 
 try? FileManager.default.removeItem(at: scratch)

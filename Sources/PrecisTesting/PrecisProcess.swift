@@ -30,24 +30,29 @@ public final class PrecisProcess: @unchecked Sendable {
     /// Starts `precis` with `arguments` in `directory` (the tests' own by default). On a `terminal`,
     /// it runs under `script`, which gives it a pseudo-terminal whose transcript is its stdout, with
     /// `TERM=xterm` and no `NO_COLOR` unless `environment` says otherwise.
-    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false) throws {
+    /// - Parameter binary: another build of `precis`, such as the release build a benchmark times.
+    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false,
+                binary: String? = nil) throws {
+        let executable = binary.map { URL(fileURLWithPath: $0) } ?? TestSupport.binary
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
         outputFile = errorFile.appendingPathExtension("out")
         FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         if terminal {
-            let command = ([TestSupport.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            let command = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qefc", command, "/dev/null"]
             process.standardInput = FileHandle.nullDevice
         } else {
-            process.executableURL = TestSupport.binary
+            process.executableURL = executable
             process.arguments = arguments
         }
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["MOONSHOT_API_KEY"] = nil
         env["MOONSHOT_BASE_URL"] = nil
+        // A fleet's store is given by a test, never inherited.
+        env["PRECIS_STORE"] = nil
         if terminal {
             env["NO_COLOR"] = nil
             env["TERM"] = "xterm"

@@ -4,6 +4,8 @@ import Synchronization
 public struct Scheduler: Sendable {
     public let limiter: RateLimiter
     public let policy: RetryPolicy
+    /// The account's limits shared with other workers, asked after the local limiter.
+    public let account: (any AccountGate)?
     let clock: any SchedulingClock
     private let random: Jitter
 
@@ -24,8 +26,10 @@ public struct Scheduler: Sendable {
     /// waiting out a busy account is expected, failing a file for it is not.
     static let throttledRetryFactor = 5
 
-    public init(limiter: RateLimiter, policy: RetryPolicy = RetryPolicy(), clock: any SchedulingClock = SystemClock(), seed: UInt64? = nil) {
+    public init(limiter: RateLimiter, policy: RetryPolicy = RetryPolicy(), account: (any AccountGate)? = nil,
+                clock: any SchedulingClock = SystemClock(), seed: UInt64? = nil) {
         self.limiter = limiter
+        self.account = account
         self.policy = policy
         self.clock = clock
         self.random = Jitter(seed: seed)
@@ -43,11 +47,22 @@ public struct Scheduler: Sendable {
         var retry = 0, throttledRetries = 0
         while true {
             let ticket = try await limiter.admit(request)
+            var shared: Int64?
+            if let account {
+                do { shared = try await account.admit(tokens: request.charge, limits: limiter.limits) } catch {
+                    await limiter.finish(ticket, tokens: 0, cost: 0)
+                    throw error
+                }
+            }
             do {
                 let (result, billing) = try await operation()
+                if let shared {
+                    await account?.finish(shared, chargedTokens: billing.chargedPrompt.map { min(request.charge, $0 + request.maxTokens) })
+                }
                 await limiter.finish(ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt)
                 return result
             } catch {
+                if let shared { await account?.finish(shared, chargedTokens: nil) }
                 let decision: FailureDecision = error is CancellationError ? .fail : classify(error)
                 // Stop before the slot frees, or a waiter could be admitted in between.
                 if case .stopRun(let reason) = decision { await limiter.stop(reason) }
@@ -66,6 +81,7 @@ public struct Scheduler: Sendable {
                     if throttled {
                         // The server says the account is over a limit: everyone waits and slows, not just us.
                         throttledRetries += 1
+                        await account?.pause(for: wait)
                         await limiter.throttle(for: wait)
                     } else {
                         retry += 1

@@ -20,7 +20,7 @@ struct Precis: AsyncParsableCommand {
           precis --generate-completion-script bash > /etc/bash_completion.d/precis
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, EstimateCommand.self, StatusCommand.self, GCCommand.self, CancelCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self],
+        subcommands: [RunCommand.self, EstimateCommand.self, StatusCommand.self, MergeCommand.self, GCCommand.self, CancelCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self],
         defaultSubcommand: nil
     )
 

@@ -33,10 +33,20 @@ struct RunCommand: AsyncParsableCommand {
           precis run books --pipeline book --corpus-summary --json > run.json
           precis run inbox --out digests --wait --prune --quiet   # from cron
           precis run inbox --out digests --pipeline kimi-batch     # 40% off; exits 5 until done
+          precis run /data/in --out /data/out --store postgres://precis@db/precis   # one worker of many
+          precis run /data/in --out /data/out --shards 4          # part $SLURM_ARRAY_TASK_ID of 4
+
+        With --store (or PRECIS_STORE), any number of workers on any number of machines share one \
+        PostgreSQL: they claim files from the job's queue under a lease a heartbeat renews, share \
+        finished calls, and keep together to the account's limits; the last to finish writes index.md \
+        and report.json. Without PostgreSQL, --shard/--shards split the files by a hash of their paths \
+        and `precis merge OUT` joins the parts.
         """
     )
 
     @OptionGroup var source: SourceOptions
+
+    @OptionGroup(title: "Many machines") var fleet: FleetFlags
 
     @Flag(help: "Print what the run would make and cost (as `precis estimate`), and stop.")
     var dryRun = false
@@ -71,6 +81,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try source.pipelineConfig()
         var options = source.runOptions()
+        options.fleet = fleet.fleetOptions()
+        options.shard = try fleet.shardPart()
+        if options.fleet != nil && options.shard != nil {
+            throw ValidationError("PRECIS_STORE names a shared store, whose queue splits the work, so --shard and --shards do not apply; unset one")
+        }
         if dryRun {
             let estimate = try await RunPlanner(options: options, config: config).estimate()
             EstimateCommand.print(estimate, json: json)

@@ -3,7 +3,7 @@ import Foundation
 import Pipeline
 
 /// `precis status`: what an output directory holds and what a rerun would do, without running anything.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show files done, pending and failed, calls stored, tokens and cost so far, and the last run.",
@@ -15,6 +15,7 @@ struct StatusCommand: ParsableCommand {
         Examples:
           precis status precis-out
           precis status ~/papers-summaries --json | jq .files
+          precis status /data/out --store postgres://precis@db/precis   # a fleet's workers and leases
         """
     )
 
@@ -24,7 +25,23 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
-    func run() throws {
+    @Option(help: ArgumentHelp("A fleet's shared PostgreSQL store (or PRECIS_STORE): show the job's workers, their files and leases.", valueName: "url"))
+    var store: String?
+
+    @Option(help: "The job's name in the shared store (default: the output directory's path).")
+    var job: String?
+
+    func run() async throws {
+        let directory = URL(fileURLWithPath: out).standardizedFileURL
+        if let options = FleetOptions.from(flag: store, job: job) {
+            let fleet = try await OutputStatus.readFleet(directory, options: options)
+            if json {
+                FileHandle.standardOutput.write(fleet.json() + Data("\n".utf8))
+            } else {
+                print(fleet.text, terminator: "")
+            }
+            return
+        }
         let status = try OutputStatus.read(URL(fileURLWithPath: out).standardizedFileURL)
         if json {
             FileHandle.standardOutput.write(status.json() + Data("\n".utf8))

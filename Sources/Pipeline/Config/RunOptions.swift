@@ -39,6 +39,10 @@ public struct RunOptions: Sendable {
     public var corpusSummary = false
     /// Where the run reports its progress as it goes.
     public var progress: RunProgress?
+    /// A shared PostgreSQL store: the run is one worker of many on the same inputs.
+    public var fleet: FleetOptions?
+    /// Only this part of the inputs, with its own store and its share of the limits.
+    public var shard: Shard?
 
     public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
@@ -58,6 +62,6 @@ public struct RunOptions: Sendable {
 
     /// The store's location inside the output directory.
     public var storeURL: URL {
-        outputDirectory.appendingPathComponent(".precis/state.sqlite")
+        shard?.storeURL(in: outputDirectory) ?? outputDirectory.appendingPathComponent(".precis/state.sqlite")
     }
 }

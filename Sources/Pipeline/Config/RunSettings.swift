@@ -33,13 +33,18 @@ public struct RunSettings: Sendable {
         let tierLimits = (overrides.tier ?? config.tier).flatMap(RateLimits.tier)
         let cap = config.limits.concurrency ?? tierLimits?.concurrency
         let window = config.limits.windowSeconds.map { Duration.milliseconds(Int64($0 * 1000)) } ?? .seconds(60)
-        return RateLimits(
+        let limits = RateLimits(
             concurrency: min(concurrency, cap ?? .max),
             rpm: overrides.rpm ?? config.limits.rpm ?? tierLimits?.rpm,
             tpm: overrides.tpm ?? config.limits.tpm ?? tierLimits?.tpm,
             tpd: overrides.tpd ?? config.limits.tpd ?? tierLimits?.tpd,
             window: window
         )
+        guard let shard = options.shard, options.fleet == nil else { return limits }
+        // Shards cannot see each other, so each keeps to its share: what an idle shard leaves is lost.
+        let share = { (limit: Int?) in limit.map { max(1, $0 / shard.count) } }
+        return RateLimits(concurrency: share(limits.concurrency) ?? 1, rpm: share(limits.rpm), tpm: share(limits.tpm),
+                          tpd: share(limits.tpd), window: limits.window)
     }
 
     /// The server the model calls go to: the flag, else the pipeline's variable, else the pipeline.
@@ -62,7 +67,9 @@ public struct RunSettings: Sendable {
     /// The files the walk finds under the inputs, the output directory left out; office files,
     /// EPUB and HTML too under `formats: kimi` when Kimi can be reached.
     func files() throws(PipelineError) -> [InputFile] {
-        try walk(office: config.formats == .kimi && extraction.key != nil)
+        let files = try walk(office: config.formats == .kimi && extraction.key != nil)
+        guard let shard = options.shard else { return files }
+        return files.filter { shard.owns($0.id) }
     }
 
     /// The office files `formats: kimi` would read, when no key lets it: they are left out, with a warning.

@@ -13,7 +13,7 @@ struct RemoteReader: Sendable {
     /// The client uploads go through; nil for an estimate, which only reads what the store holds.
     let client: ChatClient?
     /// Where extracted text is kept; nil when an estimate plans without a store.
-    let store: CheckpointStore?
+    let store: (any RunStore)?
 
     /// The text of `file`, from the store or from Kimi.
     func text(of file: InputFile, data: Data, hash: String) async throws -> String {

@@ -33,7 +33,8 @@ struct Engine: Sendable {
     }
 
     /// Builds the engine; for models, checks the key and finds the window before any file is read.
-    static func make(_ settings: RunSettings) async throws(PipelineError) -> Engine {
+    /// - Parameter account: the account's limits shared with a fleet's other workers, asked after this worker's own.
+    static func make(_ settings: RunSettings, account: (any AccountGate)? = nil) async throws(PipelineError) -> Engine {
         let config = settings.config
         switch config.backend {
         case .extractive:
@@ -41,7 +42,7 @@ struct Engine: Sendable {
         case .openAICompatible:
             let client = try makeClient(settings)
             let limiter = RateLimiter(limits: settings.rateLimits, spending: settings.options.limits.spending)
-            let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy), config: config)
+            let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy, account: account), config: config)
             let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
             let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, config: config, limiter: limiter) } ?? limited
             do {

@@ -6,7 +6,7 @@ import Summarization
 /// Runs a document's calls: reuses a stored call by key, else runs it in the shared pool and
 /// commits it before returning it, so nothing depends on a call the store does not hold.
 struct StoreExecutor: CallExecutor {
-    let store: CheckpointStore
+    let store: any RunStore
     let pool: WorkPool
     /// The document the calls serve, which each stored call is linked to.
     let path: String

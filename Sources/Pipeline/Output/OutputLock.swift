@@ -27,17 +27,17 @@ final class OutputLock: Sendable {
     }
 
     /// The lock file of an output directory.
-    static func url(in directory: URL) -> URL {
-        directory.appendingPathComponent(".precis/lock")
+    static func url(in directory: URL, shard: Shard? = nil) -> URL {
+        directory.appendingPathComponent(shard.map { ".precis/lock-shard-\($0.index)-of-\($0.count)" } ?? ".precis/lock")
     }
 
     /// Takes the lock, or waits for it when `wait` is set; otherwise a held lock is a `.locked` error.
     /// - Parameters:
     ///   - control: a signal while waiting ends the wait with `.interrupted` or `.terminated`.
     ///   - waiting: told once, with the holder, when the lock is busy and `wait` is set.
-    static func acquire(in directory: URL, wait: Bool, control: RunControl? = nil,
+    static func acquire(in directory: URL, shard: Shard? = nil, wait: Bool, control: RunControl? = nil,
                         waiting: (Holder?) -> Void = { _ in }) async throws(PipelineError) -> OutputLock {
-        let url = url(in: directory)
+        let url = url(in: directory, shard: shard)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {

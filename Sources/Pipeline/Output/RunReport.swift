@@ -121,9 +121,13 @@ public struct RunReport: Sendable, Codable {
     public var totals: Totals
     /// What a `mode: batch` run did with the platform's batches; nil online.
     public var batch: BatchStep?
+    /// This worker's part, when the run is one worker of a fleet on a shared store.
+    public var worker: WorkerStep?
+    /// The part of the inputs this run summarized (`--shard i/N`).
+    public var shard: String?
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus, batch
+        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus, batch, worker, shard
         case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
     }
 

@@ -6,7 +6,7 @@ extension BatchRun {
     ///
     /// Only files under the output directory are removed, and folders left empty go with them.
     /// Their stored calls stay until `precis gc`, so restoring an input costs nothing.
-    func prune(_ gone: [FileState], store: CheckpointStore) throws(PipelineError) -> [String] {
+    func prune(_ gone: [FileState], store: any RunStore) throws(PipelineError) -> [String] {
         guard !gone.isEmpty else { return [] }
         let out = options.outputDirectory.standardizedFileURL
         for state in gone {

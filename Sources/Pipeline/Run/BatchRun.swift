@@ -35,36 +35,24 @@ public struct BatchRun: Sendable {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
-        let out = options.outputDirectory
-        // The engine first: a missing key or an unknown model fails before any file is touched.
-        let engine = try await Engine.make(settings)
+        // The shared store and the engine first: a missing key, an unknown model or an unreachable
+        // database fails before any file is touched.
+        var fleet: FleetWorker?
+        if let options = options.fleet { fleet = try await FleetWorker.start(options, settings: settings) }
+        let engine = try await Engine.make(settings, account: fleet?.account)
         let report: RunReport
         do {
-            let lock = try await OutputLock.acquire(in: out, wait: options.waitForLock, control: control) { holder in
-                logger.notice("waiting for \(holder.map { "precis \($0)" } ?? "another run") to finish with \(out.path)")
-            }
-            defer { lock.release() }
-            if let stale = lock.staleHolder {
-                logger.warning("taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
-            }
-            var result = try await run(engine: engine, started: started)
-            result.seconds = (clock.now - begin).seconds
-            // `--wait` in batch mode: poll, with backoff, until no document waits for a batch.
-            var pause = config.batch.pollSeconds
-            var polls = 0
-            while options.waitForLock, let batch = result.batch, batch.waiting > 0, result.stopped == nil, result.interrupted == nil {
-                try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
-                logger.info("waiting \(String(format: "%g", pause)) s for \(batch.inFlight) batch(es) in flight")
-                guard await pauseForBatches(seconds: pause) else { break }
-                pause = min(pause * 2, config.batch.pollMaxSeconds)
-                polls += 1
-                result = Self.merge(result, then: try await run(engine: engine, started: started))
-                result.batch?.polls = polls
+            if let fleet {
+                // The queue, not a lock, keeps the fleet's workers apart; the last one writes the report.
+                var result = try await run(engine: engine, started: started, fleet: fleet)
                 result.seconds = (clock.now - begin).seconds
+                await fleet.queue.leave(filesDone: result.worker?.files ?? 0, callsMade: result.totals.callsMade)
+                report = result
+            } else {
+                report = try await runLocked(engine: engine, started: started, clock: clock, begin: begin)
             }
-            try await AtomicFile.write(result.json(), to: out.appendingPathComponent("report.json"))
-            report = result
         } catch {
+            if let fleet { await fleet.queue.leave(filesDone: 0, callsMade: 0) }
             await engine.shutdown()
             throw error
         }
@@ -72,13 +60,43 @@ public struct BatchRun: Sendable {
         return report
     }
 
-    private func run(engine: Engine, started: Date) async throws(PipelineError) -> RunReport {
+    /// One machine's run: holds the output folder's lock (a shard's own lock) while it works.
+    private func runLocked(engine: Engine, started: Date, clock: ContinuousClock, begin: ContinuousClock.Instant) async throws(PipelineError) -> RunReport {
+        let out = options.outputDirectory
+        let lock = try await OutputLock.acquire(in: out, shard: options.shard, wait: options.waitForLock, control: control) { holder in
+            logger.notice("waiting for \(holder.map { "precis \($0)" } ?? "another run") to finish with \(out.path)")
+        }
+        defer { lock.release() }
+        if let stale = lock.staleHolder {
+            logger.warning("taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
+        }
+        var result = try await run(engine: engine, started: started, fleet: nil)
+        result.seconds = (clock.now - begin).seconds
+        // `--wait` in batch mode: poll, with backoff, until no document waits for a batch.
+        var pause = config.batch.pollSeconds
+        var polls = 0
+        let reportURL = options.shard?.reportURL(in: out) ?? out.appendingPathComponent("report.json")
+        while options.waitForLock, let batch = result.batch, batch.waiting > 0, result.stopped == nil, result.interrupted == nil {
+            try await AtomicFile.write(result.json(), to: reportURL)
+            logger.info("waiting \(String(format: "%g", pause)) s for \(batch.inFlight) batch(es) in flight")
+            guard await pauseForBatches(seconds: pause) else { break }
+            pause = min(pause * 2, config.batch.pollMaxSeconds)
+            polls += 1
+            result = Self.merge(result, then: try await run(engine: engine, started: started, fleet: nil))
+            result.batch?.polls = polls
+            result.seconds = (clock.now - begin).seconds
+        }
+        try await AtomicFile.write(result.json(), to: reportURL)
+        return result
+    }
+
+    private func run(engine: Engine, started: Date, fleet: FleetWorker?) async throws(PipelineError) -> RunReport {
         let out = options.outputDirectory
         let files = try settings.files()
-        let store: CheckpointStore
+        let store: any RunStore
         let previous: [String: FileState]
         do {
-            store = try CheckpointStore(url: options.storeURL)
+            if let fleet { store = fleet.store } else { store = try CheckpointStore(url: options.storeURL) }
             previous = Dictionary(try store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
             if let learned = engine.learned { try store.save(learned) }
         } catch {
@@ -89,7 +107,7 @@ public struct BatchRun: Sendable {
         let pruned = options.prune ? try prune(gone, store: store) : []
         let kept = options.prune ? [] : gone.filter { $0.status == .ok && $0.outputPath != nil }
 
-        let courier = BatchCourier(engine: engine, store: store, config: config, logger: logger)
+        let courier = (store as? CheckpointStore).flatMap { BatchCourier(engine: engine, store: $0, config: config, logger: logger) }
         var batchStep = BatchStep()
         if let courier, let ledger = engine.ledger {
             try await courier.prepare(ledger: ledger, step: &batchStep)
@@ -122,16 +140,21 @@ public struct BatchRun: Sendable {
 
         let limiter = engine.limiter
         let corpusWanted = options.corpusSummary
-        let work = Task {
+        let work = Task { () -> ([RunReport.File], RunReport.File?, FleetOutcome?) in
+            if let fleet {
+                let outcome = await processClaimed(files, context: context, fleet: fleet)
+                let corpus = corpusWanted && outcome.last && gate.reason == nil ? await summarizeCorpus(outcome.all, context: context) : nil
+                return (outcome.mine, corpus, outcome)
+            }
             let reports = await process(files, context: context)
-            let corpus = corpusWanted && gate.reason == nil ? await summarizeCorpus(reports, context: context) : nil
-            return (reports, corpus)
+            let corpus = corpusWanted && gate.reason == nil && options.shard == nil ? await summarizeCorpus(reports, context: context) : nil
+            return (reports, corpus, nil)
         }
         control.attach(onInterrupt: { signal in
             gate.interrupt(signal)
             if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
         }, onAbandon: { work.cancel() })
-        let (reports, corpus) = await work.value
+        let (reports, corpus, outcome) = await work.value
         control.detach()
 
         var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
@@ -147,8 +170,21 @@ public struct BatchRun: Sendable {
         report.inputsGone = kept.map(\.path)
         report.pruned = pruned
         if let corpus { report.add(corpus: corpus) }
-        let link = corpus.flatMap { $0.status == .ok ? (path: Self.corpusPage, gist: $0.gist ?? "") : nil }
-        try await AtomicFile.write(Data(OutputPages.index(reports, kept: kept, corpus: link).utf8), to: out.appendingPathComponent("index.md"))
+        report.shard = options.shard?.description
+        if let outcome {
+            report.worker = WorkerStep(id: outcome.worker, round: outcome.round, files: reports.count, last: outcome.last)
+            if outcome.last {
+                // The last worker writes the folder's index and report, over every worker's files.
+                var folder = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
+                                       startedAt: outcome.opened ?? started, seconds: Date().timeIntervalSince(outcome.opened ?? started), files: outcome.all)
+                folder.inputsGone = kept.map(\.path)
+                folder.pruned = pruned
+                if let corpus { folder.add(corpus: corpus) }
+                try await writeFolderPages(folder, kept: kept)
+            }
+        } else if options.shard == nil {
+            try await writeFolderPages(report, kept: kept, reportJSON: false)
+        }
         record.finish(with: report)
         try? store.finish(record)
         return report

@@ -10,7 +10,7 @@ import Summarization
 struct FileJob: Sendable {
     /// What every file of a run shares.
     struct Context: Sendable {
-        let store: CheckpointStore
+        let store: any RunStore
         let pool: WorkPool
         /// Skip check, read, load, chunk and tree, as the estimate walks them too.
         let path: DocumentPath

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a run keeps between runs: finished calls by content hash, file states, runs and server facts.
+///
+/// The seam between the pipeline and where it keeps things. ``CheckpointStore`` keeps them in the
+/// output folder's SQLite file, for one machine; the `Fleet` module's PostgreSQL store keeps them in
+/// one database that many workers share. Both keep the same invariants: a call is committed before
+/// anything uses it, and a call stored under a key is never replaced.
+public protocol RunStore: Sendable {
+    /// Where the store lives, for messages; never holds a password.
+    var location: String { get }
+
+    /// The stored call with `key`, if a run has finished it.
+    func call(key: String) throws(CheckpointError) -> StoredCall?
+    /// Commits a finished call, linked to the file it serves; a call already stored under the key is kept as it is.
+    func save(_ call: StoredCall, for path: String?) throws(CheckpointError)
+    /// Totals over the stored calls with these keys: what one summary tree cost in all.
+    func callTotals(keys: Set<String>) throws(CheckpointError) -> CallTotals
+    /// The summary at the top of the tree linked to `path`.
+    func summary(of path: String) throws(CheckpointError) -> String?
+    /// Links exactly `keys` to `path`, replacing its links, for trees that are not one file's.
+    func link(_ keys: Set<String>, to path: String) throws(CheckpointError)
+
+    /// Every file's state, by path.
+    func fileStates() throws(CheckpointError) -> [FileState]
+    /// Records what a run did with a file.
+    func save(_ state: FileState) throws(CheckpointError)
+    /// Records a finished file and exactly the calls its tree uses, replacing the links it had.
+    func save(_ state: FileState, calls keys: Set<String>) throws(CheckpointError)
+    /// Forgets the files whose inputs are gone, and their links.
+    func removeFiles(_ paths: [String]) throws(CheckpointError)
+
+    /// Records the start of a run and returns it with its id.
+    func begin(_ run: RunRecord) throws(CheckpointError) -> RunRecord
+    /// Records how a run ended.
+    func finish(_ run: RunRecord) throws(CheckpointError)
+    /// The most recent runs, newest first.
+    func runs(limit: Int) throws(CheckpointError) -> [RunRecord]
+
+    /// What the last run learned about `model` on `server`, if any run asked.
+    func serverFacts(server: String, model: String) throws(CheckpointError) -> ServerFacts?
+    /// Records what a run learned, replacing what an earlier run did.
+    func save(_ facts: ServerFacts) throws(CheckpointError)
+    /// The mean answer length per stage of `summarizer`'s calls with the server's own counts.
+    func answerLengths(summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int]
+    /// The mean reasoning tokens per stage of `summarizer`'s calls.
+    func reasoningLengths(summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int]
+
+    /// Text a remote reader extracted from a file, by the file's content hash.
+    func extractedText(contentHash: String) throws(CheckpointError) -> ExtractedText?
+    /// Keeps extracted text, so no file is uploaded twice.
+    func save(_ text: ExtractedText) throws(CheckpointError)
+}
+
+extension CheckpointStore: RunStore {
+    public var location: String { url.path }
+}

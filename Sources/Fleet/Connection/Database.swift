@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// One connection to the shared PostgreSQL, opened on first use and again after it drops.
+///
+/// The pipeline's store calls are synchronous, as SQLite's are, so ``query(_:)`` waits on the
+/// connection's event loop, which is never a thread of Swift's cooperative pool. Statements from
+/// many tasks queue on the one connection; a ``transaction(_:)`` holds it for its statements alone.
+/// The limiter and the queue use connections of their own, so an admission never waits behind a
+/// store write.
+public final class Database: Sendable {
+    public let address: StoreAddress
+    private let logger: Logger
+    private let state = Mutex<PostgresConnection?>(nil)
+    /// Held through a transaction's statements; single statements take it for their send only.
+    private let gate = NSLock()
+
+    public init(_ address: StoreAddress, logger: Logger = Logger(label: "precis.postgres")) {
+        self.address = address
+        var logger = logger
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    deinit {
+        if let connection = state.withLock({ $0 }) { Self.close(connection) }
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
+        gate.lock()
+        defer { gate.unlock() }
+        return try send(query)
+    }
+
+    /// Runs `body`'s statements in one transaction on this connection, committed when it returns.
+    public func transaction<T>(_ body: (Transaction) throws(FleetError) -> T) throws(FleetError) -> T {
+        gate.lock()
+        defer { gate.unlock() }
+        try send("BEGIN")
+        do {
+            let value = try body(Transaction(database: self))
+            try send("COMMIT")
+            return value
+        } catch {
+            _ = try? send("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs one statement without blocking a thread, for the limiter and the queue.
+    @discardableResult
+    public func run(_ query: PostgresQuery) async throws(FleetError) -> [PostgresRow] {
+        let connection = try connection()
+        do {
+            return Array(try await connection.query(query, logger: logger).get().rows)
+        } catch {
+            throw failure(error, query)
+        }
+    }
+
+    /// Closes the connection; a later statement opens a new one.
+    public func close() {
+        if let connection = state.withLock({ value -> PostgresConnection? in defer { value = nil }; return value }) {
+            let closing: EventLoopFuture<Void> = connection.close()
+            try? closing.wait()
+        }
+    }
+
+    /// Closes without waiting; the connection is kept alive until it has closed, as postgres-nio requires.
+    private static func close(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    /// The statements of one transaction.
+    public struct Transaction {
+        let database: Database
+
+        @discardableResult
+        public func query(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
+            try database.send(query)
+        }
+    }
+
+    @discardableResult
+    fileprivate func send(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
+        let connection = try connection()
+        do {
+            return Array(try connection.query(query, logger: logger).wait().rows)
+        } catch {
+            throw failure(error, query)
+        }
+    }
+
+    private func failure(_ error: any Error, _ query: PostgresQuery) -> FleetError {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return FleetError(.query, "PostgreSQL at \(address) refused \(query.sql.prefix(60))…: \(message)")
+        }
+        return FleetError(.query, "a statement to PostgreSQL at \(address) failed", cause: error)
+    }
+
+    private func connection() throws(FleetError) -> PostgresConnection {
+        if let open = state.withLock({ $0 }), !open.isClosed { return open }
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration(), id: 1, logger: logger
+            ).wait()
+        } catch let error as PSQLError {
+            let detail = error.serverInfo?[.message] ?? String(describing: error.code)
+            throw FleetError(.connect, "cannot connect to PostgreSQL at \(address): \(detail)")
+        } catch {
+            throw FleetError(.connect, "cannot connect to PostgreSQL at \(address)", cause: error)
+        }
+        return state.withLock { current in
+            if let current, !current.isClosed {
+                Self.close(connection)
+                return current
+            }
+            current = connection
+            return connection
+        }
+    }
+
+    private func configuration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch address.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                             password: address.password, database: address.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+}
