@@ -6,13 +6,13 @@ import Scheduling
 /// Many workers on one PostgreSQL: what an admission through the shared limiter costs, and the
 /// makespan of 1, 2 and 3 worker processes under one account's limits, beside the bound.
 enum FleetBench {
-    static func report(root: URL, scratch: URL, line: (String) -> Void) async throws {
+    static func report(scratch: URL, line: (String) -> Void) async throws {
         guard let url = PostgresServer.url, PostgresServer.available else {
             line("fleet         skipped: no PostgreSQL; `make bench` starts one (scripts/with_postgres.sh) when Debian's postgresql is installed")
             return
         }
         try await admissions(url: url, line: line)
-        try await makespans(root: root, scratch: scratch, url: url, line: line)
+        try await makespans(scratch: scratch, url: url, line: line)
     }
 
     /// Three workers' limiters, eight callers each, admitting and finishing as fast as the database lets them.
@@ -38,7 +38,7 @@ enum FleetBench {
                         while clock.now < deadline {
                             let begin = clock.now
                             let ticket = try await gate.admit(tokens: 1_000, limits: limits)
-                            own.append(Double((clock.now - begin).components.attoseconds) / 1e15 + Double((clock.now - begin).components.seconds) * 1000)
+                            own.append(seconds(clock.now - begin) * 1000)
                             await gate.finish(ticket, chargedTokens: nil)
                         }
                         return own
@@ -50,7 +50,7 @@ enum FleetBench {
             return all.sorted()
         }
         let elapsed = clock.now - start
-        let perSecond = Double(latencies.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let perSecond = Double(latencies.count) / seconds(elapsed)
         let p50 = latencies[latencies.count / 2], p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
         line("fleet admit   3 workers × 8 callers through one account in PostgreSQL: \(String(format: "%.0f", perSecond)) admissions/s "
              + "(each admit + finish), admit p50 \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms; "
@@ -58,52 +58,34 @@ enum FleetBench {
     }
 
     /// The same thirty reports, fresh each time, through 1, 2 and 3 worker processes under one account's limits.
-    static func makespans(root: URL, scratch: URL, url: String, line: (String) -> Void) async throws {
-        let rpm = 30, concurrency = 4, window = 10.0, latency = 0.25
-        let dir = scratch.appendingPathComponent("fleet")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var text = try String(contentsOf: root.appendingPathComponent("pipelines/moonshot.yaml"), encoding: .utf8)
-        for (from, to) in [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"), ("reduce: 768", "reduce: 300"),
-                           ("# limits: {concurrency: 50, rpm: 200, tpm: 2000000}", "limits: {concurrency: \(concurrency), rpm: \(rpm), window_seconds: \(Int(window))}")] {
-            text = text.replacingOccurrences(of: from, with: to)
-        }
-        let pipeline = dir.appendingPathComponent("pipeline.yaml")
-        try Data(text.utf8).write(to: pipeline)
-        let story = try String(contentsOf: root.appendingPathComponent("samples/en/harrow-point.txt"), encoding: .utf8)
-        let paragraphs = story.components(separatedBy: "\n\n").filter { $0.count > 80 }
+    static func makespans(scratch: URL, url: String, line: (String) -> Void) async throws {
+        let latency: Duration = .milliseconds(250)
+        let (rpm, concurrency, window) = (FleetFixture.rpm, FleetFixture.concurrency, FleetFixture.window)
         for workers in 1...3 {
             // Fresh reports each time: the shared store would otherwise answer every call from the last pass.
-            let input = dir.appendingPathComponent("in-\(workers)")
-            let tag = UUID().uuidString.prefix(8)
-            for i in 0..<30 {
-                var body = "Report \(i + 1) on Harrow Point, filed as \(tag)-\(i).\n\n"
-                var k = i
-                while body.count < 2_600 { body += "(\(tag)) " + paragraphs[k % paragraphs.count] + "\n\n"; k += 1 }
-                let file = input.appendingPathComponent(String(format: "report-%02d.txt", i + 1))
-                try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
-                try Data(body.utf8).write(to: file)
-            }
-            let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(Int(latency * 1000)), concurrency: concurrency,
-                                                                                     rpm: rpm, window: .milliseconds(Int(window * 1000))))
+            let dir = scratch.appendingPathComponent("fleet-\(workers)")
+            let input = try FleetFixture.reports(in: dir)
+            let pipeline = try FleetFixture.pipeline(in: dir)
+            let server = try await FakeMoonshotServer.start(FleetFixture.server(latency: latency))
             let clock = ContinuousClock()
             let start = clock.now
-            let job = "bench-\(workers)-\(tag)"
-            let out = dir.appendingPathComponent("out-\(workers)")
+            let out = dir.appendingPathComponent("out")
             let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
+            let job = "bench-\(workers)-\(UUID().uuidString.prefix(8))"
             let processes = try (0..<workers).map { _ in
-                try PrecisProcess(["run", input.path, "--pipeline", pipeline.path, "--out", out.path, "--store", url, "--job", job, "-q"], environment: env, binary: RerunBench.binary)
+                try PrecisProcess(["run", input.path, "--pipeline", pipeline, "--out", out.path, "--store", url, "--job", job, "-q"],
+                                  environment: env, binary: RerunBench.binary)
             }
             var statuses: [Int32] = []
             for process in processes { statuses.append(try await process.exit()) }
-            let elapsed = clock.now - start
+            let elapsed = seconds(clock.now - start)
             let stats = server.stats
             await server.stop()
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let calls = Double(stats.completed)
             // The account lets `rpm` calls through a window and `concurrency` at once: no fleet beats either.
-            let bound = max((calls / Double(rpm) - 1) * window + latency, calls * latency / Double(concurrency))
-            line("fleet \(workers)w      30 reports, \(stats.completed) calls, RPM \(rpm) per \(Int(window)) s window, concurrency \(concurrency), L=\(Int(latency * 1000))ms: "
-                 + "\(String(format: "%.1f", seconds)) s vs bound \(String(format: "%.1f", bound)) s (ratio \(String(format: "%.2f", seconds / bound))); "
+            let bound = max((calls / Double(rpm) - 1) * seconds(window) + seconds(latency), calls * seconds(latency) / Double(concurrency))
+            line("fleet \(workers)w      30 reports, \(stats.completed) calls, RPM \(rpm) per \(Int(seconds(window))) s window, concurrency \(concurrency), L=\(Int(seconds(latency) * 1000))ms: "
+                 + "\(String(format: "%.1f", elapsed)) s vs bound \(String(format: "%.1f", bound)) s (ratio \(String(format: "%.2f", elapsed / bound))); "
                  + "429s \(stats.tooManyRequests), peak concurrency \(stats.peakConcurrency), paid twice \(stats.repeatedCompletions), exits \(statuses)")
         }
     }

@@ -202,7 +202,7 @@ if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("mem
 
 // 11. Many workers on one PostgreSQL: admissions through the shared limiter, and 1, 2, 3 workers' makespans.
 if wanted("fleet") {
-    try await FleetBench.report(root: root, scratch: scratch, line: line)
+    try await FleetBench.report(scratch: scratch, line: line)
 }
 
 try? FileManager.default.removeItem(at: scratch)

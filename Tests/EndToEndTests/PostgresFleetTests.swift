@@ -6,34 +6,6 @@ import Testing
 /// Three worker processes share one PostgreSQL, the fake Moonshot account's limits and a folder.
 @Suite(.enabled(if: PostgresServer.available, "needs the PostgreSQL that make test-integration starts"))
 struct PostgresFleetTests {
-    /// Thirty short reports, each a few chunks of the small pipeline: about three calls apiece.
-    func reports(in dir: URL, count: Int = 30) throws -> URL {
-        let input = dir.appendingPathComponent("in")
-        let text = try String(contentsOf: TestSupport.samples.appendingPathComponent("en/harrow-point.txt"), encoding: .utf8)
-        let paragraphs = text.components(separatedBy: "\n\n").filter { $0.count > 80 }
-        let tag = UUID().uuidString.prefix(8)
-        for i in 0..<count {
-            // A fresh line in each report: the shared store keeps calls across jobs, and this test pays for its own.
-            var body = "Report \(i + 1) on Harrow Point, filed as \(tag)-\(i).\n\n"
-            var k = i
-            while body.count < 2_600 {
-                body += "(\(tag)) " + paragraphs[k % paragraphs.count] + "\n\n"
-                k += 1
-            }
-            _ = try TestSupport.write(body, to: String(format: "in/report-%02d.txt", i + 1), in: dir)
-        }
-        return input
-    }
-
-    /// The small pipeline under the fake account's limits, in a window scaled down to 10 s.
-    func pipeline(in dir: URL) throws -> String {
-        try MoonshotEndToEndTests().pipeline(
-            [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"), ("reduce: 768", "reduce: 300"),
-             ("# limits: {concurrency: 50, rpm: 200, tpm: 2000000}", "limits: {concurrency: 4, rpm: 30, window_seconds: 10}")],
-            in: dir
-        )
-    }
-
     /// What follows each page's front matter: the summary as a reader sees it.
     static func bodies(_ out: URL) throws -> [String: String] {
         try TestSupport.markdownFiles(in: out).filter { $0.key != "index.md" }.mapValues { data in
@@ -43,24 +15,12 @@ struct PostgresFleetTests {
         }
     }
 
-    /// The most requests the server began within any `window`.
-    static func busiest(_ starts: [ContinuousClock.Instant], window: Duration) -> Int {
-        let sorted = starts.sorted()
-        var best = 0, low = 0
-        for high in sorted.indices {
-            while sorted[high] - sorted[low] >= window { low += 1 }
-            best = max(best, high - low + 1)
-        }
-        return best
-    }
-
     @Test func threeWorkersKeepToTheAccountsLimitsAndFinishAKilledWorkersFiles() async throws {
-        let limits = FakeServerConfiguration(latency: .milliseconds(250), concurrency: 4, rpm: 30, window: .seconds(10))
-        let server = try await FakeMoonshotServer.start(limits)
+        let server = try await FakeMoonshotServer.start(FleetFixture.server())
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
-        let input = try reports(in: dir)
-        let file = try pipeline(in: dir)
+        let input = try FleetFixture.reports(in: dir)
+        let file = try FleetFixture.pipeline(in: dir)
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
         let job = PostgresServer.job()
@@ -80,12 +40,12 @@ struct PostgresFleetTests {
 
         let stats = server.stats
         let span = (stats.timeline.map(\.end).max()! - stats.timeline.map(\.start).min()!)
-        print("fleet: 3 workers, 30 reports, \(stats.completed) calls in \(String(format: "%.1f s", Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)) under RPM 30 and concurrency 4 (10 s window): "
-              + "\(stats.tooManyRequests) × 429, busiest window \(Self.busiest(stats.timeline.map(\.start), window: .seconds(10)))/30, "
+        print("fleet: 3 workers, 30 reports, \(stats.completed) calls in \(String(format: "%.1f s", span / .seconds(1))) under RPM 30 and concurrency 4 (10 s window): "
+              + "\(stats.tooManyRequests) × 429, busiest window \(FleetFixture.busiest(stats.timeline.map(\.start)))/30, "
               + "peak concurrency \(stats.peakConcurrency), \(stats.repeatedCompletions) paid twice with \(inFlight) in flight at the kill")
         #expect(stats.tooManyRequests == 0, "the fleet went over the account's limits")
         #expect(stats.peakConcurrency <= 4)
-        let busiest = Self.busiest(stats.timeline.map(\.start), window: .seconds(10))
+        let busiest = FleetFixture.busiest(stats.timeline.map(\.start))
         #expect(busiest >= 27, "the busiest window held \(busiest) requests of the 30 allowed")
         #expect(stats.repeatedCompletions <= inFlight, "\(stats.repeatedCompletions) calls were paid twice; \(inFlight) were in flight at the kill")
 

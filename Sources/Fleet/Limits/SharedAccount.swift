@@ -36,7 +36,7 @@ public actor SharedAccount: AccountGate {
             polls += 1
             let rows = try await database.run("""
                 SELECT ticket, wait FROM precis.admit(\(name), \(worker), \(tokens), \(limits.concurrency), \(limits.rpm), \(limits.tpm),
-                  \(limits.tpd), \(Double(limits.window.components.seconds) + Double(limits.window.components.attoseconds) / 1e18))
+                  \(limits.tpd), \(limits.window / .seconds(1)))
                 """)
             guard let row = rows.first else { throw FleetError(.query, "the shared limiter answered nothing") }
             let (ticket, wait) = try PostgresStore.decode(row, (Int64?, Double).self)
@@ -58,7 +58,7 @@ public actor SharedAccount: AccountGate {
     }
 
     public func pause(for duration: Duration) async {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration / .seconds(1)
         _ = try? await database.run("""
             UPDATE precis.account SET paused_until = greatest(paused_until, clock_timestamp() + \(seconds) * interval '1 second'),
               pauses = pauses + 1 WHERE name = \(name)

@@ -46,7 +46,7 @@ public final class WorkQueue: Sendable {
         self.lease = lease
     }
 
-    var leaseSeconds: Double { Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18 }
+    var leaseSeconds: Double { lease / .seconds(1) }
 
     /// Says this worker is alive, so its admissions and claims count.
     public func register(host: String, pid: Int) async throws(FleetError) {

@@ -137,6 +137,9 @@ public struct BatchRun: Sendable {
         if !kept.isEmpty {
             logger.info("kept \(kept.count) output(s) whose inputs are gone; --prune removes them")
         }
+        if let shard = options.shard, options.corpusSummary {
+            logger.notice("shard \(shard) holds part of the folder, so the folder summary waits for `precis merge --corpus-summary`")
+        }
 
         let limiter = engine.limiter
         let corpusWanted = options.corpusSummary
