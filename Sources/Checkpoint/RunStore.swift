@@ -55,3 +55,14 @@ public protocol RunStore: Sendable {
 extension CheckpointStore: RunStore {
     public var location: String { url.path }
 }
+
+/// Calls being made right now by any worker sharing the store, so the same call is made once across machines.
+///
+/// Within one process, the pipeline's own in-flight table does this; a fleet's workers are many
+/// processes, and two of them can reach one key at once (copies of a file claimed side by side).
+public protocol CallClaims: Sendable {
+    /// Takes the right to make the call with `key`; false while a live worker holds it.
+    func claim(_ key: String) async throws -> Bool
+    /// Gives the right back once the call is stored, or has failed.
+    func release(_ key: String) async
+}

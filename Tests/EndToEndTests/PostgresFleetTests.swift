@@ -71,6 +71,31 @@ struct PostgresFleetTests {
         #expect(fleetPages == singlePages)
     }
 
+    @Test func copiesThatTwoWorkersClaimAtOnceMakeEachDistinctCallOnce() async throws {
+        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(300)))
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let originals = try FleetFixture.reports(in: dir, count: 3)
+        // Four copies of each report: equal sizes, so the largest-first queue hands copies to both workers side by side.
+        let input = dir.appendingPathComponent("copies")
+        for copy in 1...4 {
+            try FileManager.default.copyItem(at: originals, to: input.appendingPathComponent("copy-\(copy)"))
+        }
+        let out = dir.appendingPathComponent("out")
+        let store = try #require(PostgresServer.url)
+        let arguments = ["run", input.path, "--pipeline", try ResumeTests().smallPipeline(in: dir), "--out", out.path,
+                         "--store", store, "--job", PostgresServer.job(), "-q"]
+        let workers = try (0..<2).map { _ in try PrecisProcess(arguments, environment: ResumeTests().environment(server)) }
+        for worker in workers {
+            let status = try await worker.exit()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        let report = try readReport(out)
+        #expect(report.totals.ok == 12)
+        #expect(server.stats.repeatedCompletions == 0, "a call was made by both workers")
+        #expect(report.totals.callsReused > 0, "the copies reused the first copy's calls")
+    }
+
     @Test func mergeWritesTheFolderPagesOfAJobFromTheSharedStore() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")

@@ -77,6 +77,9 @@ enum Schema {
             "CREATE INDEX admission_window ON precis.admission (account, finished_at)",
             SharedAccount.admitFunction,
         ]),
+        (3, "calls in flight across workers", [
+            "CREATE TABLE precis.call_claim (key text PRIMARY KEY, worker text NOT NULL, claimed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+        ]),
     ]
 
     /// Brings the database up to date.

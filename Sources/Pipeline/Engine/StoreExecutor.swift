@@ -19,6 +19,13 @@ struct StoreExecutor: CallExecutor {
     let inFlight: InFlightCalls
     /// Where finished calls are counted as they happen.
     var progress: RunProgress? = nil
+    /// Calls other workers of a fleet are making now; nil on one machine.
+    var claims: (any CallClaims)? = nil
+
+    /// Another worker made the call while this one waited; its answer is in the shared store.
+    private struct AnsweredElsewhere: Error {
+        let summary: Summary
+    }
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         spend.use(call.key)
@@ -27,8 +34,13 @@ struct StoreExecutor: CallExecutor {
             await progress?.callReused()
             return CallOutcome(summary: stored, reused: true)
         }
-        let (summary, shared) = try await inFlight.run(call.key, stored: { try stored(call.key) }) {
-            try await make(call, summarizer: summarizer)
+        let summary: Summary, shared: Bool
+        do {
+            (summary, shared) = try await inFlight.run(call.key, stored: { try stored(call.key) }) {
+                try await makeOnce(call, summarizer: summarizer)
+            }
+        } catch let elsewhere as AnsweredElsewhere {
+            (summary, shared) = (elsewhere.summary, true)
         }
         if shared {
             // Another document's identical call answered it, and the store holds it: reused.
@@ -45,6 +57,29 @@ struct StoreExecutor: CallExecutor {
         return Summary(text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
                        reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model,
                        truncated: stored.truncated, usageEstimated: stored.usageEstimated)
+    }
+
+    /// Makes the call unless another worker of the fleet is making it: then waits for its answer in the store.
+    private func makeOnce(_ call: SummaryCall, summarizer: any Summarizer) async throws -> Summary {
+        guard let claims else { return try await make(call, summarizer: summarizer) }
+        while try await !claims.claim(call.key) {
+            if let answer = try stored(call.key) { throw AnsweredElsewhere(summary: answer) }
+            try gate.check()
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        do {
+            // Stored between this worker's look and its claim.
+            if let answer = try stored(call.key) {
+                await claims.release(call.key)
+                throw AnsweredElsewhere(summary: answer)
+            }
+            let summary = try await make(call, summarizer: summarizer)
+            await claims.release(call.key)
+            return summary
+        } catch {
+            if !(error is AnsweredElsewhere) { await claims.release(call.key) }
+            throw error
+        }
     }
 
     /// Makes the call in the shared pool, commits it to the store and counts it.

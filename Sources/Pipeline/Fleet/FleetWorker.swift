@@ -11,6 +11,8 @@ struct FleetWorker: Sendable {
     let queue: WorkQueue
     /// The account's limits in the database, for model pipelines.
     let account: SharedAccount?
+    /// The calls any worker is making now.
+    let calls: SharedCalls
 
     /// Connects, migrates and registers; fails before any file is touched.
     static func start(_ options: FleetOptions, settings: RunSettings) async throws(PipelineError) -> FleetWorker {
@@ -33,7 +35,7 @@ struct FleetWorker: Sendable {
                 let name = ContentHash.sha256(Data((settings.baseURL + "\n" + (settings.apiKey ?? "")).utf8)).prefix(24)
                 account = SharedAccount(database: Database(address), name: String(name), worker: id)
             }
-            return FleetWorker(id: id, store: store, queue: queue, account: account)
+            return FleetWorker(id: id, store: store, queue: queue, account: account, calls: SharedCalls(database: Database(address), worker: id))
         } catch {
             throw failure(error)
         }

@@ -49,7 +49,7 @@ extension BatchRun {
         let engine = context.engine
         let tree = engine.tree(config)
         let executor = StoreExecutor(store: store, pool: context.pool, path: CheckpointStore.corpusPath, documentOrdinal: reports.count,
-                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight)
+                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight, claims: context.claims)
         let result = try await tree.summarize(summaries: summaries, documentID: CheckpointStore.corpusPath, title: title, language: language,
                                               summarizer: engine.summarizer, executor: executor)
         let spent = spend.value

@@ -119,7 +119,8 @@ public struct BatchRun: Sendable {
         let gate = RunGate()
         let path = DocumentPath(settings: settings, engine: engine, remote: remote)
         let context = FileJob.Context(store: store, pool: WorkPool(concurrency: engine.concurrency), path: path, gate: gate,
-                                      logger: logger, previous: previous, inFlight: InFlightCalls(), progress: options.progress)
+                                      logger: logger, previous: previous, inFlight: InFlightCalls(), progress: options.progress,
+                                      claims: fleet?.calls)
         await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var record: RunRecord

@@ -22,6 +22,8 @@ struct FileJob: Sendable {
         let inFlight: InFlightCalls
         /// Where finished files and calls are counted as they happen.
         var progress: RunProgress? = nil
+        /// Calls other workers of a fleet are making now.
+        var claims: (any CallClaims)? = nil
 
         var engine: Engine { path.engine }
         var config: PipelineConfig { path.config }
@@ -108,7 +110,8 @@ struct FileJob: Sendable {
     private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
         let config = context.config
         let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
-                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight, progress: context.progress)
+                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight, progress: context.progress,
+                                     claims: context.claims)
         let grown = try await context.path.grow(document, executor: executor)
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
