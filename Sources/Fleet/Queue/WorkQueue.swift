@@ -131,20 +131,13 @@ public final class WorkQueue: Sendable {
             """)
     }
 
-    /// Puts a claimed file back, for another worker to take at once.
-    public func release(round: Int64, path: String) async {
+    /// Puts a claimed file back for another worker to take at once; without a `path`, every file this
+    /// worker holds in `round`: for a worker with no file open, those claims are strays, and waiting on
+    /// them would wait on itself.
+    public func release(round: Int64, path: String? = nil) async {
         _ = try? await database.run("""
             UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL
-            WHERE round = \(round) AND path = \(path) AND worker = \(worker) AND state = 'claimed'
-            """)
-    }
-
-    /// Puts back every file this worker holds in `round`: for a worker with no file open, its claims
-    /// are strays, and waiting on them would wait on itself.
-    public func releaseAll(round: Int64) async {
-        _ = try? await database.run("""
-            UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL
-            WHERE round = \(round) AND worker = \(worker) AND state = 'claimed'
+            WHERE round = \(round) AND (\(path)::text IS NULL OR path = \(path)) AND worker = \(worker) AND state = 'claimed'
             """)
     }
 

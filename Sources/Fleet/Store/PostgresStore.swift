@@ -88,12 +88,8 @@ public final class PostgresStore: RunStore {
     }
 
     public func link(_ keys: Set<String>, to path: String) throws(CheckpointError) {
-        let path = Self.linkPath(path)
-        return try checked(.write) { () throws(FleetError) in
-            try database.query("""
-                WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = \(path) AND NOT (key = ANY(\(keys.sorted()))))
-                INSERT INTO precis.file_call (scope, path, key) SELECT \(scope), \(path), unnest(\(keys.sorted())::text[]) ON CONFLICT DO NOTHING
-                """)
+        try checked(.write) { () throws(FleetError) in
+            try database.query(relink(keys, to: path))
         }
     }
 
@@ -120,10 +116,7 @@ public final class PostgresStore: RunStore {
         try checked(.write) { () throws(FleetError) in
             try database.transaction { (transaction) throws(FleetError) in
                 try transaction.query(upsert(state))
-                try transaction.query("""
-                    WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = \(state.path) AND NOT (key = ANY(\(keys.sorted()))))
-                    INSERT INTO precis.file_call (scope, path, key) SELECT \(scope), \(state.path), unnest(\(keys.sorted())::text[]) ON CONFLICT DO NOTHING
-                    """)
+                try transaction.query(relink(keys, to: state.path))
             }
         }
     }
@@ -135,6 +128,15 @@ public final class PostgresStore: RunStore {
                 DELETE FROM precis.file WHERE scope = \(scope) AND path = ANY(\(paths))
                 """)
         }
+    }
+
+    /// Links exactly `keys` to `path`: the links it had to other calls go, in the same statement.
+    private func relink(_ keys: Set<String>, to path: String) -> PostgresQuery {
+        let path = Self.linkPath(path), keys = keys.sorted()
+        return """
+            WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = \(path) AND NOT (key = ANY(\(keys))))
+            INSERT INTO precis.file_call (scope, path, key) SELECT \(scope), \(path), unnest(\(keys)::text[]) ON CONFLICT DO NOTHING
+            """
     }
 
     private func upsert(_ s: FileState) -> PostgresQuery {

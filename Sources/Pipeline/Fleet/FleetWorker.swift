@@ -23,31 +23,29 @@ struct FleetWorker: Sendable {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
         let id = "\(host)-\(pid)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        let scope = options.scope(for: settings.options.outputDirectory)
+        let (store, queue) = try connect(options, settings: settings, worker: id)
+        let address = store.database.address
         do {
-            let address = try StoreAddress(options.store, fromCommandLine: options.fromCommandLine)
-            let store = try PostgresStore(address, scope: scope)
-            let queue = WorkQueue(database: Database(address), scope: scope, worker: id, lease: options.lease)
             try await queue.register(host: host, pid: pid)
-            var account: SharedAccount?
-            if config.backend == .openAICompatible {
-                // The account is the server and key together; only a digest of the key goes in the database.
-                let name = ContentHash.sha256(Data((settings.baseURL + "\n" + (settings.apiKey ?? "")).utf8)).prefix(24)
-                account = SharedAccount(database: Database(address), name: String(name), worker: id)
-            }
-            return FleetWorker(id: id, store: store, queue: queue, account: account, calls: SharedCalls(database: Database(address), worker: id))
         } catch {
             throw failure(error)
         }
+        var account: SharedAccount?
+        if config.backend == .openAICompatible {
+            // The account is the server and key together; only a digest of the key goes in the database.
+            let name = ContentHash.sha256(Data((settings.baseURL + "\n" + (settings.apiKey ?? "")).utf8)).prefix(24)
+            account = SharedAccount(database: Database(address), name: String(name), worker: id)
+        }
+        return FleetWorker(id: id, store: store, queue: queue, account: account, calls: SharedCalls(database: Database(address), worker: id))
     }
 
-    /// The job's store and queue, for `merge` and `status`, without taking part as a worker.
-    static func connect(_ options: FleetOptions, settings: RunSettings) throws(PipelineError) -> (store: PostgresStore, queue: WorkQueue) {
+    /// The job's store and queue; without a `worker`, for `merge` and `status`, which take no part in the work.
+    static func connect(_ options: FleetOptions, settings: RunSettings, worker: String = "") throws(PipelineError) -> (store: PostgresStore, queue: WorkQueue) {
         let scope = options.scope(for: settings.options.outputDirectory)
         do {
             let address = try StoreAddress(options.store, fromCommandLine: options.fromCommandLine)
             let store = try PostgresStore(address, scope: scope)
-            return (store, WorkQueue(database: Database(address), scope: scope, worker: "", lease: options.lease))
+            return (store, WorkQueue(database: Database(address), scope: scope, worker: worker, lease: options.lease))
         } catch {
             throw failure(error)
         }

@@ -78,7 +78,7 @@ extension BatchRun {
                         }
                     case .wait:
                         if running > 0 { break claiming }
-                        await queue.releaseAll(round: round)
+                        await queue.release(round: round)
                         do { try await Task.sleep(for: pollEvery) } catch { break claiming }
                     case .empty:
                         drained = true
