@@ -13,8 +13,11 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
         case authentication
         /// The key may not do this (403).
         case permission
-        /// No such endpoint or model (404).
+        /// No such endpoint (404).
         case notFound = "not_found"
+        /// The model is retired or not served to this account: 404 `resource_not_found_error` for
+        /// a chat call, or an id the platform's `/models` does not list. No call of the run can succeed.
+        case modelRetired = "model_retired"
         /// The account's balance is gone (429 `exceeded_current_quota_error`).
         case quotaExceeded = "quota_exceeded"
         /// Too many requests or tokens for the account's limits (429 `rate_limit_reached_error`).
@@ -81,7 +84,7 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
         switch code {
         case .rateLimited, .overloaded: .retryAfterPause
         case .server, .timeout, .connection, .malformedResponse, .cutStream: .retry
-        case .authentication, .quotaExceeded, .missingKey, .insecureTransport: .stopRun
+        case .authentication, .quotaExceeded, .missingKey, .insecureTransport, .modelRetired: .stopRun
         case .invalidRequest, .badRequest, .contextLength, .permission, .notFound, .contentFilter, .http: .fail
         }
     }

@@ -34,9 +34,11 @@ public final class ChatClient: ChatTransport, Sendable {
         }
         return try await withDeadline(configuration.requestTimeout) {
             let response = try await self.send(.POST, "/chat/completions", body: body, stream: request.stream)
-            return try await request.stream
+            var completion = try await request.stream
                 ? self.readStream(response.body, model: request.model)
                 : Self.decodeCompletion(try await self.collect(response.body, limit: 32 << 20), model: request.model)
+            completion.rateLimit = RateLimitStatus.parse(response.headers.map { ($0.name, $0.value) })
+            return completion
         }
     }
 

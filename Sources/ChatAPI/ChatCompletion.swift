@@ -61,6 +61,8 @@ public struct ChatCompletion: Sendable, Hashable {
     public var model: String
     /// Whether a remote batch answered it, at the batch price.
     public var batched = false
+    /// The account's budget as the response's `X-RateLimit-*` headers state it, when they do.
+    public var rateLimit: RateLimitStatus?
 
     public init(text: String, reasoning: String = "", finishReason: String, usage: Usage?, model: String) {
         self.text = text

@@ -14,6 +14,8 @@ enum ErrorClassifier {
         case 400: code = .badRequest
         case 401: code = .authentication
         case 403: code = .permission
+        // Moonshot's answer for a model it does not serve: "Not found the model X or Permission denied".
+        case 404 where type == "resource_not_found_error" && serverMessage?.lowercased().contains("the model") == true: code = .modelRetired
         case 404: code = .notFound
         case 408: code = .timeout
         case 429:

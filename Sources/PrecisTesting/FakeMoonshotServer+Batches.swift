@@ -109,7 +109,7 @@ extension FakeMoonshotServer {
         guard !["completed", "failed", "expired", "cancelled"].contains(batch.status) else { return batch }
         let phase = configuration.batchPhase
         let elapsed = ContinuousClock.now - batch.created
-        let supported = batch.model.hasPrefix("kimi-k2.5") || batch.model.hasPrefix("kimi-k2.6")
+        let supported = batch.model.hasPrefix("kimi-k2.6") || batch.model.hasPrefix("kimi-k2.7")
         if let cancelAt = batch.cancelAt {
             if ContinuousClock.now - cancelAt >= configuration.batchCancelTime {
                 finish(&batch, status: "cancelled", lines: cancelAt - batch.created >= phase ? batch.lines.count / 2 : 0)

@@ -13,6 +13,10 @@ extension FakeMoonshotServer {
         var identity: String
         /// Whether the answer starts with `reasoning_content`.
         var thinks = false
+        /// Partial mode's prefix: the answer goes on from it and leaves it out.
+        var prefix: String?
+        /// How much reasoning a thinking call writes, in multiples of the configured amount.
+        var reasoningScale = 1
     }
 
     /// Handles `/chat/completions`: validation, window, faults, limits, then the answer.
@@ -74,9 +78,11 @@ extension FakeMoonshotServer {
             break
         }
         if let refusal = admit(call) {
-            try await writer.error(429, type: "rate_limit_reached_error", refusal.message, headers: [("Retry-After", "\(refusal.retryAfter)")])
+            try await writer.error(429, type: "rate_limit_reached_error", refusal.message,
+                                   headers: [("Retry-After", "\(refusal.retryAfter)")] + rateLimitHeaders())
             return true
         }
+        let budgetHeaders = rateLimitHeaders()
         // A request stops counting against concurrency once its answer is ready to go out, as on a
         // real server; the client may send its next request the moment the last byte arrives.
         var released = false
@@ -99,11 +105,11 @@ extension FakeMoonshotServer {
         let (completionTokens, reasoningTokens, cachedTokens) = (answer.completionTokens, answer.reasoningTokens, answer.cachedTokens)
         if !call.stream {
             release()
-            try await writer.json(200, completionObject(call, answer))
+            try await writer.json(200, completionObject(call, answer), headers: budgetHeaders)
             record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             return true
         }
-        try await writer.startStream()
+        try await writer.startStream(headers: budgetHeaders)
         func event(_ object: Any) throws -> [UInt8] {
             Array("data: ".utf8) + Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) + Array("\n\n".utf8)
         }
@@ -167,6 +173,7 @@ extension FakeMoonshotServer {
             $0.stats.cachedTokens += cachedTokens
             $0.stats.completions[call.identity, default: 0] += 1
             $0.stats.models[call.model, default: 0] += 1
+            if call.prefix != nil { $0.stats.continuations += 1 }
         }
     }
 
@@ -177,6 +184,7 @@ extension FakeMoonshotServer {
         return state.withLock { s -> (String, Int)? in
             let window = configuration.window
             s.admitted.removeAll { now - $0.at >= window }
+            admitOtherClient(&s, now: now)
             // Retry-After in whole seconds, as servers send it; at least 1.
             let retry = s.admitted.first.map { max(1, Int(((window - (now - $0.at)) / .seconds(1)).rounded(.up))) } ?? 1
             if let limit = configuration.concurrency, s.inFlight >= limit {
@@ -194,5 +202,38 @@ extension FakeMoonshotServer {
             s.stats.peakConcurrency = max(s.stats.peakConcurrency, s.inFlight)
             return nil
         }
+    }
+}
+
+extension FakeMoonshotServer {
+    /// `X-RateLimit-*` for the RPM window as it stands, when the configuration sends them.
+    func rateLimitHeaders() -> [(String, String)] {
+        guard configuration.rateLimitHeaders, let rpm = configuration.rpm else { return [] }
+        let now = ContinuousClock.now
+        return state.withLock { s in
+            let window = configuration.window
+            let live = s.admitted.filter { now - $0.at < window }
+            let reset = live.first.map { window - (now - $0.at) } ?? window
+            let seconds = Double(reset.components.seconds) + Double(reset.components.attoseconds) / 1e18
+            return [("X-RateLimit-Limit", "\(rpm)"), ("X-RateLimit-Remaining", "\(max(0, rpm - live.count))"),
+                    ("X-RateLimit-Reset", String(format: "%.3f", seconds))]
+        }
+    }
+
+    /// The other client's requests that are due by `now`, spread evenly over each window.
+    func admitOtherClient(_ s: inout State, now: ContinuousClock.Instant) {
+        guard configuration.otherClientRequests > 0 else { return }
+        let every = configuration.window / configuration.otherClientRequests
+        if s.otherClientNext == nil {
+            // It was already at its pace when this test began: a window's worth is in flight.
+            for k in 1...configuration.otherClientRequests { s.admitted.append((now - configuration.window + every * k, 0)) }
+            s.otherClientNext = now + every
+        }
+        while let next = s.otherClientNext, next <= now {
+            if now - next < configuration.window { s.admitted.append((next, 0)) }
+            s.stats.otherClientRequests += 1
+            s.otherClientNext = next + every
+        }
+        s.admitted.sort { $0.at < $1.at }
     }
 }

@@ -14,38 +14,30 @@ extension FakeMoonshotServer {
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return bad("the body is not a JSON object") }
         guard let model = object["model"] as? String else { return bad("model is required") }
-        guard let window = configuration.models.first(where: { $0.id == model })?.window else {
+        guard !configuration.refusedModels.contains(model), let window = configuration.models.first(where: { $0.id == model })?.window else {
             return .failure(Refusal(status: 404, type: "resource_not_found_error", message: "Not found the model \(model) or Permission denied"))
         }
         guard let rawMessages = object["messages"] as? [[String: Any]], !rawMessages.isEmpty else { return bad("messages must be a non-empty list") }
         var messages: [(role: String, content: String)] = []
+        var prefix: String?
         for (i, m) in rawMessages.enumerated() {
             guard let role = m["role"] as? String, ["system", "user", "assistant"].contains(role) else { return bad("messages[\(i)].role is not system, user or assistant") }
             guard let content = m["content"] as? String, !content.isEmpty else { return bad("messages[\(i)].content must not be empty") }
+            if m["partial"] as? Bool == true {
+                guard i == rawMessages.count - 1, role == "assistant" else { return bad("partial is only allowed on the last message, an assistant's") }
+                // A server without partial mode takes the prefix as an earlier turn and answers anew.
+                if configuration.partialMode { prefix = content; continue }
+            }
             messages.append((role, content))
         }
-        // Kimi's K2.5/K2.6 rules (models overview, "Parameter Comparison"): thinking is switched by
-        // `{"type": "enabled" | "disabled"}` and on by default; temperature is fixed at 1.0 thinking
-        // and 0.6 not, top_p at 0.95, n at 1, the penalties at 0. Other models take no switch.
-        let switchable = model.hasPrefix("kimi-k2.5") || model.hasPrefix("kimi-k2.6")
-        var thinks = model.hasPrefix("kimi-k2-thinking")
-        if let thinking = object["thinking"] {
-            guard switchable else { return bad("thinking is not supported by \(model)") }
-            guard let type = (thinking as? [String: Any])?["type"] as? String, ["enabled", "disabled"].contains(type) else {
-                return bad("thinking.type must be enabled or disabled")
-            }
-            thinks = type == "enabled"
-        } else if switchable {
-            thinks = true
+        let rules = FakeModelRules(model: model)
+        var ignored: [String] = []
+        let thinks: Bool
+        switch rules.thinking(object["thinking"], effort: object["reasoning_effort"]) {
+        case .failure(let refusal): return bad(refusal.message)
+        case .success(let outcome): (thinks, ignored) = (outcome.thinks, outcome.ignored)
         }
-        if switchable {
-            let fixed: [(String, Double)] = [("temperature", thinks ? 1.0 : 0.6), ("top_p", 0.95), ("n", 1), ("presence_penalty", 0), ("frequency_penalty", 0)]
-            for (field, value) in fixed {
-                if let sent = (object[field] as? NSNumber)?.doubleValue, abs(sent - value) > 1e-9 {
-                    return bad("invalid \(field): only \(value) is allowed for this model")
-                }
-            }
-        }
+        if let refusal = rules.sampling(object, thinks: thinks) { return bad(refusal) }
         let temperature = (object["temperature"] as? NSNumber)?.doubleValue ?? 0.3
         if !(0...1).contains(temperature) { return bad("temperature must be in [0, 1]") }
         if let topP = (object["top_p"] as? NSNumber)?.doubleValue, !(0...1).contains(topP) { return bad("top_p must be in [0, 1]") }
@@ -57,22 +49,32 @@ extension FakeMoonshotServer {
             let list = (stop as? [String]) ?? (stop as? String).map { [$0] }
             guard let list, list.count <= 5, list.allSatisfy({ $0.utf8.count <= 32 }) else { return bad("stop must be at most 5 strings of at most 32 bytes") }
         }
-        let maxTokens = object["max_tokens"] as? Int ?? 1024
-        if maxTokens < 1 { return bad("max_tokens must be positive") }
-        let promptTokens = configuration.promptTokens(messages.map(\.content))
+        let (limitField, otherField) = rules.limitFields
+        // The platform ignores a field it does not take, silently: the limit falls back to its default.
+        if object[otherField] != nil { ignored.append(otherField) }
+        let maxTokens = object[limitField] as? Int ?? rules.defaultLimit
+        if maxTokens < 1 { return bad("\(limitField) must be positive") }
+        let promptTokens = configuration.promptTokens(messages.map(\.content) + [prefix].compactMap { $0 })
         if promptTokens + maxTokens > window {
             return bad("Your request exceeded model token limit: \(window)")
         }
+        if !ignored.isEmpty { state.withLock { $0.stats.ignoredFields += ignored } }
+        let effort = (object["reasoning_effort"] as? String).flatMap(FakeModelRules.Effort.init(rawValue:))
         let identity = "\(model)|\(maxTokens)|" + messages.map { "\($0.role):\($0.content)" }.joined(separator: "\u{1E}")
-        return .success(ChatCall(model: model, window: window, messages: messages, maxTokens: maxTokens,
-                                 stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity, thinks: thinks))
+            + (prefix.map { "\u{1E}partial:" + $0 } ?? "")
+        var call = ChatCall(model: model, window: window, messages: messages, maxTokens: maxTokens,
+                            stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity, thinks: thinks)
+        call.prefix = prefix
+        call.reasoningScale = thinks ? (rules.isK3 ? (effort ?? .max).scale : 1) : 0
+        return .success(call)
     }
 
-    /// What a thinking model writes before its answer: `reasoningTokens` of musing, cut at `limit`.
-    func reasoning(limit: Int) -> String {
+    /// What a thinking model writes before its answer: `reasoningTokens` of musing (times the
+    /// effort's scale), cut at `limit`.
+    func reasoning(limit: Int, scale: Int = 1) -> String {
         let sentence = "I should find the main points of this text and keep them in order. "
         var text = ""
-        while configuration.tokens(text) < min(configuration.reasoningTokens, limit) { text += sentence }
+        while configuration.tokens(text) < min(configuration.reasoningTokens * scale, limit) { text += sentence }
         while configuration.tokens(text) > limit { text.removeLast(max(1, text.count / 20)) }
         return text
     }

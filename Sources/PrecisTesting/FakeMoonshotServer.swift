@@ -26,6 +26,8 @@ public final class FakeMoonshotServer: Sendable {
         var batches: [String: FakeBatch] = [:]
         var nextID = 0
         var batchCount = 0
+        /// When the simulated other client on the account sends its next request.
+        var otherClientNext: ContinuousClock.Instant?
     }
 
     let state = Shared(State())
@@ -120,7 +122,8 @@ public final class FakeMoonshotServer: Sendable {
         }
         switch (head.method, path) {
         case (.GET, "/v1/models"):
-            let data = configuration.models.map { model -> [String: Any] in
+            let listed = configuration.models + configuration.refusedModels.map { ($0, 262_144) }
+            let data = listed.map { model -> [String: Any] in
                 var entry: [String: Any] = ["id": model.id, "object": "model", "created": 0, "owned_by": "moonshot"]
                 if configuration.reportsContextLength { entry["context_length"] = model.window }
                 return entry

@@ -44,6 +44,16 @@ public struct FakeServerConfiguration: Sendable {
     /// What file extraction reads from an uploaded file, by its name; others read as a few
     /// sentences naming the file.
     public var extractedTexts: [String: String] = [:]
+    /// Whether a last assistant message with `"partial": true` is continued (Moonshot's partial
+    /// mode); false acts as a server without it, which answers anew.
+    public var partialMode = true
+    /// Whether answers carry `X-RateLimit-Limit`, `-Remaining` and `-Reset` for the RPM window.
+    public var rateLimitHeaders = false
+    /// Requests another client on the same key makes each window, spread evenly, against `rpm`.
+    public var otherClientRequests = 0
+    /// Models `/models` lists but chat answers 404 `resource_not_found_error` for, as the platform
+    /// does for a model a key may not use.
+    public var refusedModels: [String] = []
 
     public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
                 reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
@@ -86,8 +96,11 @@ public struct FakeServerConfiguration: Sendable {
         contents.reduce(0) { $0 + tokens($1) + 3 }
     }
 
+    /// The models Moonshot's platform serves as of December 2026; kimi-k2.5 and the K2 previews
+    /// are retired, so a request for one gets 404 `resource_not_found_error`.
     public static let moonshotModels: [(id: String, window: Int)] = [
         ("moonshot-v1-8k", 8_192), ("moonshot-v1-32k", 32_768), ("moonshot-v1-128k", 131_072),
-        ("kimi-k2.5", 262_144), ("kimi-k2.6", 262_144), ("kimi-k2-0905-preview", 262_144), ("kimi-k2-thinking", 262_144),
+        ("kimi-k2.6", 262_144), ("kimi-k2.7-code", 262_144), ("kimi-k2.7-code-highspeed", 262_144),
+        ("kimi-k3", 1_048_576), ("kimi-k3.1-pro", 1_048_576), ("kimi-k3.1-pro-highspeed", 1_048_576),
     ]
 }

@@ -40,6 +40,13 @@ public struct FakeServerStats: Sendable {
     public var batchCachedTokens = 0
     /// Models requested, by id.
     public var models: [String: Int] = [:]
+    /// Request fields the platform ignored without a word (`max_tokens` to a Kimi model, say):
+    /// each one a setting that quietly did not apply.
+    public var ignoredFields: [String] = []
+    /// Completed partial-mode requests: continuations of a cut answer.
+    public var continuations = 0
+    /// Requests the simulated other client on the same account made.
+    public var otherClientRequests = 0
 
     /// Answers with status 429.
     public var tooManyRequests: Int { statuses[429] ?? 0 }

@@ -26,9 +26,10 @@ struct ResponseWriter {
     }
 
     /// Starts a chunked event stream; each `send` goes out as its own HTTP chunk.
-    func startStream() async throws {
+    func startStream(headers extra: [(String, String)] = []) async throws {
         state.withLock { $0.stats.statuses[200, default: 0] += 1 }
-        let headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+        var headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
+        for (name, value) in extra { headers.add(name: name, value: value) }
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
     }
 

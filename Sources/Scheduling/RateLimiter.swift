@@ -52,6 +52,8 @@ public actor RateLimiter {
     private var today: [Entry] = []
     private var nextTicket = 0
     private var pausedUntil: Duration = .zero
+    /// Requests the server says are left until `until`, less those admitted since it said so.
+    private var serverLeft: (remaining: Int, until: Duration)?
     // The spending caps (RateLimiter+Spending.swift) read and write these too.
     var stopReason: String?
     var spentTokens = 0, spentCost = 0.0
@@ -124,8 +126,12 @@ public actor RateLimiter {
     ///   - charged: the server's own count of the prompt, when it said; the window entry is
     ///     corrected to what the server charged (that prompt + `max_tokens`), so no capacity is
     ///     left unused for our conservative estimate.
-    public func finish(_ ticket: Ticket, tokens: Int, cost: Double, chargedPrompt: Int? = nil) {
+    ///   - serverBudget: what the server said is left of the account's requests (`X-RateLimit-*`):
+    ///     until it resets, no more than that is admitted, so another client on the same key is
+    ///     not collided with.
+    public func finish(_ ticket: Ticket, tokens: Int, cost: Double, chargedPrompt: Int? = nil, serverBudget: ServerBudget? = nil) {
         inFlight -= 1
+        if let serverBudget { observe(serverBudget) }
         pendingTokens -= ticket.charge
         pendingCost -= ticket.costBound
         spentTokens += tokens
@@ -147,6 +153,12 @@ public actor RateLimiter {
             }
         }
         pump()
+    }
+
+    /// Takes the server's word on what is left: the latest answer's count, less the requests
+    /// still in flight, which it may not have seen yet.
+    private func observe(_ budget: ServerBudget) {
+        serverLeft = (max(0, budget.remaining - inFlight), clock.now() + budget.reset)
     }
 
     /// Holds every admission for `duration`, as a server's 429 asks.
@@ -179,6 +191,7 @@ public actor RateLimiter {
         nextTicket += 1
         inFlight += 1
         recent.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: nil))
+        if let left = serverLeft { serverLeft = (left.remaining - 1, left.until) }
         // The day's charges are kept only when there is a daily limit to hold them against.
         if limits.tpd != nil { today.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: now)) }
         pendingTokens += request.charge
@@ -232,6 +245,15 @@ public actor RateLimiter {
         }
         if now < pausedUntil { return .wait(until: pausedUntil) }
         if inFlight >= allowed { return .wait(until: nil) }
+        if let left = serverLeft {
+            if now >= left.until {
+                // A sliding window frees one request at its reset, not all of them: one more goes
+                // until an answer says again what is left (or, with none, for a window).
+                serverLeft = (max(0, left.remaining) + 1, now + limits.window)
+            } else if left.remaining <= 0 {
+                return .wait(until: left.until)
+            }
+        }
         let window = limits.window
         recent.removeAll { $0.finished.map { now - $0 >= window } ?? false }
         // When each entry leaves the window; requests in flight leave only after they finish.

@@ -14,11 +14,14 @@ public struct Scheduler: Sendable {
         public var tokens: Int
         public var cost: Double
         public var chargedPrompt: Int?
+        /// What the server said is left of the account's requests, and for how long.
+        public var serverBudget: ServerBudget?
 
-        public init(tokens: Int, cost: Double, chargedPrompt: Int? = nil) {
+        public init(tokens: Int, cost: Double, chargedPrompt: Int? = nil, serverBudget: ServerBudget? = nil) {
             self.tokens = tokens
             self.cost = cost
             self.chargedPrompt = chargedPrompt
+            self.serverBudget = serverBudget
         }
     }
 
@@ -59,7 +62,8 @@ public struct Scheduler: Sendable {
                 if let shared {
                     await account?.finish(shared, chargedTokens: billing.chargedPrompt.map { min(request.charge, $0 + request.maxTokens) })
                 }
-                await limiter.finish(ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt)
+                await limiter.finish(ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt,
+                                     serverBudget: billing.serverBudget)
                 return result
             } catch {
                 if let shared { await account?.finish(shared, chargedTokens: nil) }

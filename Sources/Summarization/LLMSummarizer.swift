@@ -6,8 +6,9 @@ import Foundation
 /// Summarizes through an OpenAI-compatible chat model: Moonshot's Kimi, or a local server.
 ///
 /// Each call renders its stage's prompt, picks the model (the cheapest window that fits when the
-/// model is `auto`), and sends one request. An answer cut at `max_tokens` is asked for once more
-/// with twice the room if the window allows, else kept and marked truncated.
+/// model is `auto`), and sends one request. An answer cut at its limit is continued in partial
+/// mode where the server has it; elsewhere it is asked for once more with twice the room if the
+/// window allows, else kept and marked truncated.
 public struct LLMSummarizer: Summarizer {
     public struct Options: Sendable, Hashable {
         /// A model id, or `auto` to choose among `candidates` per request.
@@ -25,10 +26,13 @@ public struct LLMSummarizer: Summarizer {
         public var thinking: Bool?
         /// Output tokens a thinking call may spend reasoning, on top of its stage's `max_tokens`.
         public var reasoningTokens: Int
+        /// K3's `reasoning_effort`; nil sends none.
+        public var reasoningEffort: ReasoningEffort?
 
         public init(model: String, contextWindow: Int, candidates: [ModelInfo] = [], temperature: Double = 0.3,
                     maxTokens: [Stage: Int] = [.map: 512, .reduce: 768, .final: 1024], stream: Bool = false,
-                    prompts: PromptOverrides = PromptOverrides(), thinking: Bool? = nil, reasoningTokens: Int = 8192) {
+                    prompts: PromptOverrides = PromptOverrides(), thinking: Bool? = nil, reasoningTokens: Int = 8192,
+                    reasoningEffort: ReasoningEffort? = nil) {
             self.model = model
             self.contextWindow = contextWindow
             self.candidates = candidates.sorted { ($0.contextLength ?? 0) < ($1.contextLength ?? 0) }
@@ -38,6 +42,7 @@ public struct LLMSummarizer: Summarizer {
             self.prompts = prompts
             self.thinking = thinking
             self.reasoningTokens = reasoningTokens
+            self.reasoningEffort = reasoningEffort
         }
 
         public var isAuto: Bool { model == "auto" }
@@ -52,11 +57,15 @@ public struct LLMSummarizer: Summarizer {
     public var options: Options
     public let transport: any ChatTransport
     public let calibration: TokenCalibration
+    /// Whether the server continues a cut answer; learned once for the run.
+    public let partialMode: PartialMode
 
-    public init(options: Options, transport: any ChatTransport, calibration: TokenCalibration = TokenCalibration()) {
+    public init(options: Options, transport: any ChatTransport, calibration: TokenCalibration = TokenCalibration(),
+                partialMode: PartialMode = PartialMode()) {
         self.options = options
         self.transport = transport
         self.calibration = calibration
+        self.partialMode = partialMode
     }
 
     public var fingerprint: String {
@@ -66,6 +75,7 @@ public struct LLMSummarizer: Summarizer {
         if o.isAuto { text += "|candidates=" + o.candidates.map(\.id).joined(separator: ",") }
         // Only where thinking applies, so the keys of models that never think stay as they were.
         if o.thinking != nil || o.thinks { text += "|thinking=\(o.thinks ? "on" : "off"),reasoning=\(o.reasoningTokens)" }
+        if let effort = ModelFamily.of(o.model).effort(o.reasoningEffort) { text += "|effort=\(effort.rawValue)" }
         let prompts = [o.prompts.resolved(for: .english), o.prompts.resolved(for: .chinese)]
         let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(separator: "\u{1E}")
         text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).hex.prefix(24)
@@ -95,62 +105,108 @@ public struct LLMSummarizer: Summarizer {
         let (estimator, ratio) = calibration.snapshot()
         let estimate = Self.promptTokens(messages, estimator: estimator)
         var maxTokens = answerRoom(for: stage, promptTokens: estimate)
-        var (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
+        let (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
         let family = ModelFamily.of(model)
         let thinks = family.thinks(options.thinking)
         if thinks { maxTokens = min(maxTokens + options.reasoningTokens, max(maxTokens, window - estimate)) }
-        var request = ChatRequest(model: model, messages: messages, temperature: family.temperature(options.temperature), maxTokens: maxTokens,
+        let request = ChatRequest(model: model, messages: messages, temperature: family.temperature(options.temperature), maxTokens: maxTokens,
                                   stream: options.stream, thinking: family.thinkingField(options.thinking),
-                                  contextWindow: window, estimatedPromptTokens: estimate)
-        var spent = Summary(text: "")
-        var estimated = false
-        func send() async throws -> ChatCompletion {
-            let completion = try await transport.complete(request)
-            // A server that reports no usage (llama.cpp's streams) gets our estimate, marked as such.
-            let reasoning = completion.reasoning.isEmpty ? 0 : estimator.estimate(completion.reasoning)
-            let usage = completion.usage ?? ChatCompletion.Usage(
-                promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning, reasoningTokens: reasoning)
-            if let actual = completion.usage { calibration.observe(estimated: estimate, actual: actual.promptTokens, ratio: ratio) }
-            spent.promptTokens += usage.promptTokens
-            spent.completionTokens += usage.completionTokens
-            spent.cachedTokens += usage.cachedTokens
-            spent.reasoningTokens += usage.reasoningTokens ?? reasoning
-            estimated = estimated || completion.usage == nil
-            return completion
-        }
-        var completion = try await send()
+                                  reasoningEffort: family.effort(options.reasoningEffort), contextWindow: window, estimatedPromptTokens: estimate)
+        var call = Exchange(transport: transport, calibration: calibration, estimator: estimator, ratio: ratio)
+        var completion = try await call.send(request)
         // A thinking call can spend all its room reasoning and write nothing: ask again with more
         // room while the window has it, and never keep an empty answer.
-        var attempts = 1
-        // A batch's answer is final: asking again would pay again, in another batch.
-        while thinks, !completion.batched, completion.isTruncated, completion.text.trimmingWhitespace().isEmpty {
-            let larger = min(maxTokens * 2, window - estimate)
-            guard larger > maxTokens, attempts < 3 else {
-                throw SummarizationError(.summarizerFailed, "\(completion.model) spent all \(maxTokens) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off")
-            }
-            maxTokens = larger
-            request.maxTokens = maxTokens
-            completion = try await send()
-            attempts += 1
+        completion = try await reasonAgain(completion, request: request, exchange: &call, thinks: thinks)
+        var text = completion.text
+        if completion.isTruncated, !completion.batched {
+            (completion, text) = try await finishCut(completion, request: request, exchange: &call)
         }
-        if completion.isTruncated, !completion.batched, let larger = try? choose(promptTokens: estimate, maxTokens: maxTokens * 2) {
-            maxTokens *= 2
-            (model, window) = larger
-            request.model = model
-            request.maxTokens = maxTokens
-            request.contextWindow = window
-            completion = try await send()
-        }
-        let summary = completion.text.trimmingWhitespace()
+        let summary = text.trimmingWhitespace()
         guard !summary.isEmpty else {
             throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
         }
+        let spent = call.spent
         var result = Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
                              reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
-                             model: completion.model, truncated: completion.isTruncated, usageEstimated: estimated)
+                             model: completion.model, truncated: completion.isTruncated, usageEstimated: call.estimated)
         result.batched = completion.batched
+        result.requests = call.requests
         return result
     }
+
+    /// A thinking answer cut inside its reasoning, asked again with twice the room while the window has it.
+    private func reasonAgain(_ first: ChatCompletion, request: ChatRequest, exchange: inout Exchange, thinks: Bool) async throws -> ChatCompletion {
+        var completion = first
+        var request = request
+        var attempts = 1
+        let window = request.contextWindow ?? options.contextWindow
+        let estimate = request.estimatedPromptTokens ?? 0
+        // A batch's answer is final: asking again would pay again, in another batch.
+        while thinks, !completion.batched, completion.isTruncated, completion.text.trimmingWhitespace().isEmpty {
+            let current = request.maxTokens ?? 0
+            let larger = min(current * 2, window - estimate)
+            guard larger > current, attempts < 3 else {
+                throw SummarizationError(.summarizerFailed, "\(completion.model) spent all \(current) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off")
+            }
+            request.maxTokens = larger
+            completion = try await exchange.send(request)
+            attempts += 1
+        }
+        return completion
+    }
+
+    /// An answer cut at its limit: continued in partial mode where the server has it (the cut text
+    /// as the prefix, the answer's room again as the limit, so the prompt is not answered twice);
+    /// else asked once more with twice the room if a window allows, else kept and marked truncated.
+    private func finishCut(_ cut: ChatCompletion, request: ChatRequest, exchange: inout Exchange) async throws -> (ChatCompletion, String) {
+        var completion = cut
+        var text = cut.text
+        if ModelFamily.of(request.model).partialMode, partialMode.usable, !text.trimmingWhitespace().isEmpty {
+            var continuations = 0
+            while completion.isTruncated, continuations < Self.maxContinuations {
+                guard let next = continuation(of: request, prefix: text, estimator: exchange.estimator) else { break }
+                let more: ChatCompletion
+                do { more = try await exchange.send(next) } catch let error as ChatAPIError where error.code == .badRequest || error.code == .invalidRequest {
+                    // The server refuses partial mode: today's rule, from now on.
+                    partialMode.refuse()
+                    break
+                }
+                continuations += 1
+                if PartialMode.repeats(prefix: text, answer: more.text) {
+                    // It answered anew instead of going on: it ignores partial mode.
+                    partialMode.refuse()
+                    return (more, more.text)
+                }
+                text += more.text
+                completion = more
+            }
+            if continuations > 0 { return (completion, text) }
+        }
+        guard let larger = try? choose(promptTokens: request.estimatedPromptTokens ?? 0, maxTokens: (request.maxTokens ?? 0) * 2) else {
+            return (completion, text)
+        }
+        var again = request
+        again.maxTokens = (request.maxTokens ?? 0) * 2
+        (again.model, again.contextWindow) = larger
+        let answer = try await exchange.send(again)
+        return (answer, answer.text)
+    }
+
+    /// The partial-mode request that goes on from `prefix`, or nil when the window has no room left.
+    private func continuation(of request: ChatRequest, prefix: String, estimator: TokenEstimator) -> ChatRequest? {
+        let window = request.contextWindow ?? options.contextWindow
+        let prompt = (request.estimatedPromptTokens ?? 0) + estimator.estimate(prefix) + Self.messageOverhead
+        let room = min(request.maxTokens ?? 0, window - prompt)
+        guard room >= 16 else { return nil }
+        var next = request
+        next.messages.append(.prefix(prefix))
+        next.maxTokens = room
+        next.estimatedPromptTokens = prompt
+        return next
+    }
+
+    /// Continuations one answer may take before it is kept as cut.
+    static let maxContinuations = 2
 
     /// The messages a call sends: the system prompt and the stage's template around the inputs.
     public func messages(for inputs: [String], stage: Stage, context: SummaryContext) -> [ChatMessage] {

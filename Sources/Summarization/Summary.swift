@@ -17,6 +17,9 @@ public struct Summary: Sendable, Hashable, Codable {
     public var usageEstimated: Bool
     /// Whether a remote batch answered the call, at the batch price.
     public var batched = false
+    /// The requests the server answered for this summary: 1, or more when a cut answer was
+    /// continued or asked again; its tokens count them all.
+    public var requests = 1
 
     public init(text: String, promptTokens: Int = 0, completionTokens: Int = 0, reasoningTokens: Int = 0, cachedTokens: Int = 0,
                 model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false) {

@@ -6,6 +6,8 @@ import Synchronization
 public final class TokenCalibration: Sendable {
     private let base: TokenEstimator
     private let factor: Mutex<Double>
+    /// The ratio the run started with, from the server's count or the store, before any answer.
+    public let initialRatio: Double
 
     /// - Parameters:
     ///   - ratio: what the model's tokenizer counts per token `base` estimates, when it is known
@@ -17,7 +19,17 @@ public final class TokenCalibration: Sendable {
         // The estimate multiplies every cost by safety × the ratio; a measured CJK rate is meant as is.
         if let cjkPerCharacter { base.cjkTokensPerCharacter = cjkPerCharacter / (base.safety * ratio) }
         self.base = base
+        initialRatio = ratio
         factor = Mutex(ratio)
+    }
+
+    /// The estimator with the ratio the run started with: documents are cut with this one, so
+    /// their chunks, and the calls' keys, depend on the inputs and the server's count alone, not on
+    /// which answers happened to arrive before a document was opened.
+    public var initialEstimator: TokenEstimator {
+        var estimator = base
+        estimator.safety *= initialRatio
+        return estimator
     }
 
     /// The estimator with the learned ratio applied.

@@ -28,7 +28,12 @@ struct ModelsCommand: AsyncParsableCommand {
         for model in models {
             let window = model.contextLength.map { "\($0) tokens" } ?? "window unknown"
             let price = config.prices[model.id].map { "  " + $0.line(currency: config.currency) } ?? ""
-            print("\(model.id)  \(window)\(price)")
+            print("\(model.id)  \(window)\(price)\(ModelCatalog.note(for: model.id))")
+        }
+        let listed = Set(models.map(\.id))
+        let retired = ModelCatalog.retired.filter { !listed.contains($0.model) }
+        if !retired.isEmpty {
+            print("retired (the platform answers 404): " + retired.map { "\($0.model) → \($0.successor)" }.joined(separator: ", "))
         }
     }
 }

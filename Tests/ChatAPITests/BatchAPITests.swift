@@ -10,7 +10,7 @@ struct BatchAPITests {
     static let quick = FakeServerConfiguration(batchPhase: .milliseconds(60))
 
     func line(_ id: String, _ text: String = "The keeper climbed the tower. The lamp was lit. Ships passed safely all night.") -> BatchLine {
-        BatchLine(customID: id, request: ChatRequest(model: "kimi-k2.5", messages: [.system("You summarize."), .user("Summarize.\n\n\(text)")],
+        BatchLine(customID: id, request: ChatRequest(model: "kimi-k2.6", messages: [.system("You summarize."), .user("Summarize.\n\n\(text)")],
                                                      maxTokens: 400, thinking: false))
     }
 
@@ -34,7 +34,7 @@ struct BatchAPITests {
             #expect(batch.status == .completed)
             #expect(batch.requestCounts == Batch.RequestCounts(total: 2, completed: 2, failed: 0))
             let output = try #require(batch.outputFileID)
-            let results = try BatchResult.parse(try await client.fileContent(output), model: "kimi-k2.5")
+            let results = try BatchResult.parse(try await client.fileContent(output), model: "kimi-k2.6")
             #expect(Set(results.map(\.customID)) == ["a", "b"])
             for result in results {
                 let completion = try result.outcome.get()
@@ -42,7 +42,7 @@ struct BatchAPITests {
                 #expect(completion.usage?.promptTokens ?? 0 > 0)
                 // The body is kept as sent, and reads back as the same answer.
                 let body = try #require(result.body)
-                #expect(try ChatClient.decodeCompletion(Array(body), model: "kimi-k2.5") == completion)
+                #expect(try ChatClient.decodeCompletion(Array(body), model: "kimi-k2.6") == completion)
             }
             #expect(server.stats.batchLines == 2 && server.stats.completed == 2)
             // Deleting what precis uploaded and read leaves the account as it was.
@@ -64,7 +64,7 @@ struct BatchAPITests {
             #expect(counts.total == 8 && counts.completed + counts.failed == 4, "half the lines were reached before it expired")
             var seen: [String: Bool] = [:]
             for file in [batch.outputFileID, batch.errorFileID].compactMap({ $0 }) {
-                for result in try BatchResult.parse(try await client.fileContent(file), model: "kimi-k2.5") {
+                for result in try BatchResult.parse(try await client.fileContent(file), model: "kimi-k2.6") {
                     if case .success = result.outcome { seen[result.customID] = true } else { seen[result.customID] = false }
                 }
             }
@@ -105,13 +105,13 @@ struct BatchAPITests {
     }
 
     @Test func aResultLineOfAnotherShapeFailsNamingTheLine() throws {
-        let good = #"{"custom_id":"a","response":{"status_code":200,"body":{"model":"kimi-k2.5","choices":[{"message":{"content":"ok"},"finish_reason":"stop"}]}},"error":null}"#
-        #expect(try BatchResult.parse(Data(good.utf8), model: "kimi-k2.5").count == 1)
-        #expect { try BatchResult.parse(Data((good + "\n{\"answer\": 1}\n").utf8), model: "kimi-k2.5") } throws: {
+        let good = #"{"custom_id":"a","response":{"status_code":200,"body":{"model":"kimi-k2.6","choices":[{"message":{"content":"ok"},"finish_reason":"stop"}]}},"error":null}"#
+        #expect(try BatchResult.parse(Data(good.utf8), model: "kimi-k2.6").count == 1)
+        #expect { try BatchResult.parse(Data((good + "\n{\"answer\": 1}\n").utf8), model: "kimi-k2.6") } throws: {
             String(describing: $0).contains("line 2")
         }
         let refused = #"{"custom_id":"b","response":{"status_code":400,"body":{"error":{"type":"invalid_request_error","message":"bad"}}},"error":null}"#
-        let result = try #require(try BatchResult.parse(Data(refused.utf8), model: "kimi-k2.5").first)
+        let result = try #require(try BatchResult.parse(Data(refused.utf8), model: "kimi-k2.6").first)
         guard case .failure(let error) = result.outcome else { Issue.record("a 400 line is a failure"); return }
         #expect(error.code == .badRequest)
     }

@@ -6,10 +6,10 @@ import PrecisTesting
 import Testing
 
 /// Kimi's K2 models as the platform serves them: the thinking switch, `reasoning_content` apart
-/// from the answer, reasoning and cached tokens in `usage`, and the sampling fields K2.5 fixes.
+/// from the answer, reasoning and cached tokens in `usage`, and the sampling fields K2.6 fixes.
 struct KimiK2Tests {
 
-    func request(_ model: String = "kimi-k2.5", thinking: Bool? = nil, stream: Bool = false, maxTokens: Int = 2000) -> ChatRequest {
+    func request(_ model: String = "kimi-k2.6", thinking: Bool? = nil, stream: Bool = false, maxTokens: Int = 2000) -> ChatRequest {
         ChatRequest(model: model, messages: [.system("You summarize."), .user("Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night.")],
                     maxTokens: maxTokens, stream: stream, thinking: thinking)
     }
@@ -50,7 +50,7 @@ struct KimiK2Tests {
         }
     }
 
-    @Test func theValidatorAndThePlatformRefuseWhatK25Fixes() async throws {
+    @Test func theValidatorAndThePlatformRefuseWhatK26Fixes() async throws {
         var tempered = request()
         tempered.temperature = 0.3
         #expect(throws: ChatAPIError.self) { try RequestValidator.validate(tempered) }
@@ -61,8 +61,8 @@ struct KimiK2Tests {
         // The fake platform refuses them too, so a rule the client forgets shows up as a 400.
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
-        for body in [#"{"model":"kimi-k2.5","messages":[{"role":"user","content":"hi"}],"temperature":0.3}"#,
-                     #"{"model":"kimi-k2.5","messages":[{"role":"user","content":"hi"}],"top_p":0.5}"#,
+        for body in [#"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"temperature":0.3}"#,
+                     #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"top_p":0.5}"#,
                      #"{"model":"moonshot-v1-8k","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled"}}"#] {
             var post = HTTPClientRequest(url: server.baseURL + "/chat/completions")
             post.method = .POST
@@ -72,11 +72,11 @@ struct KimiK2Tests {
             let response = try await HTTPClient.shared.execute(post, timeout: .seconds(30))
             #expect(response.status.code == 400, "\(body)")
         }
-        // K2.5's own fixed values are accepted.
+        // K2.6's own fixed values are accepted.
         var ok = HTTPClientRequest(url: server.baseURL + "/chat/completions")
         ok.method = .POST
         ok.headers.add(name: "Authorization", value: "Bearer sk-test")
-        ok.body = .bytes(ByteBuffer(string: #"{"model":"kimi-k2.5","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"disabled"},"temperature":0.6}"#))
+        ok.body = .bytes(ByteBuffer(string: #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"disabled"},"temperature":0.6}"#))
         #expect(try await HTTPClient.shared.execute(ok, timeout: .seconds(30)).status.code == 200)
     }
 
@@ -87,13 +87,14 @@ struct KimiK2Tests {
     }
 
     @Test func theModelTableKnowsEachFamilysWindowSamplingAndThinking() {
-        #expect(ModelFamily.of("kimi-k2.5").window == 262_144)
+        #expect(ModelFamily.of("kimi-k2.6").window == 262_144)
         #expect(ModelFamily.of("kimi-k2.6").sampling == .fixed)
-        #expect(ModelFamily.of("kimi-k2.5").thinks(nil) && !ModelFamily.of("kimi-k2.5").thinks(false))
-        #expect(ModelFamily.of("kimi-k2-thinking").thinks(false), "always thinks")
-        #expect(ModelFamily.of("kimi-k2-thinking").thinkingField(false) == nil, "and takes no switch")
-        #expect(!ModelFamily.of("kimi-k2-0905-preview").thinks(true))
-        #expect(ModelFamily.of("kimi-k2-0905-preview").temperature(0.3) == 0.3)
+        #expect(ModelFamily.of("kimi-k2.6").thinks(nil) && !ModelFamily.of("kimi-k2.6").thinks(false))
+        #expect(ModelFamily.of("kimi-k3").thinks(false), "always thinks")
+        #expect(ModelFamily.of("kimi-k3").thinkingField(false) == nil, "and takes no switch")
+        #expect(ModelFamily.of("kimi-k3.1-pro-highspeed").window == 1_048_576)
+        #expect(ModelFamily.of("kimi-k2.7-code").thinkingField(false) == nil)
+        #expect(ModelFamily.of("moonshot-v1-8k").temperature(0.3) == 0.3)
         #expect(ModelInfo.knownWindow(of: "moonshot-v1-32k") == 32_768)
         #expect(ModelInfo.knownWindow(of: "moonshot-v1-auto") == 131_072)
         #expect(ModelFamily.of("qwen2.5:7b").window == nil)

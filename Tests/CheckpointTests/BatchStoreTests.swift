@@ -14,7 +14,7 @@ struct BatchStoreTests {
 
     @Test func anIntentIsRecordedWithItsLinesAtOnceAndDroppedWhole() throws {
         let store = try store()
-        let job = BatchJob(name: "j1", model: "kimi-k2.5", lines: 2, bytes: 100, window: "24h")
+        let job = BatchJob(name: "j1", model: "kimi-k2.6", lines: 2, bytes: 100, window: "24h")
         try store.begin(job, lines: lines("j1", ["k1", "k2"]))
         #expect(try store.openBatchJobs().map(\.state) == [.intent])
         #expect(try store.batchLines(job: "j1").map(\.state) == [.queued, .queued])
@@ -24,7 +24,7 @@ struct BatchStoreTests {
 
     @Test func collectingMarksEachLineAndLeavesUnnamedOnesUnfinished() throws {
         let store = try store()
-        var job = BatchJob(name: "j1", model: "kimi-k2.5", lines: 3, bytes: 100, window: "24h")
+        var job = BatchJob(name: "j1", model: "kimi-k2.6", lines: 3, bytes: 100, window: "24h")
         try store.begin(job, lines: lines("j1", ["k1", "k2", "k3"]))
         job.state = .submitted
         try store.update(job)
@@ -38,7 +38,7 @@ struct BatchStoreTests {
 
     @Test func anAnswerBodyIsReleasedOnceItsCallIsStored() throws {
         let store = try store()
-        let job = BatchJob(name: "j1", model: "kimi-k2.5", lines: 2, bytes: 100, window: "24h")
+        let job = BatchJob(name: "j1", model: "kimi-k2.6", lines: 2, bytes: 100, window: "24h")
         try store.begin(job, lines: lines("j1", ["k1", "k2"]))
         try store.collect(job, results: ["k1": (.answered, Data("{}".utf8), nil), "k2": (.answered, Data("{}".utf8), nil)])
         try store.save(StoredCall(key: "k1", stage: "map", summarizer: "s", output: "o", promptTokens: 1, completionTokens: 1, batch: true))

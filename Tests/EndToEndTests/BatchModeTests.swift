@@ -89,9 +89,9 @@ struct BatchModeTests {
         let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
         #expect(try store.callCount() == stats.batchLines, "every batch line answered is one stored call")
         #expect(series.callsMade == stats.batchLines && series.batchCalls == stats.batchLines)
-        // kimi-k2.5 at 60% of $0.60 in ($0.10 on a cache hit) and $3.00 out.
-        let full = (Double(stats.batchPromptTokens - stats.batchCachedTokens) * 0.60 + Double(stats.batchCachedTokens) * 0.10
-            + Double(stats.batchCompletionTokens) * 3.00) / 1_000_000
+        // kimi-k2.6 at 60% of $0.95 in ($0.16 on a cache hit) and $4.00 out.
+        let full = (Double(stats.batchPromptTokens - stats.batchCachedTokens) * 0.95 + Double(stats.batchCachedTokens) * 0.16
+            + Double(stats.batchCompletionTokens) * 4.00) / 1_000_000
         #expect(abs(series.cost - full * 0.6) < 1e-5, "\(series.cost) vs \(full * 0.6)")
         #expect(server.fileIDs.isEmpty, "every upload, output and error file was deleted: \(server.fileIDs)")
         #expect(stats.uploads == stats.batchesCreated)

@@ -4,8 +4,8 @@ import Pipeline
 import PrecisTesting
 import Testing
 
-/// The built binary with the shipped Kimi K2.5 pipelines against the fake platform, which thinks,
-/// caches prefixes and refuses what K2.5 fixes, as Moonshot does.
+/// The built binary with the shipped Kimi pipelines (K2.6, K2.6 thinking, K3) against the fake
+/// platform, which thinks, caches prefixes and refuses what each model fixes, as Moonshot does.
 @Suite(.serialized)
 struct KimiEndToEndTests {
     /// What the fake's thinking model writes as `reasoning_content`.
@@ -16,7 +16,12 @@ struct KimiEndToEndTests {
                               environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
     }
 
-    @Test(arguments: ["kimi", "kimi-think"])
+    /// Per million tokens as the shipped pipelines price them: input, cache hit, output.
+    static let prices: [String: (input: Double, hit: Double, output: Double)] = [
+        "kimi": (0.95, 0.16, 4.00), "kimi-think": (0.95, 0.16, 4.00), "kimi-k3": (3.00, 0.30, 15.00),
+    ]
+
+    @Test(arguments: ["kimi", "kimi-think", "kimi-k3"])
     func everySampleIsSummarizedWithoutReasoningAndTheReportIsTheServersLedger(pipeline: String) async throws {
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
@@ -25,27 +30,28 @@ struct KimiEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         let stats = server.stats
         #expect(stats.badRequests == 0, "no request was refused")
+        #expect(stats.ignoredFields.isEmpty, "every field sent is one the model takes: \(stats.ignoredFields)")
         let totals = try readTotals(out)
         #expect(totals.ok == 4)
-        #expect(totals.callsMade == stats.completed)
+        #expect(totals.requests == stats.completed, "every request the server answered is counted")
         #expect(totals.promptTokens == stats.promptTokens)
         #expect(totals.completionTokens == stats.completionTokens)
         #expect(totals.reasoningTokens == stats.reasoningTokens)
         #expect(totals.cachedTokens == stats.cachedTokens)
         #expect(stats.cachedTokens > 0, "calls after the first share the system message")
-        #expect((stats.reasoningTokens > 0) == (pipeline == "kimi-think"))
-        // kimi-k2.5: $0.60 a million input tokens, $0.10 on a cache hit, $3.00 output.
-        let ledger = (Double(stats.promptTokens - stats.cachedTokens) * 0.60 + Double(stats.cachedTokens) * 0.10
-            + Double(stats.completionTokens) * 3.00) / 1_000_000
+        #expect((stats.reasoningTokens > 0) == (pipeline != "kimi"))
+        let price = try #require(Self.prices[pipeline])
+        let ledger = (Double(stats.promptTokens - stats.cachedTokens) * price.input + Double(stats.cachedTokens) * price.hit
+            + Double(stats.completionTokens) * price.output) / 1_000_000
         #expect(abs(totals.cost - ledger) < 1e-5, "\(totals.cost) vs \(ledger)")
-        #expect(abs(totals.cacheSaved - Double(stats.cachedTokens) * 0.50 / 1_000_000) < 1e-5)
+        #expect(abs(totals.cacheSaved - Double(stats.cachedTokens) * (price.input - price.hit) / 1_000_000) < 1e-5)
         #expect(result.stderr.contains("cached)"), "the summary line shows cached tokens: \(result.stderr)")
 
         // No reasoning in a page or in the store's answers; its tokens are on the page.
         for (path, file) in try readFiles(out) {
             let page = try String(contentsOf: out.appendingPathComponent(file.output ?? path + ".md"), encoding: .utf8)
             #expect(!page.contains(Self.reasoningMark), "\(path)")
-            #expect(page.contains("reasoning_tokens: ") == (pipeline == "kimi-think"), "\(path)")
+            #expect(page.contains("reasoning_tokens: ") == (pipeline != "kimi"), "\(path)")
         }
         let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
         for key in try store.callKeys() {

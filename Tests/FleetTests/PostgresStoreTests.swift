@@ -16,7 +16,7 @@ struct PostgresStoreTests {
         let store = try PostgresStore(try address(), scope: PostgresServer.job())
         let key = "k-\(UUID().uuidString)"
         let call = StoredCall(key: key, stage: "final", summarizer: "s1", output: "The summary. 摘要。", promptTokens: 120, completionTokens: 30,
-                              reasoningTokens: 5, cachedTokens: 64, model: "kimi-k2.5", truncated: true, usageEstimated: false, cost: 0.25,
+                              reasoningTokens: 5, cachedTokens: 64, model: "kimi-k2.6", truncated: true, usageEstimated: false, cost: 0.25,
                               createdAt: Date(timeIntervalSince1970: 1_800_000_000))
         try store.save(call, for: "a.txt")
         var later = call

@@ -8,7 +8,7 @@ import Testing
 struct BatchSettingsTests {
     @Test func theShippedBatchPipelineIsKimiInBatchModeAtSixtyPercent() throws {
         let config = try PipelineLoader.load("kimi-batch")
-        #expect(config.mode == .batch && config.llm.model == "kimi-k2.5")
+        #expect(config.mode == .batch && config.llm.model == "kimi-k2.6")
         #expect(config.batch == PipelineConfig.Batch(completionWindow: "24h", discount: 0.4, retries: 2, fallback: .none))
         #expect(abs(config.priceFactor - 0.6) < 1e-12)
         #expect(try PipelineLoader.load("kimi").priceFactor == 1)
@@ -42,20 +42,20 @@ struct BatchSettingsTests {
         func wanted(_ key: String, _ model: String) -> BatchLedger.Wanted {
             .init(key: key, request: ChatRequest(model: model, messages: [.user("text of \(key)")], maxTokens: 16), document: "d")
         }
-        let calls = [wanted("a", "kimi-k2.5"), wanted("b", "kimi-k2.6"), wanted("c", "kimi-k2.5"), wanted("d", "kimi-k2.5")]
+        let calls = [wanted("a", "kimi-k2.6"), wanted("b", "kimi-k2.7-code"), wanted("c", "kimi-k2.6"), wanted("d", "kimi-k2.6")]
         let groups = try BatchCourier.groups(calls, maxLines: 2)
         #expect(groups.map { $0.map(\.key) } == [["a", "c"], ["d"], ["b"]])
     }
 
     @Test func theLedgerAnswersWaitsAndCountsFailuresByKey() async throws {
         let store = try CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
-        var done = BatchJob(name: "j1", model: "kimi-k2.5", lines: 3, bytes: 1, window: "24h")
+        var done = BatchJob(name: "j1", model: "kimi-k2.6", lines: 3, bytes: 1, window: "24h")
         try store.begin(done, lines: ["ok", "bad", "late"].map { BatchLineRecord(job: "j1", customID: $0, key: $0, document: "d") })
-        let body = #"{"model":"kimi-k2.5","choices":[{"message":{"role":"assistant","content":"the answer"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
+        let body = #"{"model":"kimi-k2.6","choices":[{"message":{"role":"assistant","content":"the answer"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
         try store.collect(done, results: ["ok": (.answered, Data(body.utf8), nil), "bad": (.failed, nil, "server_error")])
         done.state = .done
         try store.update(done)
-        var flying = BatchJob(name: "j2", model: "kimi-k2.5", lines: 1, bytes: 1, window: "24h")
+        var flying = BatchJob(name: "j2", model: "kimi-k2.6", lines: 1, bytes: 1, window: "24h")
         flying.state = .submitted
         try store.begin(flying, lines: [BatchLineRecord(job: "j2", customID: "wait", key: "wait", document: "d")])
 

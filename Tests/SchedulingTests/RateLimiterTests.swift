@@ -186,4 +186,29 @@ struct RateLimiterTests {
         #expect(RateLimits.tier(5)?.rpm == 10_000)
         #expect(RateLimits.tier(6) == nil)
     }
+
+    @Test func aServersRemainingBudgetHoldsAdmissionsUntilItsWindowResets() async throws {
+        let clock = ManualClock()
+        // Our own count allows 100 a minute; the server says another client left us 1 for 10 s.
+        let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
+        let first = try await limiter.admit(request())
+        await limiter.finish(first, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 1, reset: .seconds(10)))
+        _ = try await limiter.admit(request())
+        let third = pending(limiter, request())
+        await settle()
+        #expect(!third.admitted.value, "the server's budget is spent")
+        clock.advance(by: .seconds(9))
+        await settle()
+        #expect(!third.admitted.value)
+        clock.advance(by: .seconds(1))
+        _ = try await third.task.value
+        #expect(clock.now() == .seconds(10))
+    }
+
+    @Test func withoutHeadersTheLimiterKeepsItsOwnCount() async throws {
+        let clock = ManualClock()
+        let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
+        for _ in 0..<4 { await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0) }
+        #expect(await limiter.stats.admitted == 4)
+    }
 }

@@ -51,9 +51,9 @@ struct LLMSummarizerTests {
         #expect(!summary.usageEstimated)
     }
 
-    @Test func retriesACutAnswerOnceWithTwiceTheRoom() async throws {
+    @Test func retriesACutAnswerOnceWithTwiceTheRoomOnAServerWithoutPartialMode() async throws {
         let transport = ScriptedTransport([answer("Cut", "length"), answer("Whole answer.")])
-        let summary = try await summarizer(transport).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        let summary = try await summarizer(transport, model: "local-llama").summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
         #expect(summary.text == "Whole answer.")
         #expect(!summary.truncated)
         #expect(transport.requests.value.map(\.maxTokens) == [512, 1024])
@@ -62,7 +62,7 @@ struct LLMSummarizerTests {
 
     @Test func keepsAndMarksACutAnswerWhenTheWindowHasNoRoom() async throws {
         let transport = ScriptedTransport([answer("Cut short", "length")])
-        let small = summarizer(transport, window: 1100)
+        let small = summarizer(transport, model: "local-llama", window: 1100)
         let summary = try await small.summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
         #expect(summary.truncated)
         #expect(transport.requests.value.count == 1)

@@ -9,11 +9,11 @@ struct ThinkingTests {
     func answer(_ text: String, reasoning: String, _ finish: String, completion: Int, reasoningTokens: Int) -> ChatCompletion {
         ChatCompletion(text: text, reasoning: reasoning, finishReason: finish,
                        usage: .init(promptTokens: 100, completionTokens: completion, cachedTokens: 40, reasoningTokens: reasoningTokens),
-                       model: "kimi-k2.5")
+                       model: "kimi-k2.6")
     }
 
     func summarizer(_ transport: ScriptedTransport, thinking: Bool?, window: Int = 262_144, reasoning: Int = 1000) -> LLMSummarizer {
-        LLMSummarizer(options: .init(model: "kimi-k2.5", contextWindow: window, maxTokens: [.map: 500, .reduce: 500, .final: 500],
+        LLMSummarizer(options: .init(model: "kimi-k2.6", contextWindow: window, maxTokens: [.map: 500, .reduce: 500, .final: 500],
                                      thinking: thinking, reasoningTokens: reasoning), transport: transport)
     }
 

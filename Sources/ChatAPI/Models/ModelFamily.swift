@@ -1,12 +1,13 @@
 /// The rules a family of models is served under: its window, which sampling fields the platform
-/// lets a request set, and whether it thinks. Families are data: a request is shaped by looking
-/// its model up here, never by testing the model's name where the request is built.
+/// lets a request set, whether it thinks, how a request names its output limit, whether it takes
+/// a reasoning effort, and whether the platform still serves it. Families are data: a request is
+/// shaped by looking its model up here, never by testing the model's name where it is built.
 ///
-/// From Moonshot's models overview ("Parameter Comparison") and "use kimi k2 thinking model":
-/// kimi-k2.5 and kimi-k2.6 fix temperature (1.0 thinking, 0.6 not), top_p 0.95, n 1 and both
-/// penalties, and take `thinking: {"type": "enabled" | "disabled"}`, on by default; the
-/// kimi-k2-thinking models always think; the other kimi-k2 models and moonshot-v1 take sampling
-/// fields freely and do not think.
+/// From Moonshot's platform docs as of December 2026 (the chat reference, the models overview's
+/// "Parameter Comparison", partial mode, the batch guide) and, for K3, the K3 model docs as quoted in
+/// ``ModelFamily+Table.swift``: every `kimi-*` model fixes temperature, top_p, n and both penalties,
+/// and takes `max_completion_tokens` (`max_tokens` is deprecated there); moonshot-v1 and local
+/// servers take sampling fields freely and `max_tokens`.
 public struct ModelFamily: Sendable, Hashable {
     /// What a request may say about sampling.
     public enum Sampling: Sendable, Hashable {
@@ -20,10 +21,36 @@ public struct ModelFamily: Sendable, Hashable {
     public enum Thinking: Sendable, Hashable {
         /// Never thinks; the `thinking` field must not be sent.
         case never
-        /// Always thinks; the `thinking` field must not be sent.
+        /// Always thinks; the `thinking` field must not be sent (a `disabled` one is refused).
         case always
         /// `thinking` switches it; without the field it is `defaultOn`.
         case switchable(defaultOn: Bool)
+    }
+
+    /// The field a request's output limit goes in.
+    public enum LimitField: String, Sendable, Hashable {
+        /// `max_completion_tokens`: Kimi's models, where `max_tokens` is deprecated (and a wrong
+        /// field is ignored silently, so the limit would quietly not apply).
+        case maxCompletionTokens = "max_completion_tokens"
+        /// `max_tokens`: moonshot-v1 and local servers (llama.cpp ignores `max_completion_tokens`).
+        case maxTokens = "max_tokens"
+    }
+
+    /// Whether the platform serves the family's ids.
+    public enum Lifecycle: Sendable, Hashable {
+        case current
+        /// Still answered, but scheduled to stop; `successor` is what to move to.
+        case deprecated(successor: String)
+        /// No longer served: the platform answers 404 `resource_not_found_error`.
+        case retired(successor: String)
+
+        /// The model to move to, for a deprecated or retired family.
+        public var successor: String? {
+            switch self {
+            case .current: nil
+            case .deprecated(let s), .retired(let s): s
+            }
+        }
     }
 
     public var name: String
@@ -32,15 +59,37 @@ public struct ModelFamily: Sendable, Hashable {
     public var sampling: Sampling
     public var thinking: Thinking
     /// Whether the platform caches repeated prompt prefixes on its own and bills them at the
-    /// cache-hit price (the K2 models do; moonshot-v1's cache is an explicit API precis does not use).
+    /// cache-hit price (the K2 and K3 models do; moonshot-v1's cache is an explicit API precis does not use).
     public var cachesPrefixes: Bool
+    public var limitField: LimitField
+    /// The `reasoning_effort` values the family takes; empty: the field must not be sent.
+    public var efforts: [ReasoningEffort]
+    /// What the platform applies when a request sends no limit.
+    public var defaultLimit: Int
+    /// Whether a last assistant message with `"partial": true` is continued (Moonshot's partial mode).
+    public var partialMode: Bool
+    /// Whether Moonshot's Batch API serves the family.
+    public var batchable: Bool
+    public var lifecycle: Lifecycle
+    /// Whether the family's ids belong to Moonshot's platform, which lists every id it serves in
+    /// `/models`; a local server's ids are whatever it was started with.
+    public var onPlatform: Bool
 
-    public init(name: String, window: Int?, sampling: Sampling, thinking: Thinking, cachesPrefixes: Bool = false) {
+    public init(name: String, window: Int?, sampling: Sampling, thinking: Thinking, cachesPrefixes: Bool = false,
+                limitField: LimitField = .maxTokens, efforts: [ReasoningEffort] = [], defaultLimit: Int = 1024,
+                partialMode: Bool = false, batchable: Bool = false, lifecycle: Lifecycle = .current, onPlatform: Bool = false) {
         self.name = name
         self.window = window
         self.sampling = sampling
         self.thinking = thinking
         self.cachesPrefixes = cachesPrefixes
+        self.limitField = limitField
+        self.efforts = efforts
+        self.defaultLimit = defaultLimit
+        self.partialMode = partialMode
+        self.batchable = batchable
+        self.lifecycle = lifecycle
+        self.onPlatform = onPlatform
     }
 
     /// Whether a call thinks under `requested` (nil: the model's default).
@@ -65,33 +114,23 @@ public struct ModelFamily: Sendable, Hashable {
         return nil
     }
 
-    static let moonshotV1 = ModelFamily(name: "moonshot-v1", window: nil, sampling: .free(temperature: 0), thinking: .never)
-    static let kimiK2 = ModelFamily(name: "kimi-k2", window: 262_144, sampling: .free(temperature: 0.6), thinking: .never, cachesPrefixes: true)
-    static let kimiK2Thinking = ModelFamily(name: "kimi-k2-thinking", window: 262_144, sampling: .free(temperature: 1), thinking: .always,
-                                            cachesPrefixes: true)
-    static let kimiK25 = ModelFamily(name: "kimi-k2.5", window: 262_144, sampling: .fixed, thinking: .switchable(defaultOn: true),
-                                     cachesPrefixes: true)
-    /// Any other model: a local server's, or one this table does not know.
-    static let other = ModelFamily(name: "other", window: nil, sampling: .free(temperature: 0.3), thinking: .never)
+    /// The effort a request sends: the wanted one where the family takes it, else none.
+    public func effort(_ wanted: ReasoningEffort?) -> ReasoningEffort? {
+        guard let wanted, efforts.contains(wanted) else { return nil }
+        return wanted
+    }
 
-    /// Model ids (or their prefixes, ending in `*`) → family, most specific first.
-    public static let table: [(pattern: String, family: ModelFamily)] = [
-        ("kimi-k2.5*", kimiK25), ("kimi-k2.6*", kimiK25),
-        ("kimi-k2-thinking*", kimiK2Thinking),
-        ("kimi-k2*", kimiK2),
-        ("kimi-latest", ModelFamily(name: "kimi-latest", window: 131_072, sampling: .free(temperature: 0.3), thinking: .never)),
-        ("moonshot-v1-auto", ModelFamily(name: "moonshot-v1", window: 131_072, sampling: .free(temperature: 0), thinking: .never)),
-        ("moonshot-v1-8k*", ModelFamily(name: "moonshot-v1", window: 8_192, sampling: .free(temperature: 0), thinking: .never)),
-        ("moonshot-v1-32k*", ModelFamily(name: "moonshot-v1", window: 32_768, sampling: .free(temperature: 0), thinking: .never)),
-        ("moonshot-v1-128k*", ModelFamily(name: "moonshot-v1", window: 131_072, sampling: .free(temperature: 0), thinking: .never)),
-        ("moonshot-v1*", moonshotV1),
-    ]
-
-    /// The family of `model`.
+    /// The family of `model`: the table's, else for an unknown `kimi-*` id the safe platform rules
+    /// (fixed sampling, `max_completion_tokens`, may reason), else a local server's.
     public static func of(_ model: String) -> ModelFamily {
         for (pattern, family) in table {
             if pattern.hasSuffix("*") ? model.hasPrefix(pattern.dropLast()) : model == pattern { return family }
         }
-        return other
+        return model.hasPrefix("kimi-") ? unknownKimi : other
     }
+}
+
+/// `reasoning_effort`: how long a K3 model reasons before it answers (`max` when a request sends none).
+public enum ReasoningEffort: String, Sendable, Hashable, Codable, CaseIterable {
+    case low, high, max
 }

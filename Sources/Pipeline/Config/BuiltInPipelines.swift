@@ -79,13 +79,15 @@ enum BuiltInPipelines {
 
         """##,
         "kimi-batch": ##"""
-        # Kimi K2.5 through Moonshot's Batch API: the same calls as `kimi`, at 60% of the price, answered
+        # Kimi K2.6 through Moonshot's Batch API: the same calls as `kimi`, at 60% of the price, answered
         # within a completion window instead of at once. Made for cron: each run collects the batches that
         # finished, writes the documents whose trees are complete, submits the next level's calls, and exits
         # 5 ("submitted, come back later") until the folder is done. `--wait` stays until it is.
         # Calls are stored under the same keys as `kimi`'s, so either pipeline reuses the other's answers.
+        # The Batch API serves kimi-k2.6 (and the K2.7 code models), not K3: a batch pipeline naming K3 is
+        # refused before anything is uploaded.
         name: kimi-batch
-        description: "Kimi K2.5 through the Batch API, 40% cheaper, a level per cron run; needs MOONSHOT_API_KEY."
+        description: "Kimi K2.6 through the Batch API, 40% cheaper, a level per cron run; needs MOONSHOT_API_KEY."
         extends: kimi
         mode: batch
 
@@ -104,13 +106,51 @@ enum BuiltInPipelines {
           poll_max_seconds: 300
 
         """##,
+        "kimi-k3": ##"""
+        # Summaries by Kimi K3, Moonshot's largest model: a 1,048,576-token window, and it always reasons
+        # before it answers. Reasoning is billed as output, so this pipeline asks for the least of it.
+        # Needs MOONSHOT_API_KEY.
+        name: kimi-k3
+        description: "Kimi K3, reasoning_effort low, 96k-token chunks; needs MOONSHOT_API_KEY."
+        extends: kimi
+        model: kimi-k3
+
+        # K3 takes no thinking switch (it cannot stop reasoning); reasoning_effort is low, high or max,
+        # and max when a request sends none. For summaries, low reasons enough and costs least.
+        thinking: model-default
+        reasoning_effort: low
+        # Output tokens each call may spend reasoning, on top of max_tokens: even at low, K3 reasons for
+        # thousands of tokens. A call that reasons away all its room is asked again with more.
+        reasoning_tokens: 16000
+
+        # The window could hold a whole book, but one 1M-token call is slow, cannot run beside others,
+        # and reads the middle of its input worst. 96k-token chunks are four times kimi's: a 300-page book
+        # maps in a few parallel calls, every call stays well inside the span where long-context models
+        # stay reliable, and a call still finishes in minutes, not in one long wait.
+        chunking:
+          chunk_tokens: 96000
+        # max_tokens stays kimi's (512, 768, 1024): a concise summary needs no more room on a larger
+        # model, and reasoning has its own room below.
+
+        # A non-streaming call that writes nothing for 900 s ends in 504, and K3 can reason that long on
+        # a big chunk: stream, so the answer comes as it is written.
+        stream: true
+        timeouts:
+          read: 300
+          request: 900
+
+        # Per million tokens, from Moonshot's pricing page (override them here for your account).
+        prices:
+          kimi-k3: {input: 3.00, cache_hit: 0.30, output: 15.00}
+
+        """##,
         "kimi-think": ##"""
-        # Kimi K2.5 with thinking on: it reasons before each summary. Slower and dearer (reasoning is billed
+        # Kimi K2.6 with thinking on: it reasons before each summary. Slower and dearer (reasoning is billed
         # as output), sometimes better on dense technical text. The reasoning is counted and priced, and
         # never written into a summary, a page or the store.
         extends: kimi
         name: kimi-think
-        description: "Kimi K2.5, thinking on; reasoning counted and priced, never kept; needs MOONSHOT_API_KEY."
+        description: "Kimi K2.6, thinking on; reasoning counted and priced, never kept; needs MOONSHOT_API_KEY."
         thinking: on
         # Output tokens each call may spend reasoning, on top of max_tokens (Moonshot recommends 16,000 or
         # more in all). A call that reasons away all its room is asked again with more, or fails saying so.
@@ -122,19 +162,20 @@ enum BuiltInPipelines {
 
         """##,
         "kimi": ##"""
-        # Summaries by Kimi K2.5, Moonshot's current model, with thinking off: recursive map-reduce.
+        # Summaries by Kimi K2.6 with thinking off: recursive map-reduce. kimi-k3 is the larger model.
         # Needs MOONSHOT_API_KEY. This file is set for the international platform, api.moonshot.ai, which
         # bills in USD. On the Chinese platform (api.moonshot.cn, billed in CNY) set base_url, currency and
         # prices from your console, or run with MOONSHOT_BASE_URL=https://api.moonshot.cn/v1.
         name: kimi
-        description: "Kimi K2.5, thinking off, 24k-token chunks; needs MOONSHOT_API_KEY."
+        description: "Kimi K2.6, thinking off, 24k-token chunks; needs MOONSHOT_API_KEY."
         backend: openai-compatible
         base_url: https://api.moonshot.ai/v1
         api_key_env: MOONSHOT_API_KEY
-        model: kimi-k2.5
+        model: kimi-k2.6
 
-        # K2.5 fixes temperature (0.6 without thinking), top_p and n on the platform, so precis sends
-        # none of them; `temperature` here only applies to models that let it be set.
+        # Every kimi-* model fixes temperature (0.6 without thinking), top_p and n on the platform, so
+        # precis sends none of them; `temperature` here only applies to models that let it be set. The
+        # output limit goes out as max_completion_tokens, which Kimi's models take in place of max_tokens.
         thinking: off
         stream: false
 
@@ -144,7 +185,8 @@ enum BuiltInPipelines {
         # maps in a dozen parallel calls.
         chunking:
           chunk_tokens: 24000
-        # Output costs five times input on K2.5; concise summaries fit in these.
+        # Output costs about four times input on K2.6; concise summaries fit in these. An answer cut at
+        # its limit is continued in partial mode (it goes on from where it stopped), not asked again.
         max_tokens:
           map: 512
           reduce: 768
@@ -159,12 +201,12 @@ enum BuiltInPipelines {
         # tier: 0          # your account's limits: Moonshot's recharge tier, or numbers under limits:
         retries: {max_attempts: 6, base_delay_ms: 500, max_delay_ms: 30000}
 
-        # Per million tokens. K2 models cache repeated prompt prefixes automatically; cached input is billed
-        # at cache_hit. precis puts the instructions first and the text last so that prefixes repeat.
+        # Per million tokens, from Moonshot's pricing page (override them here for your account). Kimi's
+        # models cache repeated prompt prefixes automatically; cached input is billed at cache_hit. precis
+        # puts the instructions first and the text last so that prefixes repeat.
         currency: USD
         prices:
-          kimi-k2.5: {input: 0.60, cache_hit: 0.10, output: 3.00}
-          kimi-k2-0905-preview: {input: 0.60, cache_hit: 0.15, output: 2.50}
+          kimi-k2.6: {input: 0.95, cache_hit: 0.16, output: 4.00}
 
         timeouts:
           connect: 10

@@ -1,3 +1,4 @@
+import ChatAPI
 import Summarization
 
 extension PipelineConfig {
@@ -8,6 +9,7 @@ extension PipelineConfig {
         case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
         case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
+        case reasoningEffort = "reasoning_effort"
         case mode, batch, formats
     }
 
@@ -15,7 +17,7 @@ extension PipelineConfig {
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .mode, .batch, .formats].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .reasoningEffort, .mode, .batch, .formats].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -33,6 +35,7 @@ extension PipelineConfig {
         "context": ContextMode.allCases.map(\.rawValue),
         "ocr": OCRMode.allCases.map(\.rawValue),
         "thinking": Thinking.allCases.map(\.rawValue),
+        "reasoning_effort": ReasoningEffort.allCases.map(\.rawValue),
         "mode": Mode.allCases.map(\.rawValue),
         "formats": Formats.allCases.map(\.rawValue),
         "batch.fallback": BatchFallback.allCases.map(\.rawValue),
@@ -75,6 +78,7 @@ extension PipelineConfig {
             prompts: try c.decodeIfPresent(PromptOverrides.self, forKey: .prompts) ?? l.prompts,
             thinking: try c.decodeIfPresent(Thinking.self, forKey: .thinking) ?? l.thinking,
             reasoningTokens: try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? l.reasoningTokens,
+            reasoningEffort: try c.decodeIfPresent(ReasoningEffort.self, forKey: .reasoningEffort),
             allowInsecureHTTP: try c.decodeIfPresent(Bool.self, forKey: .allowInsecureHTTP) ?? l.allowInsecureHTTP,
             timeouts: try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? l.timeouts
         )
@@ -104,6 +108,7 @@ extension PipelineConfig {
             try c.encode(llm.stream, forKey: .stream)
             try c.encode(llm.maxTokens, forKey: .maxTokens)
             try c.encode(llm.thinking, forKey: .thinking)
+            try c.encodeIfPresent(llm.reasoningEffort, forKey: .reasoningEffort)
             try c.encode(mode, forKey: .mode)
             if mode == .batch { try c.encode(batch, forKey: .batch) }
             try c.encode(prices, forKey: .prices)

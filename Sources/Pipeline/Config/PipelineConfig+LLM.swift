@@ -25,6 +25,8 @@ extension PipelineConfig {
         public var thinking: Thinking
         /// Output tokens a thinking call may spend reasoning, on top of its stage's `max_tokens`.
         public var reasoningTokens: Int
+        /// K3's `reasoning_effort`; refused at load for models that take none.
+        public var reasoningEffort: ReasoningEffort?
         /// Allows sending the key over plain HTTP to a host other than this machine.
         public var allowInsecureHTTP: Bool
         public var timeouts: Timeouts
@@ -33,7 +35,7 @@ extension PipelineConfig {
                     apiKeyRequired: Bool = true, model: String = "moonshot-v1-8k", contextWindow: Int? = nil,
                     tokenRatio: TokenRatio? = nil, temperature: Double = 0.3, stream: Bool = false, maxTokens: MaxTokens = MaxTokens(),
                     prompts: PromptOverrides = PromptOverrides(), thinking: Thinking = .modelDefault, reasoningTokens: Int = 8192,
-                    allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
+                    reasoningEffort: ReasoningEffort? = nil, allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
             self.baseURL = baseURL
             self.baseURLEnv = baseURLEnv
             self.apiKeyEnv = apiKeyEnv
@@ -47,6 +49,7 @@ extension PipelineConfig {
             self.prompts = prompts
             self.thinking = thinking
             self.reasoningTokens = reasoningTokens
+            self.reasoningEffort = reasoningEffort
             self.allowInsecureHTTP = allowInsecureHTTP
             self.timeouts = timeouts
         }
@@ -66,10 +69,32 @@ extension PipelineConfig {
                 if let template { try check(template.contains("{text}"), "prompts.\(key)", "must contain {text}") }
             }
             try check((256...131_072).contains(reasoningTokens), "reasoning_tokens", "must be between 256 and 131072")
+            try validateFamily(file: file)
             try check(timeouts.connect > 0 && timeouts.read > 0 && timeouts.request > 0, "timeouts", "must be positive seconds")
         }
     }
 
+}
+
+extension PipelineConfig.LLM {
+    /// The keys only some model families take: `reasoning_effort` for K3's, `thinking: off` not
+    /// for models that always reason.
+    func validateFamily(file: String) throws(PipelineError) {
+        let family = ModelFamily.of(model)
+        if let reasoningEffort, model == "auto" || family.effort(reasoningEffort) == nil {
+            let takes = family.efforts.map(\.rawValue).joined(separator: ", ")
+            throw PipelineError(.config, takes.isEmpty || model == "auto"
+                ? "\(file): reasoning_effort: \(model) takes no reasoning_effort (the K3 models do); remove it"
+                : "\(file): reasoning_effort: \(model) takes \(takes), not \(reasoningEffort.rawValue)")
+        }
+        // An unknown kimi-* id is given reasoning room to be safe; whether it can stop is not known.
+        if thinking == .off, family.thinking == .always, family.window != nil {
+            throw PipelineError(.config, "\(file): thinking: \(model) always reasons and refuses thinking off; remove the key, or pick a model that can switch it (kimi-k2.6)")
+        }
+    }
+}
+
+extension PipelineConfig {
     /// `thinking:` in a pipeline: what a request says to a model that can switch thinking.
     public enum Thinking: String, Sendable, Hashable, Codable, CaseIterable {
         case off, on

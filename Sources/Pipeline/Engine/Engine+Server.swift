@@ -33,6 +33,20 @@ extension Engine {
         }
     }
 
+    /// The ratio `token_ratio: auto` gives when a key lets an estimate ask the server's counter,
+    /// which is free: the same fixed texts a run counts, so the estimate cuts as the run will.
+    /// Nil without a key, for a fixed ratio, or when counting fails (the estimate then says so).
+    static func countedTokenRatio(_ settings: RunSettings) async -> MeasuredTokenRatio? {
+        let llm = settings.config.llm
+        guard settings.config.backend == .openAICompatible, llm.tokenRatio?.fixed == nil, llm.tokenRatio != nil,
+              llm.model != "auto", settings.apiKey != nil, let client = try? makeClient(settings) else { return nil }
+        let measured = try? await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator())
+        await client.shutdown()
+        return measured.flatMap { $0 }.map {
+            MeasuredTokenRatio(ratio: $0.ratio, cjkPerCharacter: $0.cjkPerCharacter, source: "the server's count, asked now (\($0.source))", counted: true)
+        }
+    }
+
     /// The ratio an estimate plans with: the pipeline's number, or what the last run measured.
     static func plannedTokenRatio(_ llm: PipelineConfig.LLM, learned: ServerFacts?) -> MeasuredTokenRatio? {
         guard let setting = llm.tokenRatio else { return nil }
@@ -41,7 +55,7 @@ extension Engine {
             return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
         }
         return MeasuredTokenRatio(ratio: ratio, cjkPerCharacter: learned?.cjkPerCharacter,
-                                  source: "the last run (\(learned?.ratioSource ?? "the server"))")
+                                  source: "the last run (\(learned?.ratioSource ?? "the server"))", counted: true)
     }
 
     /// What this run learned from its server, for the store; nil offline.

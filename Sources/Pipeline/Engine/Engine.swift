@@ -25,8 +25,8 @@ struct Engine: Sendable {
     /// What the store knows of remote batches, in `mode: batch`.
     var ledger: BatchLedger? = nil
 
-    /// The estimator budgets are counted with, as calibrated so far.
-    var estimator: TokenEstimator { calibration.estimator }
+    /// The estimator documents are cut and trees grown with: the ratio the run started with.
+    var estimator: TokenEstimator { calibration.initialEstimator }
 
     func shutdown() async {
         await client?.shutdown()
@@ -40,7 +40,12 @@ struct Engine: Sendable {
         case .extractive:
             return extractive(config, concurrency: settings.concurrency)
         case .openAICompatible:
+            try await checkModel(config, client: nil)
             let client = try makeClient(settings)
+            do { try await checkModel(config, client: client) } catch {
+                await client.shutdown()
+                throw error
+            }
             let limiter = RateLimiter(limits: settings.rateLimits, spending: settings.options.limits.spending)
             let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy, account: account), config: config)
             let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
@@ -90,7 +95,8 @@ struct Engine: Sendable {
     /// The engine an estimate plans with: the same summarizer, fingerprint and budget a run gets,
     /// but no key, no network, and a transport that refuses every call.
     /// - Parameter learned: what an earlier run learned from the server, from the output folder's store.
-    static func planning(_ settings: RunSettings, learned: ServerFacts? = nil) throws(PipelineError) -> Engine {
+    /// - Parameter counted: the ratio the server's counter gave just now, when a key let the estimate ask.
+    static func planning(_ settings: RunSettings, learned: ServerFacts? = nil, counted: MeasuredTokenRatio? = nil) throws(PipelineError) -> Engine {
         let config = settings.config
         let concurrency = settings.concurrency
         guard config.backend == .openAICompatible else { return extractive(config, concurrency: concurrency) }
@@ -102,7 +108,7 @@ struct Engine: Sendable {
         guard let window = known ?? learned?.contextWindow else {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline, or run once")
         }
-        let ratio = plannedTokenRatio(llm, learned: learned)
+        let ratio = counted ?? plannedTokenRatio(llm, learned: learned)
         let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
         let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: calibration)
         return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
@@ -126,7 +132,8 @@ struct Engine: Sendable {
         LLMSummarizer(
             options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
                            maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts,
-                           thinking: llm.thinking.requested, reasoningTokens: llm.reasoningTokens),
+                           thinking: llm.thinking.requested, reasoningTokens: llm.reasoningTokens,
+                           reasoningEffort: llm.reasoningEffort),
             transport: transport, calibration: calibration
         )
     }

@@ -24,7 +24,8 @@ struct LimitedTransport: ChatTransport {
             let billing = Scheduler.Billing(
                 tokens: usage.promptTokens + usage.completionTokens,
                 cost: config.cost(model: completion.model, prompt: usage.promptTokens, cached: usage.cachedTokens, completion: usage.completionTokens),
-                chargedPrompt: completion.usage?.promptTokens
+                chargedPrompt: completion.usage?.promptTokens,
+                serverBudget: completion.rateLimit.map { ServerBudget(remaining: $0.remaining, reset: $0.reset) }
             )
             return (completion, billing)
         }

@@ -101,7 +101,7 @@ struct StoreExecutor: CallExecutor {
                 }
             }
         } catch let error as ChatAPIError where error.disposition == .stopRun {
-            gate.stop(error.description)
+            gate.stop(error.description, kind: error.code == .modelRetired ? .model : .account)
             throw error
         } catch let error as SchedulingError where error.code == .stopped {
             gate.stop(error.message)
@@ -120,7 +120,7 @@ struct StoreExecutor: CallExecutor {
         if summary.batched { spend.batched() }
         spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
                    cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
-                   truncated: summary.truncated, estimated: summary.usageEstimated)
+                   truncated: summary.truncated, estimated: summary.usageEstimated, requests: summary.requests)
         return summary
     }
 }

@@ -10,6 +10,7 @@ extension ExitStatus: Error {
         case let code as ExitStatus: self = code
         case let error as PipelineError: self.init(error.code)
         case is CheckpointError: self = .output
+        case let error as ChatAPIError where error.code == .modelRetired: self = .usage
         case let error as ChatAPIError: self = error.disposition == .stopRun ? .stopped : .usage
         default: return nil
         }
@@ -34,6 +35,7 @@ extension RunReport {
     /// How the run ends the process: a signal's code, 4 when it stopped, 1 when a file failed.
     public var exitStatus: ExitStatus {
         if let interrupted { return ExitStatus(interrupted.errorCode) }
+        if stop == .model { return .usage }
         if stopped != nil { return .stopped }
         if totals.failed > 0 || corpus?.status == .failed { return .someFilesFailed }
         return batch?.waiting ?? 0 > 0 ? .submitted : .ok

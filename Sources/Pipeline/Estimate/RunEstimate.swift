@@ -30,6 +30,8 @@ public struct RunEstimate: Sendable, Codable {
     public var cachedTokens = 0
     /// Whether the model thinks before it answers, which no estimate foresees until a run has measured it.
     public var thinking = false
+    /// The `reasoning_effort` the calls are sent with, for models that take one.
+    public var effort: String?
     public var cost = 0.0
     public var costMax = 0.0
     /// Whether calls go through the Batch API, priced at its discount in `cost` and `costMax`.
@@ -52,7 +54,7 @@ public struct RunEstimate: Sendable, Codable {
         case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
-        case reasoningTokens = "reasoning_tokens", thinking, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
+        case reasoningTokens = "reasoning_tokens", thinking, effort, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
         case batch, costOnline = "cost_online"
     }
 
@@ -74,7 +76,7 @@ public struct RunEstimate: Sendable, Codable {
             if thinking {
                 lines.append(reasoningTokens > 0
                     ? "reasoning   ~\(n(reasoningTokens)) of the tokens out, as this model reasoned before"
-                    : "reasoning   not foreseen until a run has measured it; the upper bound gives each call its reasoning_tokens")
+                    : "reasoning   not learned yet for \(model)\(effort.map { " at reasoning_effort \($0)" } ?? ""): a run measures it; until then the upper bound gives each call its whole max_completion_tokens")
             }
             lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))" + (batch ? " at the batch price (~\(money(costOnline)) online)" : "")
                                      : "cost        not priced: the pipeline has no prices for \(model)")

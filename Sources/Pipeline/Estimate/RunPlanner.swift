@@ -30,7 +30,8 @@ public struct RunPlanner: Sendable {
         let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? CheckpointStore(url: options.storeURL, create: false) : nil
         let learned = config.backend == .openAICompatible
             ? try? store?.serverFacts(server: settings.baseURL, model: config.llm.model) : nil
-        let engine = try Engine.planning(settings, learned: learned)
+        let counted = await Engine.countedTokenRatio(settings)
+        let engine = try Engine.planning(settings, learned: learned, counted: counted)
         let files = try settings.files()
         let previous = Dictionary(((try? store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
         // Text Kimi extracted in an earlier run is known; the rest is not, and nothing is uploaded.
@@ -42,7 +43,9 @@ public struct RunPlanner: Sendable {
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
         estimate.files = files.count
         estimate.concurrency = engine.concurrency
-        estimate.thinking = (engine.summarizer as? LLMSummarizer)?.options.thinks ?? false
+        let llm = engine.summarizer as? LLMSummarizer
+        estimate.thinking = llm?.options.thinks ?? false
+        estimate.effort = llm.flatMap { ModelFamily.of($0.options.model).effort($0.options.reasoningEffort)?.rawValue }
         estimate.tokenRatio = engine.tokenRatio?.ratio
         estimate.tokenRatioSource = engine.tokenRatio?.source
         estimate.tokenRatioCJK = engine.tokenRatio?.cjkPerCharacter
@@ -87,7 +90,7 @@ public struct RunPlanner: Sendable {
             guard case .changed(let data, let hash) = try await path.open(file, order: order, previous: previous) else { return .unchanged }
             let document = try await path.load(file, data: data, hash: hash, order: order)
             let executor = PlanningExecutor(store: store, conservative: path.engine.estimator,
-                                            expected: TokenEstimator(cjkTokensPerCharacter: Self.expectedCJKTokens, safety: 1), history: history,
+                                            expected: Self.expected(path.engine.tokenRatio), history: history,
                                             reasoningHistory: reasoning)
             let grown = try await path.grow(document, executor: executor)
             return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused)
@@ -117,6 +120,18 @@ public struct RunPlanner: Sendable {
         estimate.costMax = RunReport.roundedCost(estimate.costMax)
         estimate.costOnline = RunReport.roundedCost(estimate.costOnline)
         estimate.batch = config.mode == .batch
+    }
+
+    /// The server's count of Latin text as the ratio measured it, without the margin budgets keep:
+    /// prompt tokens as the run will be billed them. Chinese stays at Moonshot's published rate,
+    /// which the measured one (framing counted in, for safety) overstates.
+    static func expected(_ ratio: MeasuredTokenRatio?) -> TokenEstimator {
+        guard let ratio, ratio.counted else { return TokenEstimator(cjkTokensPerCharacter: expectedCJKTokens, safety: 1) }
+        // The ratio is the highest the fixed texts gave; within the estimator's own 5% it is noise,
+        // and prose counts below it.
+        let raw = ratio.ratio / TokenRatioProbe.margin
+        let safety = raw > 1.05 ? raw : 1
+        return TokenEstimator(cjkTokensPerCharacter: expectedCJKTokens / safety, safety: safety)
     }
 
     static func seconds(_ call: PlanningExecutor.Planned) -> Double {

@@ -27,6 +27,8 @@ public struct RunReport: Sendable, Codable {
         public var cacheSaved = 0.0
         /// The part of `callsMade` a remote batch answered, priced at the batch discount.
         public var batchCalls = 0
+        /// Requests the server answered for the calls made, continuations and re-asks included.
+        public var requests = 0
         /// What this run's calls for the file cost, from the pipeline's price table.
         public var cost: Double
         /// Calls whose answer was cut at `max_tokens` and kept.
@@ -46,7 +48,7 @@ public struct RunReport: Sendable, Codable {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
             case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
-            case batchCalls = "batch_calls"
+            case batchCalls = "batch_calls", requests
         }
 
         public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
@@ -80,7 +82,7 @@ public struct RunReport: Sendable, Codable {
     /// Sums over all files; tokens count only calls made in this run.
     public struct Totals: Sendable, Codable, Hashable {
         public var files = 0, ok = 0, failed = 0, skipped = 0, pending = 0
-        public var callsMade = 0, callsReused = 0, batchCalls = 0
+        public var callsMade = 0, callsReused = 0, batchCalls = 0, requests = 0
         public var promptTokens = 0, completionTokens = 0
         public var reasoningTokens = 0, cachedTokens = 0
         public var cacheSaved = 0.0
@@ -95,7 +97,7 @@ public struct RunReport: Sendable, Codable {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
             case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
-            case batchCalls = "batch_calls"
+            case batchCalls = "batch_calls", requests
         }
     }
 
@@ -107,6 +109,8 @@ public struct RunReport: Sendable, Codable {
     public var seconds: Double
     /// Why the run stopped early (a refused key, an empty balance), if it did.
     public var stopped: String?
+    /// What stopped it: the account, or a model the platform does not serve (which exits 2).
+    public var stop: StopKind?
     /// The signal that interrupted the run, if one did.
     public var interrupted: Signal?
     /// Calls cut off in flight when an interrupted run could not wait for them.
@@ -127,7 +131,7 @@ public struct RunReport: Sendable, Codable {
     public var shard: String?
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, interrupted, files, totals, pruned, corpus, batch, worker, shard
+        case pipeline, model, currency, seconds, stopped, stop, interrupted, files, totals, pruned, corpus, batch, worker, shard
         case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
     }
 
@@ -211,6 +215,7 @@ extension RunReport.Totals {
     /// Counts what a file's calls spent: calls, tokens, cost, truncations and retries.
     mutating func spend(_ file: RunReport.File) {
         callsMade += file.callsMade
+        requests += file.requests
         batchCalls += file.batchCalls
         callsReused += file.callsReused
         promptTokens += file.promptTokens
@@ -229,6 +234,7 @@ extension RunReport.File {
     /// Takes the calls, tokens and cost of a file that did not finish from what its calls spent.
     mutating func count(_ spent: DocumentSpend.Tally) {
         callsMade = spent.callsMade
+        requests = spent.requests
         batchCalls = spent.batchCalls
         callsReused = spent.callsReused
         promptTokens = spent.promptTokens

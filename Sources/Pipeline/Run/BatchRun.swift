@@ -163,6 +163,7 @@ public struct BatchRun: Sendable {
 
         var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
                                startedAt: started, seconds: 0, stopped: gate.stopReason, files: reports)
+        report.stop = gate.stopKind
         // What the trees asked for before a spending cap or a refused key stopped them is still
         // submitted; after a signal, nothing more is sent.
         if let courier, let ledger = engine.ledger, gate.interruption == nil {

@@ -10,6 +10,9 @@ final class DocumentSpend: Sendable {
         /// Keys of every call the tree used, made or reused.
         var keys: Set<String> = []
         var callsMade = 0
+        /// Requests the server answered for the calls made: more than calls where a cut answer
+        /// was continued or asked again.
+        var requests = 0
         /// The part of `callsMade` a remote batch answered, at the batch price.
         var batchCalls = 0
         var callsReused = 0
@@ -42,9 +45,10 @@ final class DocumentSpend: Sendable {
     }
 
     func made(prompt: Int, completion: Int, reasoning: Int = 0, cached: Int = 0, cost: Double, saved: Double = 0,
-              truncated: Bool, estimated: Bool) {
+              truncated: Bool, estimated: Bool, requests: Int = 1) {
         tally.withLock {
             $0.callsMade += 1
+            $0.requests += requests
             $0.promptTokens += prompt
             $0.completionTokens += completion
             $0.reasoningTokens += reasoning

@@ -143,6 +143,7 @@ struct FileJob: Sendable {
         )
         (report.reasoningTokens, report.cachedTokens, report.cacheSaved) = (spent.reasoningTokens, spent.cachedTokens, RunReport.roundedCost(spent.cacheSaved))
         report.batchCalls = spent.batchCalls
+        report.requests = spent.requests
         return report
     }
 

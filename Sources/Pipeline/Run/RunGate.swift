@@ -14,6 +14,7 @@ final class RunGate: Sendable {
 
     private struct State {
         var reason: Reason?
+        var kind: StopKind?
         var abandoned = 0
     }
 
@@ -34,12 +35,21 @@ final class RunGate: Sendable {
         return nil
     }
 
+    /// What stopped the run, when a call did.
+    var stopKind: StopKind? { state.withLock { $0.kind } }
+
     /// Calls cut off in flight when the run was abandoned.
     var abandonedCalls: Int { state.withLock { $0.abandoned } }
 
-    /// Closes the gate; the first reason is kept.
-    func stop(_ why: String) {
-        state.withLock { if $0.reason == nil { $0.reason = .stopped(why) } }
+    /// Closes the gate; the first reason is kept, except that a model the platform refuses names
+    /// the stop over the account's words that other calls may have reported first.
+    func stop(_ why: String, kind: StopKind = .account) {
+        state.withLock {
+            if $0.reason == nil || (kind == .model && $0.kind != .model && $0.reason?.signal == nil) {
+                $0.reason = .stopped(why)
+                $0.kind = kind
+            }
+        }
     }
 
     /// Closes the gate for a signal; the first reason is kept.
@@ -59,4 +69,17 @@ final class RunGate: Sendable {
         case .interrupted(let signal)?: throw PipelineError(signal.errorCode, "not summarized: the run was interrupted by \(signal)")
         }
     }
+}
+
+extension RunGate.Reason {
+    var signal: Signal? {
+        if case .interrupted(let signal) = self { return signal }
+        return nil
+    }
+}
+
+/// What stopped a run early: the account (a refused key, an empty balance, a limit or a spending
+/// cap; exit 4), or a model the platform does not serve (exit 2: the pipeline must change).
+public enum StopKind: String, Sendable, Codable {
+    case account, model
 }

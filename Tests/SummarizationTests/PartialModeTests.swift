@@ -1,0 +1,71 @@
+import ChatAPI
+import PrecisTesting
+import Summarization
+import Testing
+
+/// A cut answer continued in partial mode instead of paid for again with twice the room.
+struct PartialModeTests {
+    func answer(_ text: String, _ finish: String = "stop", prompt: Int = 100, completion: Int = 20) -> ChatCompletion {
+        ChatCompletion(text: text, finishReason: finish, usage: .init(promptTokens: prompt, completionTokens: completion), model: "kimi-k2.6")
+    }
+
+    func summarizer(_ transport: any ChatTransport, partialMode: PartialMode = PartialMode()) -> LLMSummarizer {
+        LLMSummarizer(options: .init(model: "kimi-k2.6", contextWindow: 262_144, thinking: false), transport: transport,
+                      partialMode: partialMode)
+    }
+
+    @Test func aCutAnswerIsContinuedFromWhereItStoppedWithNoRepeatedWords() async throws {
+        let transport = ScriptedTransport([answer("The keeper climbed the", "length", completion: 512),
+                                           answer(" tower and lit the lamp.", prompt: 110, completion: 9)])
+        let summary = try await summarizer(transport).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(summary.text == "The keeper climbed the tower and lit the lamp.")
+        #expect(!summary.truncated)
+        #expect(summary.requests == 2)
+        #expect(summary.promptTokens == 210 && summary.completionTokens == 521, "both requests are paid for and counted")
+        let sent = transport.requests.value
+        #expect(sent.count == 2)
+        #expect(sent[1].partialPrefix == "The keeper climbed the")
+        #expect(sent[1].maxTokens == sent[0].maxTokens, "the answer's room again, not twice it")
+        #expect(Array(sent[1].messages.dropLast()) == sent[0].messages, "the same prompt, then the prefix")
+    }
+
+    @Test func aServerThatRefusesPartialModeFallsBackToAskingAgainForTheRestOfTheRun() async throws {
+        let transport = RefusingPartialTransport()
+        let mode = PartialMode()
+        let summary = try await summarizer(transport, partialMode: mode).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(!mode.usable)
+        #expect(summary.text == "fallback")
+        #expect(transport.scripted.requests.value.map(\.maxTokens) == [512, 1024], "the refused continuation was not sent on; twice the room was")
+    }
+
+    @Test func aServerThatAnswersAnewIsDetectedAndItsWholeAnswerKept() async throws {
+        let whole = "The keeper climbed the tower each evening and lit the lamp before dusk."
+        let transport = ScriptedTransport([answer("The keeper climbed the tower each", "length"), answer(whole)])
+        let mode = PartialMode()
+        let summary = try await summarizer(transport, partialMode: mode).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(summary.text == whole, "not the prefix followed by the answer again")
+        #expect(!mode.usable)
+    }
+
+    @Test func aThinkingAnswerCutInsideItsReasoningIsNotContinued() async throws {
+        let cut = ChatCompletion(text: "", reasoning: "Let me think…", finishReason: "length",
+                                 usage: .init(promptTokens: 100, completionTokens: 1500, reasoningTokens: 1500), model: "kimi-k2.6")
+        let transport = ScriptedTransport([cut, answer("The answer.")])
+        let thinking = LLMSummarizer(options: .init(model: "kimi-k2.6", contextWindow: 262_144, thinking: true, reasoningTokens: 1000),
+                                     transport: transport)
+        let summary = try await thinking.summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(summary.text == "The answer.")
+        #expect(transport.requests.value.allSatisfy { $0.partialPrefix == nil }, "asked again with more room instead")
+    }
+}
+
+/// Answers the first request cut, refuses a partial-mode one with 400, and answers the rest from a script.
+final class RefusingPartialTransport: ChatTransport, Sendable {
+    let scripted = ScriptedTransport([ChatCompletion(text: "Cut here", finishReason: "length",
+                                                     usage: .init(promptTokens: 100, completionTokens: 512), model: "kimi-k2.6")])
+
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        if request.partialPrefix != nil { throw ChatAPIError(.badRequest, status: 400, "partial is not supported") }
+        return try await scripted.complete(request)
+    }
+}
