@@ -45,15 +45,16 @@ public actor RateLimiter {
     public nonisolated let spending: SpendingLimits
     let clock: any SchedulingClock
 
-    private var inFlight = 0
+    var inFlight = 0
     private var allowed: Int
     private var successes = 0
     private var recent: [Entry] = []
     private var today: [Entry] = []
     private var nextTicket = 0
     private var pausedUntil: Duration = .zero
-    /// Requests the server says are left until `until`, less those admitted since it said so.
-    private var serverLeft: (remaining: Int, until: Duration)?
+    /// Requests the server says are left until `until`, less those admitted since it said so
+    /// (RateLimiter+ServerBudget.swift).
+    var serverLeft: (remaining: Int, until: Duration)?
     // The spending caps (RateLimiter+Spending.swift) read and write these too.
     var stopReason: String?
     var spentTokens = 0, spentCost = 0.0
@@ -153,12 +154,6 @@ public actor RateLimiter {
             }
         }
         pump()
-    }
-
-    /// Takes the server's word on what is left: the latest answer's count, less the requests
-    /// still in flight, which it may not have seen yet.
-    private func observe(_ budget: ServerBudget) {
-        serverLeft = (max(0, budget.remaining - inFlight), clock.now() + budget.reset)
     }
 
     /// Holds every admission for `duration`, as a server's 429 asks.
