@@ -182,11 +182,12 @@ public struct LLMSummarizer: Summarizer {
             }
             if continuations > 0 { return (completion, text) }
         }
-        guard let larger = try? choose(promptTokens: request.estimatedPromptTokens ?? 0, maxTokens: (request.maxTokens ?? 0) * 2) else {
+        let doubled = (request.maxTokens ?? 0) * 2
+        guard let larger = try? choose(promptTokens: request.estimatedPromptTokens ?? 0, maxTokens: doubled) else {
             return (completion, text)
         }
         var again = request
-        again.maxTokens = (request.maxTokens ?? 0) * 2
+        again.maxTokens = doubled
         (again.model, again.contextWindow) = larger
         let answer = try await exchange.send(again)
         return (answer, answer.text)

@@ -73,7 +73,6 @@ extension PipelineConfig {
             try check(timeouts.connect > 0 && timeouts.read > 0 && timeouts.request > 0, "timeouts", "must be positive seconds")
         }
     }
-
 }
 
 extension PipelineConfig.LLM {
