@@ -70,11 +70,14 @@ public final class PrecisProcess: @unchecked Sendable {
     }
 
     /// Runs `precis` to its end and returns what it printed.
+    ///
+    /// The wait suspends instead of blocking: tests share a cooperative pool with one thread per core,
+    /// and two blocked waits on a two-core machine stall every other test in the process.
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                           terminal: Bool = false) throws -> Result {
+                           terminal: Bool = false) async throws -> Result {
         let child = try PrecisProcess(arguments, in: directory, environment: environment, terminal: terminal)
-        child.process.waitUntilExit()
+        _ = try await child.exit()
         return Result(status: child.process.terminationStatus, stderr: child.stderr, stdout: child.stdout)
     }
 

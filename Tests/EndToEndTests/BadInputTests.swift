@@ -8,7 +8,7 @@ import Testing
 struct BadInputTests {
     let fixtures = TestSupport.root.appendingPathComponent("Tests/Fixtures/pdf")
 
-    @Test func everyBadFileGetsItsReasonAndTheGoodOnesAreSummarized() throws {
+    @Test func everyBadFileGetsItsReasonAndTheGoodOnesAreSummarized() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
@@ -32,7 +32,7 @@ struct BadInputTests {
         let out = dir.appendingPathComponent("out")
         // Small chunks, so that the book's chapters are each a tree of their own.
         let sections = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n", to: "sections.yaml", in: dir)
-        let result = try PrecisProcess.run(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path])
+        let result = try await PrecisProcess.run(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path])
         #expect(result.status == 1, "\(result.stderr)")
         let byPath = try readFiles(out)
         let expected: [String: String] = [
@@ -59,7 +59,7 @@ struct BadInputTests {
         #expect(book.contains("### Chapter 8: The Light (page 9)"))
 
         // The password opens the locked one.
-        let unlocked = try PrecisProcess.run(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path], environment: ["PRECIS_PDF_PASSWORD": "secret"])
+        let unlocked = try await PrecisProcess.run(["run", input.path, "--out", out.path, "--max-file-size", "100k", "--pipeline", sections.path], environment: ["PRECIS_PDF_PASSWORD": "secret"])
         #expect(unlocked.status == 1)
         #expect(try readFiles(out)["locked.pdf"]?.status == .ok)
     }

@@ -27,7 +27,7 @@ struct BatchModeTests {
         while series.runs < limit {
             var environment = Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 }
             if let failpoint { environment["PRECIS_FAILPOINT"] = failpoint }
-            let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"] + extra,
+            let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"] + extra,
                                                environment: environment)
             series.runs += 1
             series.statuses.append(result.status)
@@ -101,7 +101,7 @@ struct BatchModeTests {
         let again = try await Self.cron("kimi-batch", server: server, out: out)
         #expect(again.runs == 1 && again.last?.status == 0 && again.callsMade == 0)
         let completed = server.stats.completed
-        let rerun = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", "kimi", "--out", out.path],
+        let rerun = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", "kimi", "--out", out.path],
                                           environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(try readTotals(out).callsMade == 0 && server.stats.completed == completed, "the online pipeline reused every batch answer")
@@ -114,7 +114,7 @@ struct BatchModeTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let pipeline = try Self.pipeline("batch: {poll_seconds: 0.3, poll_max_seconds: 1}\n", in: dir)
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--wait"],
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--wait"],
                                            environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
         #expect(result.status == 0, "\(result.stderr)")
         let report = try readReport(out)
@@ -197,24 +197,24 @@ struct BatchModeTests {
         #expect(try Self.summaries(out) == Self.summaries(reference))
     }
 
-    @Test func theEstimatePricesBatchCallsAtTheDiscountBesideTheOnlinePrice() throws {
-        func plan(_ arguments: [String]) throws -> RunEstimate {
+    @Test func theEstimatePricesBatchCallsAtTheDiscountBesideTheOnlinePrice() async throws {
+        func plan(_ arguments: [String]) async throws -> RunEstimate {
             let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-            let result = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--out", out.path, "--json"] + arguments)
+            let result = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--out", out.path, "--json"] + arguments)
             #expect(result.status == 0, "\(result.stderr)")
             return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
         }
-        let online = try plan(["--pipeline", "kimi"])
-        let batch = try plan(["--pipeline", "kimi-batch"])
-        let flag = try plan(["--pipeline", "kimi", "--batch"])
+        let online = try await plan(["--pipeline", "kimi"])
+        let batch = try await plan(["--pipeline", "kimi-batch"])
+        let flag = try await plan(["--pipeline", "kimi", "--batch"])
         #expect(online.cost > 0 && !online.batch)
         #expect(batch.batch && flag.batch)
         #expect(abs(batch.cost - online.cost * 0.6) < 1e-5 && abs(batch.costMax - online.costMax * 0.6) < 1e-5)
         #expect(batch.costOnline == online.cost && flag.cost == batch.cost)
         #expect(batch.calls == online.calls, "the same calls, at another price")
-        let text = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", "kimi-batch", "--out", try TestSupport.temporaryDirectory().path])
+        let text = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", "kimi-batch", "--out", try TestSupport.temporaryDirectory().path])
         #expect(text.stdout.contains("at the batch price"), "\(text.stdout)")
-        let offline = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--batch"])
+        let offline = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--batch"])
         #expect(offline.status == 2 && offline.stderr.contains("--batch needs a model pipeline"), "\(offline.stderr)")
     }
 
@@ -228,18 +228,18 @@ struct BatchModeTests {
         #expect(first.last?.status == 5, "\(first.last?.stderr ?? "")")
         #expect(first.last?.stderr.contains("exit 5: run again later") == true, "\(first.last?.stderr ?? "")")
 
-        let status = try PrecisProcess.run(["status", out.path])
+        let status = try await PrecisProcess.run(["status", out.path])
         #expect(status.status == 0)
         #expect(status.stdout.contains("batch(es) in flight"), "\(status.stdout)")
         #expect(status.stdout.contains("  batch     batch-"), "\(status.stdout)")
         #expect(status.stdout.contains("of its window left"), "\(status.stdout)")
         #expect(status.stdout.contains("next run  poll"), "\(status.stdout)")
-        let json = try JSONOutput.decode(OutputStatus.self, from: Data(try PrecisProcess.run(["status", out.path, "--json"]).stdout.utf8))
+        let json = try JSONOutput.decode(OutputStatus.self, from: Data(try await PrecisProcess.run(["status", out.path, "--json"]).stdout.utf8))
         #expect(!json.batches.isEmpty && json.batches.allSatisfy { $0.id != nil && $0.lines > 0 })
 
         // Past the first phase, so that the cancelled batch has finished half its lines.
         try await Task.sleep(for: .milliseconds(1300))
-        let cancel = try PrecisProcess.run(["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
+        let cancel = try await PrecisProcess.run(["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout.contains("asked to cancel \(json.batches.count) batch(es)"), "\(cancel.stdout)")
         try await Task.sleep(for: .milliseconds(300))

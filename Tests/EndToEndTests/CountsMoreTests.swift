@@ -38,7 +38,7 @@ struct CountsMoreTests {
         try corpus(in: input)
         let out = dir.appendingPathComponent("out")
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--concurrency", "8"], environment: env)
+        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--concurrency", "8"], environment: env)
         #expect(result.status == 0, "\(pipeline): \(result.stderr)")
         let totals = try readTotals(out)
         let failed = try readReport(out).files.filter { $0.status != .ok }.map { "\($0.path): \($0.error ?? "")" }
@@ -51,7 +51,7 @@ struct CountsMoreTests {
 
         // The rerun finds every part in the store: same pages, no call.
         let pages = try TestSupport.markdownFiles(in: out)
-        let again = try PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--rehash"], environment: env)
+        let again = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--rehash"], environment: env)
         #expect(again.status == 0)
         #expect(try readTotals(out).callsMade == 0)
         #expect(try TestSupport.markdownFiles(in: out) == pages)

@@ -12,7 +12,7 @@ struct DeployManifestTests {
         return try #require(try Yams.load(yaml: text) as? [String: Any])
     }
 
-    @Test func theIndexedJobRunsWorkersThatReadTheSecretTheConfigMapAndTheVolumeShipped() throws {
+    @Test func theIndexedJobRunsWorkersThatReadTheSecretTheConfigMapAndTheVolumeShipped() async throws {
         let job = try manifest("job.yaml"), secret = try manifest("secret.yaml")
         let config = try manifest("configmap.yaml"), pvc = try manifest("pvc.yaml")
         let spec = try #require(job["spec"] as? [String: Any])
@@ -44,7 +44,7 @@ struct DeployManifestTests {
                 .replacingOccurrences(of: "/data/out", with: dir.appendingPathComponent("out").path)
                 .replacingOccurrences(of: "$(PRECIS_STORE)", with: "postgres://precis@127.0.0.1:9/precis")
         }
-        let result = try PrecisProcess.run(args + ["--dry-run"], environment: ["MOONSHOT_API_KEY": "sk-test"])
+        let result = try await PrecisProcess.run(args + ["--dry-run"], environment: ["MOONSHOT_API_KEY": "sk-test"])
         #expect(result.status == 0, "\(result.stderr)")
     }
 

@@ -20,7 +20,7 @@ struct DuplicateCallTests {
         }
         let pipeline = try ResumeTests().smallPipeline(in: dir)
         let out = dir.appendingPathComponent("out")
-        let result = try PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "8", "-q"],
+        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "8", "-q"],
                                            environment: ResumeTests().environment(server))
         #expect(result.status == 0, "\(result.stderr)")
         let totals = try readTotals(out)

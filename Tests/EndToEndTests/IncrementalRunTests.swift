@@ -9,9 +9,9 @@ import Testing
 struct IncrementalRunTests {
     let resume = ResumeTests()
 
-    func run(_ input: URL, _ out: URL, pipeline: String? = nil, server: FakeMoonshotServer? = nil, _ extra: [String] = []) throws -> PrecisProcess.Result {
+    func run(_ input: URL, _ out: URL, pipeline: String? = nil, server: FakeMoonshotServer? = nil, _ extra: [String] = []) async throws -> PrecisProcess.Result {
         let args = ["run", input.path, "--out", out.path] + (pipeline.map { ["--pipeline", $0] } ?? []) + extra
-        return try PrecisProcess.run(args, environment: server.map(resume.environment) ?? [:])
+        return try await PrecisProcess.run(args, environment: server.map(resume.environment) ?? [:])
     }
 
     @Test func aChangedChapterRepeatsOnlyTheCallsOnItsPathToTheRoot() async throws {
@@ -23,7 +23,7 @@ struct IncrementalRunTests {
         let out = dir.appendingPathComponent("out")
         let story = try TestSupport.storyText()
         try TestSupport.write(story, to: "story.txt", in: input)
-        #expect(try run(input, out, pipeline: pipeline, server: server).status == 0)
+        #expect(try await run(input, out, pipeline: pipeline, server: server).status == 0)
         let first = try #require(try readFiles(out)["story.txt"])
         let calls = first.callsMade
         let levels = first.levels
@@ -34,7 +34,7 @@ struct IncrementalRunTests {
         let range = try #require(story.range(of: "fine and still"))
         try TestSupport.write(story.replacingCharacters(in: range, with: "wild and windy"), to: "story.txt", in: input)
         let before = server.stats.completed
-        #expect(try run(input, out, pipeline: pipeline, server: server).status == 0)
+        #expect(try await run(input, out, pipeline: pipeline, server: server).status == 0)
         let second = try #require(try readFiles(out)["story.txt"])
         #expect(second.status == .ok)
         #expect(second.chunks == first.chunks)
@@ -54,13 +54,13 @@ struct IncrementalRunTests {
         let out = dir.appendingPathComponent("out")
         let base = try resume.smallPipeline(in: dir)
         let input = TestSupport.samples.appendingPathComponent("en")
-        #expect(try run(input, out, pipeline: base, server: server).status == 0)
+        #expect(try await run(input, out, pipeline: base, server: server).status == 0)
         let calls = try readTotals(out).callsMade
 
         // Output only: the name printed on each page. Pages are rewritten from stored calls.
         let baseText = try String(contentsOfFile: base, encoding: .utf8)
         let renamed = try TestSupport.write(baseText.replacingOccurrences(of: "name: moonshot", with: "name: kimi-digest"), to: "renamed.yaml", in: dir)
-        #expect(try run(input, out, pipeline: renamed.path, server: server).status == 0)
+        #expect(try await run(input, out, pipeline: renamed.path, server: server).status == 0)
         #expect(try readTotals(out).ok == 1)
         #expect(try readTotals(out).callsMade == 0)
         #expect(try readTotals(out).callsReused == calls)
@@ -74,14 +74,14 @@ struct IncrementalRunTests {
         ]
         for (index, change) in changes.enumerated() {
             let changed = try TestSupport.write(baseText.replacingOccurrences(of: change.0, with: change.1), to: "changed-\(index).yaml", in: dir)
-            let result = try run(input, out, pipeline: changed.path, server: server)
+            let result = try await run(input, out, pipeline: changed.path, server: server)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try readTotals(out).callsReused == 0, "\(change.1)")
             #expect(try readTotals(out).callsMade >= calls, "\(change.1)")
         }
     }
 
-    @Test func sameSizeAndMtimeSkipWithoutReadingUnlessRehashIsGiven() throws {
+    @Test func sameSizeAndMtimeSkipWithoutReadingUnlessRehashIsGiven() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
@@ -89,35 +89,35 @@ struct IncrementalRunTests {
         let text = "The harbour froze early that year. Boats stayed in. The town waited."
         let file = try TestSupport.write(text, to: "a.txt", in: input)
         try FileManager.default.setAttributes([.modificationDate: anHourAgo], ofItemAtPath: file.path)
-        #expect(try run(input, out).status == 0)
+        #expect(try await run(input, out).status == 0)
 
         // Same size, same mtime, different bytes: trusted as unchanged without being read.
         try TestSupport.write(text.replacingOccurrences(of: "froze", with: "melts"), to: "a.txt", in: input)
         try FileManager.default.setAttributes([.modificationDate: anHourAgo], ofItemAtPath: file.path)
-        #expect(try run(input, out).status == 0)
+        #expect(try await run(input, out).status == 0)
         #expect(try readFiles(out)["a.txt"]?.status == .skipped)
-        #expect(try run(input, out, ["--rehash"]).status == 0)
+        #expect(try await run(input, out, ["--rehash"]).status == 0)
         #expect(try readFiles(out)["a.txt"]?.status == .ok)
         #expect(try String(contentsOf: out.appendingPathComponent("a.txt.md"), encoding: .utf8).contains("melts"))
 
         // Touched, not changed: the hash says so, nothing is redone, and the new mtime is kept.
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: file.path)
-        #expect(try run(input, out).status == 0)
+        #expect(try await run(input, out).status == 0)
         #expect(try readFiles(out)["a.txt"]?.status == .skipped)
         let state = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite")).fileState(path: "a.txt")
         #expect(abs((state?.modified.timeIntervalSinceNow ?? 0) + 600) < 1)
     }
 
-    @Test func deletedInputsKeepTheirOutputsUnlessPruneIsGiven() throws {
+    @Test func deletedInputsKeepTheirOutputsUnlessPruneIsGiven() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
         try FileManager.default.copyItem(at: TestSupport.samples.appendingPathComponent("en"), to: input)
         try TestSupport.write("A short note about the tides. They rise. They fall. Nobody minds.", to: "notes/tides.txt", in: input)
-        #expect(try run(input, out).status == 0)
+        #expect(try await run(input, out).status == 0)
         try FileManager.default.removeItem(at: input.appendingPathComponent("notes"))
 
-        #expect(try run(input, out).status == 0)
+        #expect(try await run(input, out).status == 0)
         let summary = out.appendingPathComponent("notes/tides.txt.md")
         #expect(FileManager.default.fileExists(atPath: summary.path))
         #expect(try readReport(out).inputsGone == ["notes/tides.txt"])
@@ -125,15 +125,15 @@ struct IncrementalRunTests {
         #expect(index.contains("Kept from earlier runs"))
         #expect(index.contains("notes/tides.txt.md"))
 
-        let pruned = try run(input, out, ["--prune"])
+        let pruned = try await run(input, out, ["--prune"])
         #expect(pruned.status == 0)
         #expect(!FileManager.default.fileExists(atPath: summary.path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("notes").path))
         #expect(try readReport(out).pruned == ["notes/tides.txt"])
         #expect(!(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)).contains("tides"))
-        let gc = try PrecisProcess.run(["gc", out.path])
+        let gc = try await PrecisProcess.run(["gc", out.path])
         #expect(gc.status == 0)
-        let status = try PrecisProcess.run(["status", out.path])
+        let status = try await PrecisProcess.run(["status", out.path])
         #expect(status.status == 0)
     }
 }

@@ -11,8 +11,8 @@ struct KimiEndToEndTests {
     /// What the fake's thinking model writes as `reasoning_content`.
     static let reasoningMark = "main points of this text"
 
-    func run(_ pipeline: String, server: FakeMoonshotServer, out: URL) throws -> PrecisProcess.Result {
-        try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
+    func run(_ pipeline: String, server: FakeMoonshotServer, out: URL) async throws -> PrecisProcess.Result {
+        try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
                               environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
     }
 
@@ -26,7 +26,7 @@ struct KimiEndToEndTests {
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-        let result = try run(pipeline, server: server, out: out)
+        let result = try await run(pipeline, server: server, out: out)
         #expect(result.status == 0, "\(result.stderr)")
         let stats = server.stats
         #expect(stats.badRequests == 0, "no request was refused")
@@ -67,7 +67,7 @@ struct KimiEndToEndTests {
         let dir = try TestSupport.temporaryDirectory()
         let pipeline = try TestSupport.write("extends: kimi-think\nreasoning_tokens: 1000\n", to: "tight.yaml", in: dir)
         let out = dir.appendingPathComponent("out")
-        let result = try run(pipeline.path, server: server, out: out)
+        let result = try await run(pipeline.path, server: server, out: out)
         #expect(result.status == 0, "\(result.stderr)")
         let totals = try readTotals(out)
         #expect(totals.ok == 4)
@@ -80,20 +80,20 @@ struct KimiEndToEndTests {
         }
     }
 
-    @Test func theEstimatePricesACacheHitOnlyWhereAPromptStartRepeats() throws {
-        func plan(_ pipeline: String, _ inputs: [String]) throws -> RunEstimate {
+    @Test func theEstimatePricesACacheHitOnlyWhereAPromptStartRepeats() async throws {
+        func plan(_ pipeline: String, _ inputs: [String]) async throws -> RunEstimate {
             let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-            let result = try PrecisProcess.run(["estimate"] + inputs + ["--pipeline", pipeline, "--out", out.path, "--json"])
+            let result = try await PrecisProcess.run(["estimate"] + inputs + ["--pipeline", pipeline, "--out", out.path, "--json"])
             return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
         }
         let samples = TestSupport.samples.path
         // Two English and two Chinese documents, one call each: each language's system prompt repeats once.
-        let kimi = try plan("kimi", [samples])
+        let kimi = try await plan("kimi", [samples])
         #expect(kimi.calls == 4)
         #expect(kimi.cachedTokens > 0)
-        let english = try plan("kimi", [TestSupport.samples.appendingPathComponent("en").path])
+        let english = try await plan("kimi", [TestSupport.samples.appendingPathComponent("en").path])
         #expect(english.calls == 1 && english.cachedTokens == 0, "a prompt start sent once is never a hit")
-        #expect(kimi.cost < (try plan("kimi", [samples])).costMax)
-        #expect(try plan("moonshot", [samples]).cachedTokens == 0, "moonshot-v1 does not cache on its own")
+        #expect(kimi.cost < (try await plan("kimi", [samples])).costMax)
+        #expect(try await plan("moonshot", [samples]).cachedTokens == 0, "moonshot-v1 does not cache on its own")
     }
 }

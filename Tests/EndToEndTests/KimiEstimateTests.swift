@@ -22,8 +22,8 @@ struct KimiEstimateTests {
         }
     }
 
-    func estimate(_ input: URL, out: URL, env: [String: String]) throws -> RunEstimate {
-        let result = try PrecisProcess.run(["estimate", input.path, "--pipeline", "kimi", "--out", out.path, "--json"], environment: env)
+    func estimate(_ input: URL, out: URL, env: [String: String]) async throws -> RunEstimate {
+        let result = try await PrecisProcess.run(["estimate", input.path, "--pipeline", "kimi", "--out", out.path, "--json"], environment: env)
         return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
     }
 
@@ -36,10 +36,10 @@ struct KimiEstimateTests {
         let out = dir.appendingPathComponent("out")
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
 
-        let first = try estimate(input, out: out, env: env)
+        let first = try await estimate(input, out: out, env: env)
         #expect(first.tokenRatioSource?.contains("asked now") == true, "\(first.tokenRatioSource ?? "")")
         #expect(server.stats.chatRequests == 0, "an estimate makes no model call")
-        let run = try PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
+        let run = try await PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let made = server.stats
         #expect(first.calls == made.completed, "\(first.calls) planned, \(made.completed) made")
@@ -48,9 +48,9 @@ struct KimiEstimateTests {
 
         // New files into the folder: the stored ratio plans them, with no key.
         try texts(in: input, from: 3)
-        let next = try estimate(input, out: out, env: ["MOONSHOT_BASE_URL": server.baseURL])
+        let next = try await estimate(input, out: out, env: ["MOONSHOT_BASE_URL": server.baseURL])
         #expect(next.tokenRatioSource?.contains("last run") == true, "\(next.tokenRatioSource ?? "")")
-        let again = try PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
+        let again = try await PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         let added = server.stats.completed - made.completed
         let sent = server.stats.promptTokens - made.promptTokens

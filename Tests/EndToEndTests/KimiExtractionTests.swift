@@ -35,7 +35,7 @@ struct KimiExtractionTests {
         let dir = inbox.deletingLastPathComponent()
         let out = dir.appendingPathComponent("out")
         let environment = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir), "--out", out.path], environment: environment)
+        let result = try await PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir), "--out", out.path], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         let files = try readFiles(out)
         #expect(files.count == 4 && files.values.allSatisfy { $0.status == .ok }, "\(files.mapValues { $0.error ?? "ok" })")
@@ -49,20 +49,20 @@ struct KimiExtractionTests {
 
         // Another pipeline redoes every summary, but the text is in the store: nothing is uploaded.
         let other = try TestSupport.write("extends: kimi\nocr: kimi\nformats: kimi\nmax_tokens: {map: 400, reduce: 600, final: 800}\n", to: "other.yaml", in: dir)
-        let again = try PrecisProcess.run(["run", inbox.path, "--pipeline", other.path, "--out", out.path], environment: environment)
+        let again = try await PrecisProcess.run(["run", inbox.path, "--pipeline", other.path, "--out", out.path], environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try readTotals(out).ok == 4)
         #expect(server.stats.uploads == 3, "a rerun uploads nothing")
-        let estimate = try PrecisProcess.run(["estimate", inbox.path, "--pipeline", other.path, "--out", out.path, "--json"], environment: environment)
+        let estimate = try await PrecisProcess.run(["estimate", inbox.path, "--pipeline", other.path, "--out", out.path, "--json"], environment: environment)
         #expect(try JSONOutput.decode(RunEstimate.self, from: Data(estimate.stdout.utf8)).failing.isEmpty, "the estimate reads the stored text")
     }
 
-    @Test func withoutAKeyTheseFilesAreSkippedWithAReasonAndTheRestIsSummarized() throws {
+    @Test func withoutAKeyTheseFilesAreSkippedWithAReasonAndTheRestIsSummarized() async throws {
         let inbox = try Self.folder()
         let dir = inbox.deletingLastPathComponent()
         let out = dir.appendingPathComponent("out")
         // The offline summarizer with Kimi's readers asked for, and no key.
-        let result = try PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir, base: "default"), "--out", out.path],
+        let result = try await PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir, base: "default"), "--out", out.path],
                                            environment: ["MOONSHOT_API_KEY": ""])
         #expect(result.stderr.contains("skipped 2 office, EPUB or HTML file(s)") && result.stderr.contains("MOONSHOT_API_KEY is not set"), "\(result.stderr)")
         let files = try readFiles(out)
@@ -85,7 +85,7 @@ struct KimiExtractionTests {
         try handle.truncate(atOffset: 101 * 1024 * 1024)
         try handle.close()
         let out = dir.appendingPathComponent("out")
-        let result = try PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir), "--out", out.path],
+        let result = try await PrecisProcess.run(["run", inbox.path, "--pipeline", try Self.pipeline(in: dir), "--out", out.path],
                                            environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
         #expect(result.status == 1, "\(result.stderr)")
         let files = try readFiles(out)

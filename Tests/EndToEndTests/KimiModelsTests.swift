@@ -7,8 +7,8 @@ import Testing
 /// cut answer is continued in partial mode, and the account's headers keep a shared key in bounds.
 @Suite(.serialized)
 struct KimiModelsTests {
-    func run(_ arguments: [String], server: FakeMoonshotServer) throws -> PrecisProcess.Result {
-        try PrecisProcess.run(arguments, environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
+    func run(_ arguments: [String], server: FakeMoonshotServer) async throws -> PrecisProcess.Result {
+        try await PrecisProcess.run(arguments, environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
     }
 
     func pipeline(_ yaml: String, in dir: URL) throws -> String {
@@ -22,7 +22,7 @@ struct KimiModelsTests {
         let dir = try TestSupport.temporaryDirectory()
         let file = try pipeline("extends: kimi\nmodel: \(model)\n", in: dir)
         for batch in [false, true] {
-            let result = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path]
+            let result = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path]
                                  + (batch ? ["--batch"] : []), server: server)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.contains(model) && result.stderr.contains("precis models"), "\(result.stderr)")
@@ -39,7 +39,7 @@ struct KimiModelsTests {
         let dir = try TestSupport.temporaryDirectory()
         let file = try pipeline("extends: kimi\nmodel: kimi-k2.6-private\nconcurrency: 1\n", in: dir)
         let out = dir.appendingPathComponent("out")
-        let result = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
+        let result = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(server.stats.completed == 0)
         #expect(server.stats.chatRequests == 1, "the first refusal stops every other call")
@@ -52,7 +52,7 @@ struct KimiModelsTests {
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let file = try pipeline("extends: kimi-batch\nmodel: kimi-k3\nthinking: model-default\n", in: dir)
-        let result = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path], server: server)
+        let result = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path], server: server)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("Batch API"), "\(result.stderr)")
         #expect(server.stats.uploads == 0 && server.stats.batchesCreated == 0 && server.stats.chatRequests == 0)
@@ -64,7 +64,7 @@ struct KimiModelsTests {
         let dir = try TestSupport.temporaryDirectory()
         let file = try pipeline("extends: kimi\nmax_tokens: {map: 60, reduce: 80, final: 100}\n", in: dir)
         let out = dir.appendingPathComponent("out")
-        let first = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
+        let first = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
         #expect(first.status == 0, "\(first.stderr)")
         let stats = server.stats
         #expect(stats.continuations > 0, "the cut answers were continued")
@@ -80,7 +80,7 @@ struct KimiModelsTests {
                 .filter { $0.count > 12 }
             #expect(Set(sentences).count == sentences.count, "no sentence is written twice in \(file.path)")
         }
-        let again = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
+        let again = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], server: server)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(server.stats.completed == stats.completed, "the rerun makes no call")
     }
@@ -100,7 +100,7 @@ struct KimiModelsTests {
             limits: {rpm: 12, window_seconds: 2}
             retries: {max_attempts: 6, base_delay_ms: 100, max_delay_ms: 2000}
             """, in: dir)
-        let result = try run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path], server: server)
+        let result = try await run(["run", TestSupport.samples.path, "--pipeline", file, "--out", dir.appendingPathComponent("out").path], server: server)
         #expect(result.status == 0, "\(result.stderr)")
         return (server.stats.tooManyRequests, server.stats.completed)
     }

@@ -62,7 +62,7 @@ struct LlamaCppIntegrationTests {
         let server = try #require(LlamaServer.baseURL)
         let facts = try #require(try store.serverFacts(server: server, model: "local"))
         #expect((facts.tokenRatio ?? 0) > 1.5, "a 512-token vocabulary counts far more than the estimate")
-        let estimate = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", try LlamaServer.pipeline(in: dir), "--out", out.path],
+        let estimate = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", try LlamaServer.pipeline(in: dir), "--out", out.path],
                                       environment: ["OPENAI_BASE_URL": server])
         #expect(estimate.stdout.contains("4 unchanged"), "\(estimate.stdout)")
     }

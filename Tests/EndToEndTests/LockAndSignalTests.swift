@@ -51,13 +51,13 @@ struct LockAndSignalTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         try TestSupport.write("pid=999999\nstarted=2026-01-01T00:00:00Z\n", to: ".precis/lock", in: out)
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("taking over"))
         #expect(result.stderr.contains("PID 999999"))
         // A clean exit leaves the lock file empty, so the next run has nothing to take over.
         #expect(try Data(contentsOf: out.appendingPathComponent(".precis/lock")).isEmpty)
-        #expect(!(try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).stderr.contains("taking over")))
+        #expect(!(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).stderr.contains("taking over")))
     }
 
     @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
@@ -80,7 +80,7 @@ struct LockAndSignalTests {
         let report = try readReport(out)
         #expect(report.interrupted?.description == name)
         #expect((try readTotals(out).pending) >= 1)
-        let status = try PrecisProcess.run(["status", out.path])
+        let status = try await PrecisProcess.run(["status", out.path])
         #expect(status.status == 0)
 
         let again = try start(out, pipeline: pipeline, server: server)

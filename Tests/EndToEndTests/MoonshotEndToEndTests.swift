@@ -21,7 +21,7 @@ struct MoonshotEndToEndTests {
         let out = dir.appendingPathComponent("out")
         let file = try pipeline(stream ? [("stream: false", "stream: true")] : [], in: dir)
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], environment: env)
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
         let stats = server.stats
         #expect(stats.badRequests == 0)
@@ -40,7 +40,7 @@ struct MoonshotEndToEndTests {
 
         // Nothing is paid twice: the rerun sends no chat request at all.
         let before = server.stats.chatRequests
-        #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], environment: env).status == 0)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path], environment: env).status == 0)
         #expect(server.stats.chatRequests == before)
         #expect(server.stats.repeatedCompletions == 0)
     }
@@ -52,16 +52,16 @@ struct MoonshotEndToEndTests {
         let out = dir.appendingPathComponent("out")
         let file = try pipeline([("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 120"), ("reduce: 768", "reduce: 150")], in: dir)
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try PrecisProcess.run(["run", TestSupport.samples.appendingPathComponent("en").path, "--pipeline", file, "--out", out.path], environment: env)
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.appendingPathComponent("en").path, "--pipeline", file, "--out", out.path], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try readReport(out).files.first?.levels ?? 0 >= 3)
         #expect(server.stats.badRequests == 0)
     }
 
-    @Test func aMissingKeyStopsBeforeAnyFileIsRead() throws {
+    @Test func aMissingKeyStopsBeforeAnyFileIsRead() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--out", out.path])
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--out", out.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("MOONSHOT_API_KEY is not set"))
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -75,7 +75,7 @@ struct MoonshotEndToEndTests {
         let out = dir.appendingPathComponent("out")
         let file = try pipeline([("concurrency: 4", "concurrency: 1")], in: dir)
         let env = ["MOONSHOT_API_KEY": "sk-wrong", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path, "-q"], environment: env)
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path, "-q"], environment: env)
         #expect(result.status == 4)
         #expect(result.stderr.contains("refused"))
         #expect(!result.stderr.contains("sk-wrong"))
@@ -86,9 +86,9 @@ struct MoonshotEndToEndTests {
         #expect(try readTotals(out).failed == 0)
     }
 
-    @Test func aKeyIsNeverSentInTheClearOffThisMachine() throws {
+    @Test func aKeyIsNeverSentInTheClearOffThisMachine() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path,
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path,
                                      "--out", dir.appendingPathComponent("out").path, "--base-url", "http://example.com/v1"],
                                     environment: ["MOONSHOT_API_KEY": "sk-test"])
         #expect(result.status == 2)
@@ -98,7 +98,7 @@ struct MoonshotEndToEndTests {
     @Test func listsTheServersModels() async throws {
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
-        let result = try PrecisProcess.run(["models", "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--base-url", server.baseURL],
+        let result = try await PrecisProcess.run(["models", "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--base-url", server.baseURL],
                                            environment: ["MOONSHOT_API_KEY": "sk-test"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("moonshot-v1-32k  32768 tokens"))

@@ -31,9 +31,9 @@ struct OutputPageTests {
         return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")[0].description
     }
 
-    @Test func everyPageOpensWithFrontMatterThatMatchesTheReport() throws {
+    @Test func everyPageOpensWithFrontMatterThatMatchesTheReport() async throws {
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-        #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).status == 0)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).status == 0)
         let source = TestSupport.samples.appendingPathComponent("en/harrow-point.txt")
         let fields = try frontMatter(out.appendingPathComponent("en/harrow-point.txt.md"))
         let file = try #require(try readFiles(out)["en/harrow-point.txt"])
@@ -52,11 +52,11 @@ struct OutputPageTests {
         #expect(!(try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)).contains("\n## "))
     }
 
-    @Test func sectionsListEachPartsOwnSummaryWithItsPages() throws {
+    @Test func sectionsListEachPartsOwnSummaryWithItsPages() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let pipeline = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n", to: "s.yaml", in: dir)
-        #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--pipeline", pipeline.path]).status == 0)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--pipeline", pipeline.path]).status == 0)
         let story = try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)
         #expect(story.contains("\n## Chapters\n") || story.contains("\n## Sections\n"))
         #expect(story.components(separatedBy: "\n### ").count > 2)
@@ -64,12 +64,12 @@ struct OutputPageTests {
         if report.contains("\n### ") { #expect(report.contains("(page")) }
     }
 
-    @Test func aFolderSummaryCombinesTheDocumentsAndIsReusedOnTheNextRun() throws {
+    @Test func aFolderSummaryCombinesTheDocumentsAndIsReusedOnTheNextRun() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
         let out = dir.appendingPathComponent("out")
-        let first = try PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"])
+        let first = try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"])
         #expect(first.status == 0, "\(first.stderr)")
         let corpus = try #require(try readReport(out).corpus)
         #expect(corpus.status == .ok)
@@ -79,29 +79,29 @@ struct OutputPageTests {
         #expect(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8).contains("[The whole folder](<corpus-summary.md>)"))
 
         // Nothing changed: every call of the folder summary is reused, and gc keeps them.
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
         #expect(try readTotals(out).callsMade == 0)
-        let gc = try PrecisProcess.run(["gc", out.path, "--dry-run", "--json"])
+        let gc = try await PrecisProcess.run(["gc", out.path, "--dry-run", "--json"])
         let freed = try #require(try JSONSerialization.jsonObject(with: Data(gc.stdout.utf8)) as? [String: Any])
         #expect((freed["calls"] as? [String: Any])?["calls"] as? Int == 0, "\(gc.stdout)")
 
         // A new document: the folder summary is made again, and the old one's calls become garbage.
         try TestSupport.write("A short new note. It says the ferry now runs on Sundays. The timetable is posted at the pier.", to: "note.txt", in: input)
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
         #expect(try readReport(out).corpus?.callsMade ?? 0 >= 1)
-        let after = try PrecisProcess.run(["gc", out.path, "--dry-run", "--json"])
+        let after = try await PrecisProcess.run(["gc", out.path, "--dry-run", "--json"])
         let garbage = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
         #expect((garbage["calls"] as? [String: Any])?["calls"] as? Int ?? 0 >= 1, "\(after.stdout)")
     }
 
-    @Test func aLinkInTheOutputFolderFailsThatFileAndNothingIsWrittenOutsideIt() throws {
+    @Test func aLinkInTheOutputFolderFailsThatFileAndNothingIsWrittenOutsideIt() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let outside = dir.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         #expect(symlink(outside.path, out.appendingPathComponent("en").path) == 0)
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
         #expect(result.status == 1)
         #expect((try readFiles(out)["en/harrow-point.txt"]?.error ?? "").contains("symlink"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)

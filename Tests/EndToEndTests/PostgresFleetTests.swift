@@ -53,7 +53,7 @@ struct PostgresFleetTests {
         let report = try readReport(out)
         #expect(report.files.count == 30)
         #expect(report.files.allSatisfy { $0.status == .ok }, "\(report.files.filter { $0.status != .ok })")
-        let status = try PrecisProcess.run(["status", out.path, "--store", store, "--job", job, "--json"], environment: ["PGPASSWORD": ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""])
+        let status = try await PrecisProcess.run(["status", out.path, "--store", store, "--job", job, "--json"], environment: ["PGPASSWORD": ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""])
         #expect(status.status == 0, "\(status.stderr)")
         let fleet = try JSONOutput.decode(FleetStatus.self, from: Data(status.stdout.utf8))
         #expect(fleet.done == 30 && fleet.queued == 0 && fleet.claimed == 0 && !fleet.roundOpen)
@@ -64,7 +64,7 @@ struct PostgresFleetTests {
         let alone = try await FakeMoonshotServer.start()
         defer { Task { await alone.stop() } }
         let single = dir.appendingPathComponent("single")
-        let result = try PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", single.path, "-q"], environment: ResumeTests().environment(alone))
+        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", single.path, "-q"], environment: ResumeTests().environment(alone))
         #expect(result.status == 0, "\(result.stderr)")
         let fleetPages = try Self.bodies(out), singlePages = try Self.bodies(single)
         #expect(fleetPages.count == 30)
@@ -101,12 +101,12 @@ struct PostgresFleetTests {
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
         let job = PostgresServer.job()
-        let run = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--store", store, "--job", job, "-q"])
+        let run = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--store", store, "--job", job, "-q"])
         #expect(run.status == 0, "\(run.stderr)")
         let first = try Data(contentsOf: out.appendingPathComponent("index.md"))
         try FileManager.default.removeItem(at: out.appendingPathComponent("index.md"))
         try FileManager.default.removeItem(at: out.appendingPathComponent("report.json"))
-        let merge = try PrecisProcess.run(["merge", out.path, "--store", store, "--job", job, "--corpus-summary"])
+        let merge = try await PrecisProcess.run(["merge", out.path, "--store", store, "--job", job, "--corpus-summary"])
         #expect(merge.status == 0, "\(merge.stderr)")
         let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
         let rows = String(decoding: first, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("| [") }
@@ -118,9 +118,9 @@ struct PostgresFleetTests {
 
 /// What a worker refuses before it touches the database.
 struct FleetCommandLineTests {
-    @Test func aPasswordInTheStoreURLOnTheCommandLineIsRefusedBeforeAnythingRuns() throws {
+    @Test func aPasswordInTheStoreURLOnTheCommandLineIsRefusedBeforeAnythingRuns() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", dir.appendingPathComponent("out").path,
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", dir.appendingPathComponent("out").path,
                                             "--store", "postgres://precis:secret@127.0.0.1:1/precis"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("PGPASSWORD"))

@@ -6,9 +6,9 @@ import Testing
 /// `precis run` as a user runs it: the built binary, offline, on the samples.
 @Suite(.serialized)
 struct RunCommandTests {
-    @Test func summarizesTheSamplesThenRerunsWithZeroCallsAndIdenticalOutputs() throws {
+    @Test func summarizesTheSamplesThenRerunsWithZeroCallsAndIdenticalOutputs() async throws {
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-        let first = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
+        let first = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
         #expect(first.status == 0, "\(first.stderr)")
         let firstTotals = try readTotals(out)
         #expect(firstTotals.ok == 4)
@@ -19,7 +19,7 @@ struct RunCommandTests {
         // Each sample fits one call, so each is ranked whole.
         #expect(try readReport(out).files.allSatisfy { $0.levels == 1 && $0.chunks == 1 })
 
-        let second = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
+        let second = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
         #expect(second.status == 0)
         let secondTotals = try readTotals(out)
         #expect(secondTotals.callsMade == 0)
@@ -28,14 +28,14 @@ struct RunCommandTests {
         #expect(second.stderr.contains("calls 0 made"))
     }
 
-    @Test func reportsADamagedPDFAndABinaryTextFileAndExitsOne() throws {
+    @Test func reportsADamagedPDFAndABinaryTextFileAndExitsOne() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
         try TestSupport.write(Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }), to: "blob.txt", in: input)
         try TestSupport.write(Data("%PDF-1.7\n1 0 obj <<".utf8), to: "broken.pdf", in: input)
         let out = dir.appendingPathComponent("out")
-        let result = try PrecisProcess.run(["run", input.path, "--out", out.path])
+        let result = try await PrecisProcess.run(["run", input.path, "--out", out.path])
         #expect(result.status == 1)
         let failed = try readReport(out).files.filter { $0.status == .failed }
         #expect(Set(failed.map(\.path)) == ["blob.txt", "broken.pdf"])
@@ -45,17 +45,17 @@ struct RunCommandTests {
         #expect(result.stderr.contains("broken.pdf: damaged or unreadable PDF"))
     }
 
-    @Test func usageAndPipelineErrorsExitTwo() throws {
+    @Test func usageAndPipelineErrorsExitTwo() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let missing = try PrecisProcess.run(["run", dir.appendingPathComponent("missing").path, "--out", dir.appendingPathComponent("o").path])
+        let missing = try await PrecisProcess.run(["run", dir.appendingPathComponent("missing").path, "--out", dir.appendingPathComponent("o").path])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("missing: no such file or directory"))
         let bad = try TestSupport.write("chunking:\n  chunk_size: 10\n", to: "bad.yaml", in: dir)
-        let badPipeline = try PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", bad.path, "--out", dir.appendingPathComponent("o").path])
+        let badPipeline = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", bad.path, "--out", dir.appendingPathComponent("o").path])
         #expect(badPipeline.status == 2)
         #expect(badPipeline.stderr.contains("unknown key 'chunking.chunk_size'"))
-        #expect(try PrecisProcess.run(["run"]).status == 2)
-        #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--concurrency", "0"]).status == 2)
-        #expect(try PrecisProcess.run(["--help"]).status == 0)
+        #expect(try await PrecisProcess.run(["run"]).status == 2)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--concurrency", "0"]).status == 2)
+        #expect(try await PrecisProcess.run(["--help"]).status == 0)
     }
 }

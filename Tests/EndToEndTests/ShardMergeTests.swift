@@ -19,30 +19,30 @@ struct ShardMergeTests {
         #expect(parts.map(\.files.count).reduce(0, +) == 4)
         #expect(parts.map { $0.shard } == ["0/2", "1/2"])
 
-        let merge = try PrecisProcess.run(["merge", out.path])
+        let merge = try await PrecisProcess.run(["merge", out.path])
         #expect(merge.status == 0, "\(merge.stderr)")
         let report = try readReport(out)
         #expect(report.files.map(\.path) == report.files.map(\.path).sorted())
         #expect(report.totals.ok == 4)
 
         let single = dir.appendingPathComponent("single")
-        #expect(try PrecisProcess.run(["run", TestSupport.samples.path, "--out", single.path, "-q"]).status == 0)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", single.path, "-q"]).status == 0)
         #expect(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
                 == String(contentsOf: single.appendingPathComponent("index.md"), encoding: .utf8))
         #expect(try PostgresFleetTests.bodies(out) == PostgresFleetTests.bodies(single))
 
         // The joined store is the folder's own: a plain run afterwards finds everything done.
-        let again = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--json"])
+        let again = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--json"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try readTotals(out).skipped == 4)
     }
 
-    @Test func aShardIndexBeyondTheCountIsRefused() throws {
+    @Test func aShardIndexBeyondTheCountIsRefused() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let result = try PrecisProcess.run(["run", TestSupport.samples.path, "--out", dir.path, "--shards", "2"],
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", dir.path, "--shards", "2"],
                                            environment: ["SLURM_ARRAY_TASK_ID": "2", "JOB_COMPLETION_INDEX": ""])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--array=0-1"), "\(result.stderr)")
-        #expect(try PrecisProcess.run(["merge", dir.path]).status == 2, "no shard reports to merge")
+        #expect(try await PrecisProcess.run(["merge", dir.path]).status == 2, "no shard reports to merge")
     }
 }

@@ -50,18 +50,18 @@ struct ShippedPipelineTests {
         let args = [TestSupport.samples.path, "--pipeline", file, "--out", out.path]
 
         // Without a key, without the server: the estimate reads and chunks, and calls nothing.
-        let planned = try PrecisProcess.run(["estimate", "--json"] + args, environment: env)
+        let planned = try await PrecisProcess.run(["estimate", "--json"] + args, environment: env)
         #expect(planned.status == 0, "\(planned.stderr)")
         var estimate = try decodeEstimate(planned.stdout)
         #expect(server.stats.chatRequests == 0)
         #expect(!FileManager.default.fileExists(atPath: out.path))
 
         // A batch pipeline runs as cron runs it, until it stops saying "come back later" (5).
-        var run = try PrecisProcess.run(["run", "--json"] + args, environment: env)
+        var run = try await PrecisProcess.run(["run", "--json"] + args, environment: env)
         var totals = try JSONOutput.decode(RunReport.self, from: Data(run.stdout.utf8)).totals
         for _ in 0..<40 where run.status == 5 {
             try await Task.sleep(for: .milliseconds(300))
-            run = try PrecisProcess.run(["run", "--json"] + args, environment: env)
+            run = try await PrecisProcess.run(["run", "--json"] + args, environment: env)
             let step = try JSONOutput.decode(RunReport.self, from: Data(run.stdout.utf8)).totals
             totals.callsMade += step.callsMade
             totals.promptTokens += step.promptTokens
@@ -74,7 +74,7 @@ struct ShippedPipelineTests {
             // A measured ratio is known only once a run has asked the server; the estimate to hold
             // to the run is the one made with it, from a store that knows the server and holds no call.
             let learned = try Self.learnedOnly(out)
-            let replanned = try PrecisProcess.run(["estimate", "--json", TestSupport.samples.path, "--pipeline", file, "--out", learned.path], environment: env)
+            let replanned = try await PrecisProcess.run(["estimate", "--json", TestSupport.samples.path, "--pipeline", file, "--out", learned.path], environment: env)
             estimate = try decodeEstimate(replanned.stdout)
             // With a key the estimate asks the server's counter itself, as the run does.
             #expect(estimate.tokenRatioSource?.contains("the last run") == true || estimate.tokenRatioSource?.contains("asked now") == true,
@@ -95,7 +95,7 @@ struct ShippedPipelineTests {
         }
 
         // After the run the store holds every call: a rerun is estimated at nothing.
-        let again = try decodeEstimate(try PrecisProcess.run(["estimate", "--json"] + args, environment: env).stdout)
+        let again = try decodeEstimate(try await PrecisProcess.run(["estimate", "--json"] + args, environment: env).stdout)
         #expect(again.calls == 0)
         #expect(again.unchanged == 4)
     }
@@ -113,19 +113,19 @@ struct EstimateTests {
         let pipeline = try ResumeTests().smallPipeline(in: dir)
         let env = ResumeTests().environment(server)
         let args = [TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "1"]
-        let whole = try JSONOutput.decode(RunEstimate.self, from: Data(try PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
+        let whole = try JSONOutput.decode(RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
         #expect(whole.levels >= 3, "the small chunks make deep trees")
 
         // A spending cap stops the run part way; what it made is stored.
-        let stopped = try PrecisProcess.run(["run"] + args + ["--max-tokens-total", "6000"], environment: env)
+        let stopped = try await PrecisProcess.run(["run"] + args + ["--max-tokens-total", "6000"], environment: env)
         #expect(stopped.status == 4, "\(stopped.stderr)")
         let made = try readTotals(out).callsMade
         #expect(made > 0)
-        let rest = try JSONOutput.decode(RunEstimate.self, from: Data(try PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
+        let rest = try JSONOutput.decode(RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
         #expect(rest.callsStored > 0)
         #expect(rest.calls < whole.calls)
 
-        let resumed = try PrecisProcess.run(["run"] + args, environment: env)
+        let resumed = try await PrecisProcess.run(["run"] + args, environment: env)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // Deep trees depend on how long each answer runs, so the plan is close rather than exact here.
         let left = rest.calls

@@ -8,20 +8,20 @@ import Testing
 @Suite(.serialized)
 struct StatusAndGCTests {
 
-    func json(_ arguments: [String]) throws -> [String: Any] {
-        let result = try PrecisProcess.run(arguments)
+    func json(_ arguments: [String]) async throws -> [String: Any] {
+        let result = try await PrecisProcess.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
-    @Test func statusCountsDoneNewChangedAndFailedFilesWithoutRunningAnything() throws {
+    @Test func statusCountsDoneNewChangedAndFailedFilesWithoutRunningAnything() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
         let story = try TestSupport.write(try TestSupport.storyText(), to: "story.txt", in: input)
         try TestSupport.write("Short and done. It will not change. That is all.", to: "same.txt", in: input)
         try TestSupport.write(Data("%PDF-1.7\n1 0 obj <<".utf8), to: "broken.pdf", in: input)
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path]).status == 1)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 1)
 
         try TestSupport.write("A new arrival. Not yet summarized. Pending.", to: "new.txt", in: input)
         try TestSupport.write(try TestSupport.storyText() + "\n\nAn epilogue, added later.", to: "story.txt", in: input)
@@ -30,7 +30,7 @@ struct StatusAndGCTests {
         let callsBefore = try store.callCount()
         let runsBefore = try store.runs().count
 
-        let status = try json(["status", out.path, "--json"])
+        let status = try await json(["status", out.path, "--json"])
         let files = try #require(status["files"] as? [String: Int])
         #expect(files["done"] == 1)
         #expect(files["new"] == 1)
@@ -46,46 +46,46 @@ struct StatusAndGCTests {
         let attention = try #require(status["attention"] as? [[String: String]])
         #expect(attention.contains { $0["path"] == "broken.pdf" && $0["reason"]?.hasPrefix("failed: ") == true })
 
-        let text = try PrecisProcess.run(["status", out.path])
+        let text = try await PrecisProcess.run(["status", out.path])
         #expect(text.status == 0)
         // Nothing ran: the store holds what it held.
         #expect(try store.callCount() == callsBefore)
         #expect(try store.runs().count == runsBefore)
     }
 
-    @Test func statusOfAFolderWithoutAStoreExitsTwoAndSaysWhatToDo() throws {
+    @Test func statusOfAFolderWithoutAStoreExitsTwoAndSaysWhatToDo() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let result = try PrecisProcess.run(["status", dir.path])
+        let result = try await PrecisProcess.run(["status", dir.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("holds no precis output"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".precis").path))
-        #expect(try PrecisProcess.run(["gc", dir.path]).status == 2)
+        #expect(try await PrecisProcess.run(["gc", dir.path]).status == 2)
     }
 
-    @Test func gcDropsTheCallsAnEditLeftBehindAndNothingARerunNeeds() throws {
+    @Test func gcDropsTheCallsAnEditLeftBehindAndNothingARerunNeeds() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
         let story = input.appendingPathComponent("en/harrow-point.txt")
         try TestSupport.write("Chapter 0: Before\n\nA new opening changes every chunk after it. " + (try String(contentsOf: story, encoding: .utf8)), to: "en/harrow-point.txt", in: input)
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
 
         // A temp file a killed write left behind.
         try TestSupport.write("half a summary", to: "en/.harrow-point.txt.md.99999.precis-tmp", in: out)
-        let dry = try json(["gc", out.path, "--dry-run", "--json"])
+        let dry = try await json(["gc", out.path, "--dry-run", "--json"])
         let unused = try #require((dry["calls"] as? [String: Any])?["calls"] as? Int)
         #expect(unused > 0)
         #expect(dry["temp_files"] as? [String] == ["en/.harrow-point.txt.md.99999.precis-tmp"])
         let storeURL = out.appendingPathComponent(".precis/state.sqlite")
         let before = try CheckpointStore(url: storeURL).callCount()
-        let gc = try json(["gc", out.path, "--json"])
+        let gc = try await json(["gc", out.path, "--json"])
         #expect((gc["calls"] as? [String: Any])?["calls"] as? Int == unused)
         #expect(try CheckpointStore(url: storeURL).callCount() == before - unused)
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("en/.harrow-point.txt.md.99999.precis-tmp").path))
         // Everything the current files need is still there.
-        #expect(try PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
+        #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
         #expect(try readTotals(out).callsMade == 0)
         #expect(try readTotals(out).skipped == 4)
     }

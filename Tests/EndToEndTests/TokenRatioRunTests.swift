@@ -37,7 +37,7 @@ struct TokenRatioRunTests {
 
         // The estimate plans with the ratio the run measured, offline, and finds nothing to do.
         let pipeline = dir.appendingPathComponent("local-auto.yaml").path
-        let estimate = try PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"],
+        let estimate = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"],
                                       environment: ["OPENAI_BASE_URL": baseURL])
         let plan = try JSONOutput.decode(RunEstimate.self, from: Data(estimate.stdout.utf8))
         #expect(plan.unchanged == 4, "\(estimate.stdout)")
