@@ -77,12 +77,12 @@ extension FakeMoonshotServer {
         case .cutStream?, .noFinishReason?, nil:
             break
         }
-        if let refusal = admit(call) {
+        let (refusal, budgetHeaders) = admit(call)
+        if let refusal {
             try await writer.error(429, type: "rate_limit_reached_error", refusal.message,
-                                   headers: [("Retry-After", "\(refusal.retryAfter)")] + rateLimitHeaders())
+                                   headers: [("Retry-After", "\(refusal.retryAfter)")] + budgetHeaders)
             return true
         }
-        let budgetHeaders = rateLimitHeaders()
         // A request stops counting against concurrency once its answer is ready to go out, as on a
         // real server; the client may send its next request the moment the last byte arrives.
         var released = false
@@ -177,47 +177,51 @@ extension FakeMoonshotServer {
         }
     }
 
-    /// Admits a call against the account limits, or says why not and when to come back.
-    private func admit(_ call: ChatCall) -> (message: String, retryAfter: Int)? {
+    /// Admits a call or refuses it, with the `X-RateLimit-*` headers as the window stood at that
+    /// instant: counted under the same lock, so another client's turn cannot fall between the two.
+    private func admit(_ call: ChatCall) -> (refusal: (message: String, retryAfter: Int)?, headers: [(String, String)]) {
         let now = ContinuousClock.now
-        let charge = call.promptTokens + call.maxTokens
-        return state.withLock { s -> (String, Int)? in
-            let window = configuration.window
-            s.admitted.removeAll { now - $0.at >= window }
-            admitOtherClient(&s, now: now)
-            // Retry-After in whole seconds, as servers send it; at least 1.
-            let retry = s.admitted.first.map { max(1, Int(((window - (now - $0.at)) / .seconds(1)).rounded(.up))) } ?? 1
-            if let limit = configuration.concurrency, s.inFlight >= limit {
-                return ("max organization concurrency: \(limit), please try again after 1 seconds", 1)
-            }
-            if let limit = configuration.rpm, s.admitted.count >= limit {
-                return ("max RPM: \(limit), please try again after \(retry) seconds", retry)
-            }
-            if let limit = configuration.tpm, s.admitted.reduce(0, { $0 + $1.tokens }) + charge > limit {
-                return ("max TPM: \(limit), please try again after \(retry) seconds", retry)
-            }
-            s.admitted.append((now, charge))
-            s.stats.chargedTokens += charge
-            s.inFlight += 1
-            s.stats.peakConcurrency = max(s.stats.peakConcurrency, s.inFlight)
-            return nil
+        return state.withLock { s in
+            let refusal = admit(call, &s, now: now)
+            return (refusal, rateLimitHeaders(s, now: now))
         }
+    }
+
+    /// Admits a call against the account limits, or says why not and when to come back.
+    private func admit(_ call: ChatCall, _ s: inout State, now: ContinuousClock.Instant) -> (message: String, retryAfter: Int)? {
+        let charge = call.promptTokens + call.maxTokens
+        let window = configuration.window
+        s.admitted.removeAll { now - $0.at >= window }
+        admitOtherClient(&s, now: now)
+        // Retry-After in whole seconds, as servers send it; at least 1.
+        let retry = s.admitted.first.map { max(1, Int(((window - (now - $0.at)) / .seconds(1)).rounded(.up))) } ?? 1
+        if let limit = configuration.concurrency, s.inFlight >= limit {
+            return ("max organization concurrency: \(limit), please try again after 1 seconds", 1)
+        }
+        if let limit = configuration.rpm, s.admitted.count >= limit {
+            return ("max RPM: \(limit), please try again after \(retry) seconds", retry)
+        }
+        if let limit = configuration.tpm, s.admitted.reduce(0, { $0 + $1.tokens }) + charge > limit {
+            return ("max TPM: \(limit), please try again after \(retry) seconds", retry)
+        }
+        s.admitted.append((now, charge))
+        s.stats.chargedTokens += charge
+        s.inFlight += 1
+        s.stats.peakConcurrency = max(s.stats.peakConcurrency, s.inFlight)
+        return nil
     }
 }
 
 extension FakeMoonshotServer {
-    /// `X-RateLimit-*` for the RPM window as it stands, when the configuration sends them.
-    func rateLimitHeaders() -> [(String, String)] {
+    /// `X-RateLimit-*` for the RPM window as it stands at `now`, when the configuration sends them.
+    func rateLimitHeaders(_ s: State, now: ContinuousClock.Instant) -> [(String, String)] {
         guard configuration.rateLimitHeaders, let rpm = configuration.rpm else { return [] }
-        let now = ContinuousClock.now
-        return state.withLock { s in
-            let window = configuration.window
-            let live = s.admitted.filter { now - $0.at < window }
-            let reset = live.first.map { window - (now - $0.at) } ?? window
-            let seconds = Double(reset.components.seconds) + Double(reset.components.attoseconds) / 1e18
-            return [("X-RateLimit-Limit", "\(rpm)"), ("X-RateLimit-Remaining", "\(max(0, rpm - live.count))"),
-                    ("X-RateLimit-Reset", String(format: "%.3f", seconds))]
-        }
+        let window = configuration.window
+        let live = s.admitted.filter { now - $0.at < window }
+        let reset = live.first.map { window - (now - $0.at) } ?? window
+        let seconds = Double(reset.components.seconds) + Double(reset.components.attoseconds) / 1e18
+        return [("X-RateLimit-Limit", "\(rpm)"), ("X-RateLimit-Remaining", "\(max(0, rpm - live.count))"),
+                ("X-RateLimit-Reset", String(format: "%.3f", seconds))]
     }
 
     /// The other client's requests that are due by `now`, spread evenly over each window.

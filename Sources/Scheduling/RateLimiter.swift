@@ -48,13 +48,13 @@ public actor RateLimiter {
     var inFlight = 0
     private var allowed: Int
     private var successes = 0
-    private var recent: [Entry] = []
+    var recent: [Entry] = []
     private var today: [Entry] = []
     private var nextTicket = 0
     private var pausedUntil: Duration = .zero
-    /// Requests the server says are left until `until`, less those admitted since it said so
-    /// (RateLimiter+ServerBudget.swift).
-    var serverLeft: (remaining: Int, until: Duration)?
+    /// What each answer of the last window showed at least is ours of the account's requests a
+    /// window, beside whoever else spends it (RateLimiter+ServerBudget.swift).
+    var shares: [(at: Duration, share: Int)] = []
     // The spending caps (RateLimiter+Spending.swift) read and write these too.
     var stopReason: String?
     var spentTokens = 0, spentCost = 0.0
@@ -64,7 +64,7 @@ public actor RateLimiter {
     private var timer: (deadline: Duration, task: Task<Void, Never>)?
     public private(set) var stats = Stats()
 
-    private struct Entry {
+    struct Entry {
         var id: Int
         var at: Duration
         var tokens: Int
@@ -128,11 +128,11 @@ public actor RateLimiter {
     ///     corrected to what the server charged (that prompt + `max_tokens`), so no capacity is
     ///     left unused for our conservative estimate.
     ///   - serverBudget: what the server said is left of the account's requests (`X-RateLimit-*`):
-    ///     until it resets, no more than that is admitted, so another client on the same key is
-    ///     not collided with.
+    ///     with our own requests it counted, that is our share of each window, and no more is
+    ///     admitted, so another client on the same key is not collided with.
     public func finish(_ ticket: Ticket, tokens: Int, cost: Double, chargedPrompt: Int? = nil, serverBudget: ServerBudget? = nil) {
         inFlight -= 1
-        if let serverBudget { observe(serverBudget) }
+        if let serverBudget { observe(serverBudget, for: ticket) }
         pendingTokens -= ticket.charge
         pendingCost -= ticket.costBound
         spentTokens += tokens
@@ -171,6 +171,8 @@ public actor RateLimiter {
     public func throttle(for duration: Duration) {
         allowed = max(1, min(allowed, inFlight + 1) / 2)
         successes = 0
+        // The server counts more than our share allowed for: learn it again from the next answers.
+        shares.removeAll()
         stats.allowedConcurrency = allowed
         pause(for: duration)
     }
@@ -186,7 +188,6 @@ public actor RateLimiter {
         nextTicket += 1
         inFlight += 1
         recent.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: nil))
-        if let left = serverLeft { serverLeft = (left.remaining - 1, left.until) }
         // The day's charges are kept only when there is a daily limit to hold them against.
         if limits.tpd != nil { today.append(Entry(id: nextTicket, at: now, tokens: request.charge, finished: now)) }
         pendingTokens += request.charge
@@ -240,20 +241,11 @@ public actor RateLimiter {
         }
         if now < pausedUntil { return .wait(until: pausedUntil) }
         if inFlight >= allowed { return .wait(until: nil) }
-        if let left = serverLeft {
-            if now >= left.until {
-                // A sliding window frees one request at its reset, not all of them: one more goes
-                // until an answer says again what is left (or, with none, for a window).
-                serverLeft = (max(0, left.remaining) + 1, now + limits.window)
-            } else if left.remaining <= 0 {
-                return .wait(until: left.until)
-            }
-        }
         let window = limits.window
         recent.removeAll { $0.finished.map { now - $0 >= window } ?? false }
         // When each entry leaves the window; requests in flight leave only after they finish.
         let expiries = recent.compactMap { $0.finished.map { $0 + window } }.sorted()
-        if let rpm = limits.rpm, recent.count >= rpm {
+        if let rpm = [limits.rpm, serverShare(at: now)].compactMap({ $0 }).min(), recent.count >= rpm {
             let needed = recent.count - rpm + 1
             return .wait(until: expiries.count >= needed ? expiries[needed - 1] : nil)
         }

@@ -1,11 +1,9 @@
-/// What a server says is left of the account's requests in its current window, and when the
-/// window resets; a request budget the limiter keeps to beside its own count.
+/// What a server says is left of the account's requests in its current window (`X-RateLimit-Remaining`);
+/// the limiter works out from it how many requests a window are its to send.
 public struct ServerBudget: Sendable, Hashable {
     public var remaining: Int
-    public var reset: Duration
 
-    public init(remaining: Int, reset: Duration) {
+    public init(remaining: Int) {
         self.remaining = remaining
-        self.reset = reset
     }
 }

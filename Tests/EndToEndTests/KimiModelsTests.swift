@@ -111,6 +111,6 @@ struct KimiModelsTests {
         #expect(told.completed >= 12 && told.completed == blind.completed, "enough calls to meet the other client")
         #expect(blind.refused > 1, "without headers the run cannot see the other client")
         print("429s against an account half spent by another client: \(told.refused) with the headers, \(blind.refused) without")
-        #expect(told.refused * 2 < blind.refused, "\(told.refused) × 429 with the headers, \(blind.refused) without")
+        #expect(told.refused <= 1, "\(told.refused) × 429 with the headers, \(blind.refused) without")
     }
 }

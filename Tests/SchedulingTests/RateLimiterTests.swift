@@ -187,22 +187,62 @@ struct RateLimiterTests {
         #expect(RateLimits.tier(6) == nil)
     }
 
-    @Test func aServersRemainingBudgetHoldsAdmissionsUntilItsWindowResets() async throws {
+    @Test func whatTheServerSaysIsLeftCapsOurShareOfEachWindow() async throws {
         let clock = ManualClock()
-        // Our own count allows 100 a minute; the server says another client left us 1 for 10 s.
+        // Our own count allows 100 a minute; the server says 1 is left after our first: another
+        // client spends the rest, so 2 a minute are ours.
         let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
         let first = try await limiter.admit(request())
-        await limiter.finish(first, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 1, reset: .seconds(10)))
-        _ = try await limiter.admit(request())
+        await limiter.finish(first, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 1))
+        clock.advance(by: .seconds(10))
+        let second = try await limiter.admit(request())
         let third = pending(limiter, request())
         await settle()
-        #expect(!third.admitted.value, "the server's budget is spent")
-        clock.advance(by: .seconds(9))
+        #expect(!third.admitted.value, "two in the window are our share")
+        clock.advance(by: .seconds(49))
         await settle()
         #expect(!third.admitted.value)
         clock.advance(by: .seconds(1))
+        let ticket = try await third.task.value
+        #expect(clock.now() == .seconds(60), "admitted as the first leaves the window")
+        // The other client slows down: the next answer says more is left, and the share grows.
+        await limiter.finish(second, tokens: 10, cost: 0)
+        await limiter.finish(ticket, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 5))
+        for _ in 0..<5 { await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0) }
+        let over = pending(limiter, request())
+        await settle()
+        #expect(!over.admitted.value, "the second, seen before it, + this one + 5 left: 7 a window, and 7 are in it")
+        clock.advance(by: .seconds(60))
+        _ = try await over.task.value
+    }
+
+    @Test func oneOfOursStillInFlightWhenAnotherIsAnsweredIsNotTakenAsCounted() async throws {
+        let clock = ManualClock()
+        // The account allows 3 a window and another client spends 1. Two of ours go out together;
+        // the server sees the later one first and says 1 is left.
+        let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
+        let early = try await limiter.admit(request())
+        let late = try await limiter.admit(request())
+        await limiter.finish(late, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 1))
+        await limiter.finish(early, tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 0))
+        let third = pending(limiter, request())
+        await settle()
+        #expect(!third.admitted.value, "counting the early one as seen would make our share 3 and collide")
+        clock.advance(by: .seconds(60))
         _ = try await third.task.value
-        #expect(clock.now() == .seconds(10))
+    }
+
+    @Test func aServer429ForgetsTheShareAndTheNextAnswersTeachItAgain() async throws {
+        let clock = ManualClock()
+        let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
+        await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 0))
+        let held = pending(limiter, request())
+        await settle()
+        #expect(!held.admitted.value, "a share of 1, spent")
+        await limiter.throttle(for: .seconds(1))
+        clock.advance(by: .seconds(1))
+        _ = try await held.task.value
+        #expect(clock.now() == .seconds(1), "after the pause only our own count holds")
     }
 
     @Test func withoutHeadersTheLimiterKeepsItsOwnCount() async throws {

@@ -25,7 +25,7 @@ struct LimitedTransport: ChatTransport {
                 tokens: usage.promptTokens + usage.completionTokens,
                 cost: config.cost(model: completion.model, prompt: usage.promptTokens, cached: usage.cachedTokens, completion: usage.completionTokens),
                 chargedPrompt: completion.usage?.promptTokens,
-                serverBudget: completion.rateLimit.map { ServerBudget(remaining: $0.remaining, reset: $0.reset) }
+                serverBudget: completion.rateLimit.map { ServerBudget(remaining: $0.remaining) }
             )
             return (completion, billing)
         }
