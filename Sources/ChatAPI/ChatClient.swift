@@ -75,7 +75,8 @@ public final class ChatClient: ChatTransport, Sendable {
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             let bytes = (try? await collect(response.body, limit: 1 << 20)) ?? []
-            throw ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            let error = ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            throw configuration.redactor.redact(error)
         }
         return response
     }
@@ -112,7 +113,18 @@ public final class ChatClient: ChatTransport, Sendable {
     }
 
     /// Runs `body`, failing with a timeout if it has not finished within `limit`.
+    ///
+    /// Every call of the client comes through here, so this is where an error's text, which may
+    /// quote what the server was sent, loses the key.
     func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await raceDeadline(limit, body)
+        } catch {
+            throw configuration.redactor.redact(error)
+        }
+    }
+
+    private func raceDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {

@@ -28,11 +28,19 @@ public struct ChatClientConfiguration: Sendable {
         self.allowInsecureHTTP = allowInsecureHTTP
     }
 
-    /// Whether the base URL's host is this machine (127.0.0.0/8, ::1 or localhost).
+    /// Whether the base URL's host is this machine: an IP literal in 127.0.0.0/8, `::1`, or `localhost`.
     public var isLoopback: Bool {
-        guard let host = URL(string: baseURL)?.host?.lowercased() else { return false }
-        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        guard let host = URL(string: baseURL)?.host else { return false }
+        return LoopbackHost.contains(host)
     }
+
+    /// Whether the key would go over plain HTTP to another machine, as `allow_insecure_http` lets it.
+    public var sendsKeyInTheClear: Bool {
+        URL(string: baseURL)?.scheme?.lowercased() == "http" && apiKey != nil && !isLoopback
+    }
+
+    /// What hides the key in anything a server says.
+    public var redactor: SecretRedactor { SecretRedactor(secrets: [apiKey]) }
 
     /// Refuses a configuration that would send the key in the clear across a network.
     public func checkTransport() throws(ChatAPIError) {
@@ -40,7 +48,7 @@ public struct ChatClientConfiguration: Sendable {
               scheme == "http" || scheme == "https" else {
             throw ChatAPIError(.invalidRequest, "base URL '\(baseURL)' is not an http(s) URL")
         }
-        if scheme == "http", apiKey != nil, !isLoopback, !allowInsecureHTTP {
+        if sendsKeyInTheClear, !allowInsecureHTTP {
             throw ChatAPIError(.insecureTransport, "refusing to send the API key over plain http:// to \(url.host ?? baseURL); use https, or set allow_insecure_http: true in the pipeline")
         }
     }

@@ -50,17 +50,36 @@ public struct DocumentLoader: Sendable {
         }
         let size = Int(info.st_size)
         guard size <= maxBytes else { throw tooLarge(file, size: size) }
-        let data = try map(fd, size: size, file: file)
+        let data = try readAll(fd, size: size, file: file)
         return (data, hashing ? ContentHash.sha256(data) : "")
     }
 
-    /// The file's bytes, mapped rather than copied, so a large file costs address space, not memory.
-    private func map(_ fd: Int32, size: Int, file: InputFile) throws(IngestError) -> Data {
+    /// The file's bytes, read into memory.
+    ///
+    /// Read, not mapped: a mapped file that is truncated while it is read (logrotate's
+    /// `copytruncate`, `cmd > notes.txt`) raises SIGBUS and kills the whole run, where a short read
+    /// is only this file's failure.
+    private func readAll(_ fd: Int32, size: Int, file: InputFile) throws(IngestError) -> Data {
         guard size > 0 else { return Data() }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
-            throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))")
+        var data = Data(count: size)
+        var done = 0
+        let failure: Int32? = data.withUnsafeMutableBytes { buffer -> Int32? in
+            while done < size {
+                let n = pread(fd, buffer.baseAddress! + done, min(size - done, 1 << 24), off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return errno }
+                if n == 0 { return nil }
+                done += n
+            }
+            return nil
         }
-        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+        if let failure {
+            throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(failure)))")
+        }
+        guard done == size else {
+            throw IngestError(.unreadable, path: file.id, "the file shrank from \(size) to \(done) bytes while it was read; run again once it is written")
+        }
+        return data
     }
 
     private func tooLarge(_ file: InputFile, size: Int) -> IngestError {

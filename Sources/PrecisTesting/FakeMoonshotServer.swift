@@ -117,7 +117,11 @@ public final class FakeMoonshotServer: Sendable {
         let writer = ResponseWriter(outbound: outbound, state: state)
         if let key = configuration.apiKey, head.headers["authorization"].first != "Bearer \(key)" {
             if path.hasSuffix("/chat/completions") { state.withLock { $0.stats.chatRequests += 1 } }
-            try await writer.error(401, type: "invalid_authentication_error", "Invalid Authentication")
+            let sent = head.headers["authorization"].first ?? ""
+            let message = configuration.echoesCredentials
+                ? "Invalid Authentication: \(sent) (key \(sent.replacingOccurrences(of: "Bearer ", with: "")) is not valid)"
+                : "Invalid Authentication"
+            try await writer.error(401, type: "invalid_authentication_error", message)
             return true
         }
         switch (head.method, path) {

@@ -49,6 +49,9 @@ public struct FakeServerConfiguration: Sendable {
     public var partialMode = true
     /// Whether answers carry `X-RateLimit-Limit`, `-Remaining` and `-Reset` for the RPM window.
     public var rateLimitHeaders = false
+    /// Quotes the `Authorization` header it was sent, and the key in it, in a 401's message, as
+    /// careless proxies do.
+    public var echoesCredentials = false
     /// Requests another client on the same key makes each window, spread evenly, against `rpm`.
     public var otherClientRequests = 0
     /// Models `/models` lists but chat answers 404 `resource_not_found_error` for, as the platform

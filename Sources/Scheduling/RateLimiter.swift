@@ -171,8 +171,7 @@ public actor RateLimiter {
     public func throttle(for duration: Duration) {
         allowed = max(1, min(allowed, inFlight + 1) / 2)
         successes = 0
-        // The server counts more than our share allowed for: learn it again from the next answers.
-        shares.removeAll()
+        lowerShare(at: clock.now())
         stats.allowedConcurrency = allowed
         pause(for: duration)
     }

@@ -57,6 +57,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Remove the summaries of files whose inputs are gone (they are kept otherwise).")
     var prune = false
 
+    @Flag(help: "Write into an output folder that holds other files and no .precis/ (refused otherwise, so a mistyped --out overwrites nothing).")
+    var force = false
+
     @Flag(help: "If another run holds the output directory, wait for it instead of exiting with 75; in batch mode, also poll the batches until the folder is done instead of exiting with 5.")
     var wait = false
 
@@ -94,6 +97,7 @@ struct RunCommand: AsyncParsableCommand {
         let console = Console.shared
         Logs.bootstrap(level: quiet ? .warning : verbose ? .debug : .info, console: console)
         options.prune = prune
+        options.force = force
         options.waitForLock = wait
         options.corpusSummary = corpusSummary
         let progress = RunProgress()

@@ -63,4 +63,33 @@ struct BadInputTests {
         #expect(unlocked.status == 1)
         #expect(try readFiles(out)["locked.pdf"]?.status == .ok)
     }
+    @Test func aFileTruncatedAndRewrittenWhileItIsReadFailsAloneAndTheRunEnds() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let input = dir.appendingPathComponent("in")
+        try FileManager.default.copyItem(at: TestSupport.samples.appendingPathComponent("en"), to: input)
+        let churned = input.appendingPathComponent("churn.txt")
+        let size = 24 << 20
+        try TestSupport.write(Data(count: size), to: "churn.txt", in: input)
+        // `cmd > churn.txt` over and over: emptied, then written again, while precis reads it.
+        let stop = Locked(false)
+        let writer = Thread {
+            let zeros = [UInt8](repeating: 0, count: 1 << 20)
+            while !stop.value {
+                let fd = open(churned.path, O_WRONLY | O_TRUNC)
+                guard fd >= 0 else { continue }
+                for _ in 0..<(size >> 20) { _ = zeros.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+                close(fd)
+            }
+        }
+        writer.start()
+        defer { stop.withLock { $0 = true } }
+        for round in 0..<3 {
+            let out = dir.appendingPathComponent("out\(round)")
+            let result = try await PrecisProcess.run(["run", input.path, "--out", out.path, "--jobs", "1"])
+            #expect(result.status == 1 || result.status == 0, "round \(round): exit \(result.status), \(result.stderr)")
+            let files = try readFiles(out)
+            #expect(files["harrow-point.txt"]?.status == .ok, "the other file is summarized")
+            #expect(files["churn.txt"]?.status != .ok, "round \(round): \(String(describing: files["churn.txt"]))")
+        }
+    }
 }

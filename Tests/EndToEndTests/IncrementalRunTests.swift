@@ -136,4 +136,30 @@ struct IncrementalRunTests {
         let status = try await PrecisProcess.run(["status", out.path])
         #expect(status.status == 0)
     }
+    @Test func pruneAndPagesNeverReachThroughASymlinkedFolderOutOfTheOutput() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let input = dir.appendingPathComponent("in")
+        let out = dir.appendingPathComponent("out")
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try TestSupport.write("The tide tables for the harbour were revised. The ferry now leaves at dawn.", to: "notes/tides.txt", in: input)
+        try TestSupport.write("The lighthouse keeper kept a log. It names every ship that passed.", to: "log.txt", in: input)
+        #expect(try await run(input, out).status == 0)
+        // Someone swaps the output's folder for a link to a folder of their own, holding a file of
+        // the same name as the page.
+        let victim = try TestSupport.write("not precis's", to: "tides.txt.md", in: elsewhere)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("notes"))
+        #expect(symlink(elsewhere.path, out.appendingPathComponent("notes").path) == 0)
+        try FileManager.default.removeItem(at: input.appendingPathComponent("notes/tides.txt"))
+        try TestSupport.write("A new chapter of the harbour's story. It is short.", to: "notes/deep/new.txt", in: input)
+
+        let pruned = try await run(input, out, ["--prune"])
+        #expect(FileManager.default.fileExists(atPath: victim.path), "prune deleted a file outside the output folder")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("deep").path),
+                "a refused page made a folder outside the output folder")
+        #expect(pruned.status == 1, "\(pruned.stderr)")
+        let files = try readFiles(out)
+        #expect(files["notes/deep/new.txt"]?.status == .failed)
+        #expect(files["notes/deep/new.txt"]?.error?.contains("through a symlink") == true, "\(String(describing: files["notes/deep/new.txt"]))")
+        #expect(files["log.txt"]?.status == .skipped)
+    }
 }

@@ -47,6 +47,20 @@ struct LockAndSignalTests {
         #expect(totals.callsMade == 0)
     }
 
+    @Test func deletingTheLockFileDuringARunDoesNotLetASecondRunIn() async throws {
+        let (server, pipeline, out) = try await setUp(latency: .milliseconds(80))
+        defer { Task { await server.stop() } }
+        let first = try start(out, pipeline: pipeline, server: server)
+        let lock = out.appendingPathComponent(".precis/lock")
+        #expect(try await PrecisProcess.until { ((try? Data(contentsOf: lock)) ?? Data()).count > 0 }, "the first run took the lock")
+        try FileManager.default.removeItem(at: lock)
+        let second = try start(out, pipeline: pipeline, server: server)
+        #expect(try await second.exit() == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("is in use by"), "\(second.stderr)")
+        #expect(try await first.exit() == 0, "\(first.stderr)")
+        #expect(server.stats.repeatedCompletions == 0)
+    }
+
     @Test func aLockLeftByADeadRunIsTakenOver() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")

@@ -95,6 +95,46 @@ struct MoonshotEndToEndTests {
         #expect(result.stderr.contains("plain http://"))
     }
 
+    @Test func aKeyTheServerEchoesIsKeptOutOfTheReportThePagesTheStoreAndTheLog() async throws {
+        var config = FakeServerConfiguration(apiKey: "sk-right")
+        config.echoesCredentials = true
+        let server = try await FakeMoonshotServer.start(config)
+        defer { Task { await server.stop() } }
+        let key = "sk-wrong-5f1e0c9d27b4"
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path,
+                                                  "--out", out.path, "--base-url", server.baseURL], environment: ["MOONSHOT_API_KEY": key])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("refused") && result.stderr.contains("[redacted]"), "\(result.stderr)")
+        #expect(!result.stderr.contains(key) && !result.stdout.contains(key))
+        let files = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        #expect(files.contains { $0.lastPathComponent == "report.json" })
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+            #expect(data.range(of: Data(key.utf8)) == nil, "the key is in \(file.path)")
+        }
+    }
+
+    @Test func aHostThatOnlyLooksLocalIsRefusedAndAllowingPlainHTTPToAnotherHostWarns() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let lookalike = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path,
+                                                     "--out", dir.appendingPathComponent("out").path, "--base-url", "http://127.attacker.example/v1"],
+                                                    environment: ["MOONSHOT_API_KEY": "sk-test"])
+        #expect(lookalike.status == 2 && lookalike.stderr.contains("plain http://"), "\(lookalike.stderr)")
+        // 0.0.0.0 is not a loopback address, though Linux connects it to this machine: the fake
+        // answers there without anything leaving it.
+        let server = try await FakeMoonshotServer.start()
+        defer { Task { await server.stop() } }
+        let pipeline = dir.appendingPathComponent("insecure.yaml")
+        try "extends: moonshot\nallow_insecure_http: true\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let allowed = try await PrecisProcess.run(["run", TestSupport.samples.appendingPathComponent("en").path, "--pipeline", pipeline.path,
+                                                   "--out", dir.appendingPathComponent("out2").path, "--base-url", "http://0.0.0.0:\(port)/v1"],
+                                                  environment: ["MOONSHOT_API_KEY": "sk-test"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.components(separatedBy: "goes over plain http:// to 0.0.0.0").count == 2, "warned once: \(allowed.stderr)")
+    }
+
     @Test func listsTheServersModels() async throws {
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }

@@ -98,7 +98,8 @@ struct OutputPageTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let outside = dir.appendingPathComponent("elsewhere")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        // precis's own folder, with a link put in it.
+        try FileManager.default.createDirectory(at: out.appendingPathComponent(".precis"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         #expect(symlink(outside.path, out.appendingPathComponent("en").path) == 0)
         let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])

@@ -58,4 +58,23 @@ struct RunCommandTests {
         #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--concurrency", "0"]).status == 2)
         #expect(try await PrecisProcess.run(["--help"]).status == 0)
     }
+    @Test func somebodyElsesFolderIsNotWrittenIntoWithoutForce() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let theirs = dir.appendingPathComponent("notes")
+        let index = try TestSupport.write("# My own index\n", to: "index.md", in: theirs)
+        try TestSupport.write("my plans", to: "en/harrow-point.txt.md", in: theirs)
+        let refused = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", theirs.path])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("not a precis output folder") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOf: index, encoding: .utf8) == "# My own index\n")
+        #expect(!FileManager.default.fileExists(atPath: theirs.appendingPathComponent(".precis").path), "nothing was made there")
+
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0, "an empty folder is fine")
+        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0, "and so is precis's own")
+        let forced = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", theirs.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try String(contentsOf: index, encoding: .utf8) != "# My own index\n", "--force writes there")
+    }
 }

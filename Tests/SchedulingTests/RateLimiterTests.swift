@@ -232,17 +232,25 @@ struct RateLimiterTests {
         _ = try await third.task.value
     }
 
-    @Test func aServer429ForgetsTheShareAndTheNextAnswersTeachItAgain() async throws {
+    @Test func aServer429LowersTheShareByOneUntilAnswersShowMore() async throws {
         let clock = ManualClock()
         let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
-        await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 0))
-        let held = pending(limiter, request())
-        await settle()
-        #expect(!held.admitted.value, "a share of 1, spent")
+        await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 2))
+        let second = try await limiter.admit(request())
+        let third = try await limiter.admit(request())
         await limiter.throttle(for: .seconds(1))
         clock.advance(by: .seconds(1))
+        await limiter.finish(second, tokens: 0, cost: 0)
+        await limiter.finish(third, tokens: 0, cost: 0)
+        let held = pending(limiter, request())
+        await settle()
+        #expect(!held.admitted.value, "a share of 3 lowered to 2 after the 429, and 3 are in the window")
+        clock.advance(by: .seconds(59))
+        await settle()
+        #expect(!held.admitted.value, "the first has left the window, but two are still in it")
+        clock.advance(by: .seconds(1))
         _ = try await held.task.value
-        #expect(clock.now() == .seconds(1), "after the pause only our own count holds")
+        #expect(clock.now() == .seconds(61))
     }
 
     @Test func withoutHeadersTheLimiterKeepsItsOwnCount() async throws {

@@ -160,13 +160,13 @@ struct BatchCourier: Sendable {
             let lines: [BatchResult]
             do { lines = try BatchResult.parse(data, model: job.model) } catch {
                 // A file in a shape precis cannot read: its lines count as failed, and are sent again.
-                logger.error("batch \(job.name): \(error); its lines will be sent again")
+                logger.error("batch \(job.name): \(client.configuration.redactor.redact(error)); its lines will be sent again")
                 continue
             }
             for line in lines {
                 switch line.outcome {
                 case .success: results[line.customID] = (.answered, line.body, nil)
-                case .failure(let error): results[line.customID] = (.failed, nil, error.description)
+                case .failure(let error): results[line.customID] = (.failed, nil, client.configuration.redactor.redact(error.description))
                 }
             }
         }

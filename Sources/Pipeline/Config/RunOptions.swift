@@ -31,6 +31,8 @@ public struct RunOptions: Sendable {
     public var prune: Bool
     /// Wait for another run on the same output directory to finish instead of exiting 75.
     public var waitForLock: Bool
+    /// Write into an output directory that holds files but no `.precis/` (refused otherwise).
+    public var force = false
     /// Hidden files, globs and the size limit.
     public var ingest: IngestOptions
     /// Files read and extracted at once; nil means one per core.

@@ -60,7 +60,9 @@ public struct GarbageCollection: Sendable {
             if dryRun {
                 return Result(dryRun: true, calls: try store.garbageTotals(), tempFiles: temps, storeBytesBefore: before, storeBytesAfter: before)
             }
-            for temp in temps { try? FileManager.default.removeItem(at: out.appendingPathComponent(temp)) }
+            for temp in temps {
+                if let url = OutputPath.existing(temp, in: out) { try? FileManager.default.removeItem(at: url) }
+            }
             let freed = try store.collectGarbage()
             return Result(dryRun: false, calls: freed, tempFiles: temps, storeBytesBefore: before, storeBytesAfter: store.diskBytes)
         } catch {

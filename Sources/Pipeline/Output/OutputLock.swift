@@ -3,11 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// One run per output directory: a POSIX record lock on `OUT/.precis/lock`.
+/// One run per output directory: a POSIX record lock on `OUT/.precis/lock`, and a `flock` on the
+/// `.precis` folder itself (shared among the shards of one folder, each of which has its own lock file).
 ///
-/// The kernel drops the lock when its holder exits, however it exits, so a lock left by a killed
-/// run is simply free: whoever comes next takes it over. The file's text (PID and start time) is
-/// for messages only; the lock itself is the authority.
+/// The kernel drops both when their holder exits, however it exits, so a lock left by a killed
+/// run is simply free: whoever comes next takes it over. The folder's lock is what a deleted lock
+/// file cannot defeat: a second run that makes a new file still finds the folder held. The file's
+/// text (PID and start time) is for messages only; the locks are the authority.
 final class OutputLock: Sendable {
     /// Who holds, or last held, a lock.
     struct Holder: Sendable, CustomStringConvertible {
@@ -18,11 +20,13 @@ final class OutputLock: Sendable {
     }
 
     private let fd: Int32
+    private let folder: Int32
     /// The holder a dead run left in the file, if this lock was taken over from one.
     let staleHolder: Holder?
 
-    private init(fd: Int32, staleHolder: Holder?) {
+    private init(fd: Int32, folder: Int32, staleHolder: Holder?) {
         self.fd = fd
+        self.folder = folder
         self.staleHolder = staleHolder
     }
 
@@ -44,25 +48,31 @@ final class OutputLock: Sendable {
             throw PipelineError(.output, "cannot use the output directory \(directory.path)", cause: error)
         }
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw PipelineError(.output, "cannot open \(url.path): \(String(cString: strerror(errno)))")
+        let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0, folder >= 0 else {
+            let reason = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            throw PipelineError(.output, "cannot open \(url.path): \(reason)")
         }
         var told = false
-        while !setLock(fd, type: F_WRLCK) {
-            guard errno == EAGAIN || errno == EACCES else {
+        while !take(fd, folder: folder, shared: shard != nil) {
+            guard errno == EAGAIN || errno == EACCES || errno == EWOULDBLOCK else {
                 let reason = String(cString: strerror(errno))
                 close(fd)
+                close(folder)
                 throw PipelineError(.output, "cannot lock \(url.path): \(reason)")
             }
             let holder = self.holder(fd: fd).map { Holder(pid: $0.pid, started: contents(fd)?.started) }
             guard wait else {
                 close(fd)
+                close(folder)
                 let who = holder.map { "precis \($0)" } ?? "another precis run"
                 throw PipelineError(.locked, "\(directory.path) is in use by \(who); try again later, or pass --wait to wait for it")
             }
             if !told { waiting(holder); told = true }
             if let signal = control?.signal {
                 close(fd)
+                close(folder)
                 throw PipelineError(signal.errorCode, "interrupted by \(signal) while waiting for \(directory.path)")
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -72,7 +82,7 @@ final class OutputLock: Sendable {
         ftruncate(fd, 0)
         _ = mine.withCString { pwrite(fd, $0, strlen($0), 0) }
         // A holder that released its lock cleanly left the file empty.
-        return OutputLock(fd: fd, staleHolder: previous.flatMap { $0.pid == getpid() ? nil : $0 })
+        return OutputLock(fd: fd, folder: folder, staleHolder: previous.flatMap { $0.pid == getpid() ? nil : $0 })
     }
 
     /// The live holder of the directory's lock, without taking it; nil when no run holds it.
@@ -88,6 +98,17 @@ final class OutputLock: Sendable {
     func release() {
         ftruncate(fd, 0)
         close(fd)
+        close(folder)
+    }
+
+    /// Both locks, or neither: the file's first, then the folder's (shared for a shard).
+    private static func take(_ fd: Int32, folder: Int32, shared: Bool) -> Bool {
+        guard setLock(fd, type: F_WRLCK) else { return false }
+        if flock(folder, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 { return true }
+        let failure = errno
+        _ = setLock(fd, type: F_UNLCK)
+        errno = failure
+        return false
     }
 
     private static func setLock(_ fd: Int32, type: Int32) -> Bool {

@@ -35,11 +35,15 @@ public struct BatchRun: Sendable {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
-        // The shared store and the engine first: a missing key, an unknown model or an unreachable
-        // database fails before any file is touched.
+        // Whose folder this is, the shared store and the engine first: somebody else's folder, a
+        // missing key, an unknown model or an unreachable database fails before any file is touched.
+        try OutputFolder.check(options.outputDirectory, force: options.force)
         var fleet: FleetWorker?
         if let options = options.fleet { fleet = try await FleetWorker.start(options, settings: settings) }
         let engine = try await Engine.make(settings, account: fleet?.account)
+        if let server = engine.client?.configuration, server.sendsKeyInTheClear {
+            logger.warning("allow_insecure_http: the API key goes over plain http:// to \(URL(string: server.baseURL)?.host ?? server.baseURL), readable by anyone on the network between")
+        }
         let report: RunReport
         do {
             if let fleet {
