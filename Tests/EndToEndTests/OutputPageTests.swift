@@ -76,7 +76,7 @@ struct OutputPageTests {
         #expect(corpus.callsMade >= 1)
         let page = out.appendingPathComponent("corpus-summary.md")
         #expect(try frontMatter(page)["title"] == "\"in\"")
-        #expect(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8).contains("[The whole folder](<corpus-summary.md>)"))
+        #expect(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8).contains("[The whole folder](corpus-summary.md)"))
 
         // Nothing changed: every call of the folder summary is reused, and gc keeps them.
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
@@ -106,5 +106,28 @@ struct OutputPageTests {
         #expect(result.status == 1)
         #expect((try readFiles(out)["en/harrow-point.txt"]?.error ?? "").contains("symlink"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+    @Test func everyIndexLinkLeadsToItsPageWhateverTheName() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let input = dir.appendingPathComponent("in")
+        let text = "The harbour froze in the winter of that year. The ferries stopped for a month."
+        let names = ["a|b.txt", "x<y>z.txt", "close]bracket [1].txt", "hash#tag.txt", "100% sure.txt", "a*b_c`d.txt"]
+        for name in names { try TestSupport.write(text, to: name, in: input) }
+        let out = dir.appendingPathComponent("out")
+        let result = try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+        #expect(index.hasPrefix("# Summaries"), "the index is the folder's own page")
+        // Each table row: one link whose destination, percent-decoded, is a page that exists, and
+        // as many cells as the header has.
+        let rows = index.split(separator: "\n").filter { $0.hasPrefix("| [") }
+        #expect(rows.count == names.count)
+        for row in rows {
+            let cells = row.replacingOccurrences(of: "\\|", with: "").split(separator: "|", omittingEmptySubsequences: false)
+            #expect(cells.count == 5, "a name broke the table: \(row)")
+            let destination = try #require(row.range(of: #"\]\(([^)]*)\)"#, options: .regularExpression).map { String(row[$0].dropFirst(2).dropLast()) })
+            let page = try #require(destination.removingPercentEncoding)
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(page).path), "\(destination) leads nowhere")
+        }
     }
 }

@@ -22,4 +22,16 @@ struct OutputPathTests {
     @Test func frontMatterQuotesAnyTitle() {
         #expect(OutputPages.quoted("A \"quoted\" title: with\\slash\nand line") == "\"A \\\"quoted\\\" title: with\\\\slash\\nand line\"")
     }
+    @Test func anInputNamedLikeTheFoldersOwnPagesGetsAPageOfItsOwn() {
+        #expect(OutputPages.pagePath(for: "index") == "index.summary.md")
+        #expect(OutputPages.pagePath(for: "corpus-summary") == "corpus-summary.summary.md")
+        #expect(OutputPages.pagePath(for: "notes/index") == "notes/index.md", "only the top level holds the folder's pages")
+        #expect(OutputPages.pagePath(for: "index.txt") == "index.txt.md")
+    }
+
+    @Test func linkTargetsAndLabelsSurviveMarkdownsPunctuation() {
+        #expect(OutputPages.target("a b/100% #1?.txt.md") == "a%20b/100%25%20%231%3F.txt.md")
+        #expect(OutputPages.target("zh/运河.txt.md") == "zh/运河.txt.md")
+        #expect(OutputPages.label("a|b]c<d>*e") == "a\\|b\\]c\\<d\\>\\*e")
+    }
 }

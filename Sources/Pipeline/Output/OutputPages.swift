@@ -1,4 +1,5 @@
 import Checkpoint
+import Foundation
 import Chunking
 import Summarization
 import Foundation
@@ -61,11 +62,11 @@ enum OutputPages {
     /// with its status and gist or error, then the summaries kept from earlier runs whose inputs are gone.
     static func index(_ files: [RunReport.File], kept: [FileState] = [], corpus: (path: String, gist: String)? = nil) -> String {
         var out = "# Summaries\n\n"
-        if let corpus { out += "**[The whole folder](<\(corpus.path)>)**: \(corpus.gist)\n\n" }
+        if let corpus { out += "**[The whole folder](\(target(corpus.path)))**: \(corpus.gist)\n\n" }
         out += "| File | Status | Summary |\n|---|---|---|\n"
         for file in files {
-            let name = cell(file.path)
-            let link = file.output.map { "[\(name)](<\($0)>)" } ?? name
+            let name = label(file.path)
+            let link = file.output.map { "[\(name)](\(target($0)))" } ?? name
             let status = switch file.status {
             case .ok, .skipped: "ok"
             case .failed: "failed"
@@ -77,11 +78,18 @@ enum OutputPages {
         guard !kept.isEmpty else { return out }
         out += "\n## Kept from earlier runs\n\nTheir inputs are gone; `precis run --prune` removes them.\n\n| File | Summary |\n|---|---|\n"
         for state in kept {
-            let name = cell(state.path)
-            let link = state.outputPath.map { "[\(name)](<\($0)>)" } ?? name
+            let name = label(state.path)
+            let link = state.outputPath.map { "[\(name)](\(target($0)))" } ?? name
             out += "| \(link) | \(cell(state.gist ?? "")) |\n"
         }
         return out
+    }
+
+    /// Where an input's page goes: its path and `.md`, except where that is one of the folder's own
+    /// pages (an input named `index` or `corpus-summary` at the top), which would overwrite it.
+    static func pagePath(for input: String) -> String {
+        let page = input + ".md"
+        return page == "index.md" || page == BatchRun.corpusPage ? input + ".summary.md" : page
     }
 
     /// The first sentence of a summary, cut to 160 characters.
@@ -106,6 +114,30 @@ enum OutputPages {
             }
         }
         return out + "\""
+    }
+
+    /// A file name as link text in a table cell: Markdown's punctuation escaped, so `]`, `|`, `<`,
+    /// `*` or `#` in a name neither end the link nor the cell nor start emphasis.
+    static func label(_ text: String) -> String {
+        var out = ""
+        for character in text.replacingOccurrences(of: "\n", with: " ") {
+            if character.isASCII, character.isPunctuation || character.isSymbol, !"/.-,:;'\"".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// A relative page path as a link destination: ASCII outside letters, digits and `/._-~`
+    /// percent-encoded, so a `%`, `#`, `?`, space, `<` or `>` in a name still leads to its page;
+    /// other scripts stay as they are, readable in the raw file.
+    static func target(_ path: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in path.utf8 {
+            let plain = byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || "/._-~".utf8.contains(byte)
+            bytes += plain ? [byte] : Array(String(format: "%%%02X", byte).utf8)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func cell(_ text: String) -> String {

@@ -10,12 +10,19 @@ enum OutputPath {
     /// before the next is made in it.
     static func resolve(_ relative: String, in out: URL) throws(PipelineError) -> URL {
         try checkShape(relative, in: out)
+        // The output folder itself is the user's to name, wherever it leads; a fleet's worker may be
+        // the first to write in it.
+        do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {
+            throw PipelineError(.output, "cannot create the output directory \(out.path)", cause: error)
+        }
         guard let root = real(out) else { throw PipelineError(.output, "cannot open the output directory \(out.path)") }
         var folder = out
         for component in relative.split(separator: "/").dropLast() {
             folder = folder.appendingPathComponent(String(component))
             if real(folder) == nil {
-                do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false) } catch {
+                // Its parent is checked already, so this makes only the last folder; another file's
+                // job making it at the same moment is not an error.
+                do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
                     throw PipelineError(.output, "cannot create \(folder.path)", cause: error)
                 }
             }

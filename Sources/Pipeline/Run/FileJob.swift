@@ -36,7 +36,7 @@ struct FileJob: Sendable {
     let context: Context
 
     /// The output path, relative to the output directory.
-    var outputPath: String { file.id + ".md" }
+    var outputPath: String { OutputPages.pagePath(for: file.id) }
 
     func run() async -> RunReport.File {
         let clock = ContinuousClock()
