@@ -75,8 +75,7 @@ public final class ChatClient: ChatTransport, Sendable {
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             let bytes = (try? await collect(response.body, limit: 1 << 20)) ?? []
-            let error = ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
-            throw configuration.redactor.redact(error)
+            throw ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
         }
         return response
     }

@@ -15,8 +15,7 @@ enum LoopbackHost {
         if host == "localhost" || host == "localhost." { return true }
         var v6 = in6_addr()
         if host.withCString({ inet_pton(AF_INET6, $0, &v6) }) == 1 {
-            return host.split(separator: ":").allSatisfy { $0.allSatisfy { $0 == "0" } || $0 == "1" }
-                && withUnsafeBytes(of: v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
+            return withUnsafeBytes(of: v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
         }
         // inet_pton takes only the four-part dotted decimal form, not `127.1` or hex.
         var v4 = in_addr()

@@ -52,27 +52,29 @@ final class OutputLock: Sendable {
         guard fd >= 0, folder >= 0 else {
             let reason = String(cString: strerror(errno))
             if fd >= 0 { close(fd) }
+            if folder >= 0 { close(folder) }
             throw PipelineError(.output, "cannot open \(url.path): \(reason)")
+        }
+        func closeBoth() {
+            close(fd)
+            close(folder)
         }
         var told = false
         while !take(fd, folder: folder, shared: shard != nil) {
             guard errno == EAGAIN || errno == EACCES || errno == EWOULDBLOCK else {
                 let reason = String(cString: strerror(errno))
-                close(fd)
-                close(folder)
+                closeBoth()
                 throw PipelineError(.output, "cannot lock \(url.path): \(reason)")
             }
             let holder = self.holder(fd: fd).map { Holder(pid: $0.pid, started: contents(fd)?.started) }
             guard wait else {
-                close(fd)
-                close(folder)
+                closeBoth()
                 let who = holder.map { "precis \($0)" } ?? "another precis run"
                 throw PipelineError(.locked, "\(directory.path) is in use by \(who); try again later, or pass --wait to wait for it")
             }
             if !told { waiting(holder); told = true }
             if let signal = control?.signal {
-                close(fd)
-                close(folder)
+                closeBoth()
                 throw PipelineError(signal.errorCode, "interrupted by \(signal) while waiting for \(directory.path)")
             }
             try? await Task.sleep(for: .milliseconds(200))

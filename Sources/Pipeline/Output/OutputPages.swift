@@ -1,5 +1,4 @@
 import Checkpoint
-import Foundation
 import Chunking
 import Summarization
 import Foundation
