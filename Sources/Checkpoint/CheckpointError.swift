@@ -4,6 +4,9 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
         case open
         case read
         case write
+        /// The file is not a whole store: emptied, or overwritten in part. Starting over would
+        /// silently pay again for every call it held.
+        case damaged
     }
 
     public var code: Code

@@ -19,12 +19,32 @@ public final class CheckpointStore: Sendable {
         if !create && !FileManager.default.fileExists(atPath: url.path) {
             throw CheckpointError(.open, "no checkpoint store at \(url.path)")
         }
+        try Self.refuseEmptied(url)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             pool = try Self.open(url)
+        } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+            throw Self.damaged(url, cause: error)
         } catch {
             throw CheckpointError(.open, "cannot open the checkpoint store at \(url.path)", cause: error)
         }
+    }
+
+    /// What SQLite says when a file is not a whole database.
+    static let damage: [ResultCode] = [.SQLITE_CORRUPT, .SQLITE_NOTADB]
+
+    static func damaged(_ url: URL, cause: DatabaseError) -> CheckpointError {
+        CheckpointError(.damaged, "the checkpoint store at \(url.path) is damaged (\(cause.message ?? "\(cause.resultCode)")): "
+            + "restore it from a backup, or move it aside (mv \(url.path) \(url.path).damaged) to start over, paying again for every call", cause: cause)
+    }
+
+    /// A store of zero bytes with no write-ahead log beside it was emptied (a truncation, a
+    /// restore gone wrong); SQLite would take it for a new one and every call would be paid again.
+    private static func refuseEmptied(_ url: URL) throws(CheckpointError) {
+        func size(_ path: String) -> Int? { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
+        guard let bytes = size(url.path), bytes == 0, (size(url.path + "-wal") ?? 0) == 0 else { return }
+        throw CheckpointError(.damaged, "the checkpoint store at \(url.path) is empty (0 bytes): it was truncated. "
+            + "Restore it from a backup, or delete it to start over, paying again for every call")
     }
 
     /// Opens the pool and migrates it. Two processes opening a new store at once (a run starting
@@ -249,13 +269,17 @@ public final class CheckpointStore: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
-        do { return try pool.read(body) } catch {
+        do { return try pool.read(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+            throw Self.damaged(url, cause: error)
+        } catch {
             throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: error)
         }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
-        do { return try pool.write(body) } catch {
+        do { return try pool.write(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+            throw Self.damaged(url, cause: error)
+        } catch {
             throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: error)
         }
     }

@@ -39,7 +39,7 @@ public protocol RunStore: Sendable {
 
     /// What the last run learned about `model` on `server`, if any run asked.
     func serverFacts(server: String, model: String) throws(CheckpointError) -> ServerFacts?
-    /// Records what a run learned, replacing what an earlier run did.
+    /// Records what a run learned; a token ratio already kept is never replaced.
     func save(_ facts: ServerFacts) throws(CheckpointError)
     /// The mean answer length per stage of `summarizer`'s calls with the server's own counts.
     func answerLengths(summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,7 @@ public struct DocumentLoader: Sendable {
             throw IngestError(.notRegularFile, path: file.id, "not a regular file: \(file.kind.rawValue)")
         }
         guard file.size <= maxBytes else { throw tooLarge(file, size: file.size) }
-        let fd = file.location.withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        let fd = file.location.open(O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))")
         }
@@ -52,6 +53,26 @@ public struct DocumentLoader: Sendable {
         guard size <= maxBytes else { throw tooLarge(file, size: size) }
         let data = try readAll(fd, size: size, file: file)
         return (data, hashing ? ContentHash.sha256(data) : "")
+    }
+
+    /// The content hash of a file too large to hold, read a block at a time (see ``TextSegments``).
+    public func streamedHash(_ file: InputFile) throws(IngestError) -> String {
+        guard file.size <= maxBytes else { throw tooLarge(file, size: file.size) }
+        let fd = file.location.open(O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            hasher.update(data: block[..<n])
+            offset += n
+        }
+        return ContentHash.hex(hasher.finalize())
     }
 
     /// The file's bytes, read into memory.

@@ -45,8 +45,19 @@ public struct InputWalker: Sendable {
             // Absolute, so that readers needing a file URI (poppler) get one.
             let root = SystemPath(URL(fileURLWithPath: input).standardizedFileURL.path)
             var info = stat()
-            guard root.withCString({ stat($0, &info) }) == 0 else {
-                throw IngestError(.notFound, path: input, "no such file or directory")
+            guard root.status(&info) else {
+                let error = errno
+                var link = stat()
+                // A name that is there but leads nowhere (a link loop, a dangling link) is that
+                // file's failure; only a name that is not there at all stops the command.
+                guard root.withCString({ lstat($0, &link) }) == 0 else {
+                    throw IngestError(.notFound, path: input, "no such file or directory")
+                }
+                let kind: InputFile.Kind = error == ELOOP ? .symlinkLoop : .brokenLink
+                let name = URL(fileURLWithPath: input).lastPathComponent
+                found.append(InputFile(id: seen.insert(name).inserted ? name : "_" + name, location: root, size: 0,
+                                       modified: Date(timeIntervalSince1970: 0), kind: kind))
+                continue
             }
             let prefix = inputs.count > 1 ? URL(fileURLWithPath: input).standardizedFileURL.lastPathComponent + "/" : ""
             var files: [InputFile] = []
@@ -71,7 +82,7 @@ public struct InputWalker: Sendable {
     private func walk(_ folder: SystemPath, relative: [UInt8], into files: inout [InputFile], visited: inout Set<FileID>,
                       excluded: Set<FileID>) {
         guard let id = Self.identity(folder), visited.insert(id).inserted || relative.isEmpty else { return }
-        guard let stream = folder.withCString({ opendir($0) }) else {
+        guard let stream = folder.openDirectory() else {
             let reason = String(cString: strerror(errno))
             files.append(InputFile(id: SystemPath.display(relative) + "/", location: folder, size: 0, modified: Date(timeIntervalSince1970: 0),
                                    kind: .other, problem: "cannot open the folder: \(reason)"))
@@ -90,10 +101,18 @@ public struct InputWalker: Sendable {
             let rel = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
             let display = SystemPath.display(rel)
             var info = stat()
-            if path.withCString({ stat($0, &info) }) != 0 {
-                // A link whose target is missing, or links that point at each other.
-                let kind: InputFile.Kind = errno == ELOOP ? .symlinkLoop : .brokenLink
-                if wanted(display) { files.append(InputFile(id: display, location: path, size: 0, modified: Date(timeIntervalSince1970: 0), kind: kind)) }
+            if !path.status(&info) {
+                let error = errno
+                let never = Date(timeIntervalSince1970: 0)
+                if error == ENOENT || error == ELOOP {
+                    // A link whose target is missing, or links that point at each other.
+                    let kind: InputFile.Kind = error == ELOOP ? .symlinkLoop : .brokenLink
+                    if wanted(display) { files.append(InputFile(id: display, location: path, size: 0, modified: never, kind: kind)) }
+                } else {
+                    // It may be a folder: whatever it holds would be missed without a word.
+                    files.append(InputFile(id: display, location: path, size: 0, modified: never, kind: .other,
+                                           problem: "cannot look at it: \(String(cString: strerror(error)))"))
+                }
                 continue
             }
             if Self.isDirectory(info) {
@@ -130,7 +149,7 @@ public struct InputWalker: Sendable {
 
     private static func identity(_ path: SystemPath) -> FileID? {
         var info = stat()
-        guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
+        guard path.status(&info) else { return nil }
         return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 }

@@ -21,6 +21,17 @@ enum PDFReader {
     /// The text of each page of the PDF at `location`; `path` names the file in errors.
     /// - Parameter password: tried when the PDF needs one to open; owner-only protection needs none.
     static func read(_ location: SystemPath, path: String, password: String? = nil, ocr: OCRMode = .auto) throws(IngestError) -> Contents {
+        if location.bytes.count >= Int(PATH_MAX) - 1 {
+            // Poppler opens by name, which the kernel refuses past PATH_MAX: give it the open file's.
+            let fd = location.open(O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw IngestError(.unreadable, path: path, "cannot open the file: \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            return try readOpened(SystemPath("/proc/self/fd/\(fd)"), path: path, password: password, ocr: ocr)
+        }
+        return try readOpened(location, path: path, password: password, ocr: ocr)
+    }
+
+    private static func readOpened(_ location: SystemPath, path: String, password: String?, ocr: OCRMode) throws(IngestError) -> Contents {
         var encrypted: Int32 = 0
         guard let extractor = location.withCString({ precis_pdf_text_open($0, password, &encrypted) }) else {
             return try GlibDocument.open(location, path: path, password: password).read(ocr: ocr, path: path)

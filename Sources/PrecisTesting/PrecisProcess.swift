@@ -30,9 +30,12 @@ public final class PrecisProcess: @unchecked Sendable {
     /// Starts `precis` with `arguments` in `directory` (the tests' own by default). On a `terminal`,
     /// it runs under `script`, which gives it a pseudo-terminal whose transcript is its stdout, with
     /// `TERM=xterm` and no `NO_COLOR` unless `environment` says otherwise.
-    /// - Parameter binary: another build of `precis`, such as the release build a benchmark times.
+    /// - Parameters:
+    ///   - binary: another build of `precis`, such as the release build a benchmark times.
+    ///   - fileSizeLimit: the most bytes any file it writes may hold (`ulimit -f`), to make a disk
+    ///     that fills without a filesystem of its own.
     public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false,
-                binary: String? = nil) throws {
+                binary: String? = nil, fileSizeLimit: Int? = nil) throws {
         let executable = binary.map { URL(fileURLWithPath: $0) } ?? TestSupport.binary
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
         outputFile = errorFile.appendingPathExtension("out")
@@ -43,6 +46,9 @@ public final class PrecisProcess: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qefc", command, "/dev/null"]
             process.standardInput = FileHandle.nullDevice
+        } else if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(max(1, fileSizeLimit / 512)) && exec \"$0\" \"$@\"", executable.path] + arguments
         } else {
             process.executableURL = executable
             process.arguments = arguments
@@ -75,8 +81,8 @@ public final class PrecisProcess: @unchecked Sendable {
     /// and two blocked waits on a two-core machine stall every other test in the process.
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                           terminal: Bool = false) async throws -> Result {
-        let child = try PrecisProcess(arguments, in: directory, environment: environment, terminal: terminal)
+                           terminal: Bool = false, fileSizeLimit: Int? = nil) async throws -> Result {
+        let child = try PrecisProcess(arguments, in: directory, environment: environment, terminal: terminal, fileSizeLimit: fileSizeLimit)
         _ = try await child.exit()
         return Result(status: child.process.terminationStatus, stderr: child.stderr, stdout: child.stdout)
     }

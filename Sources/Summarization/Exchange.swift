@@ -5,20 +5,15 @@ import Chunking
 /// that asked again or went on from a cut answer.
 struct Exchange {
     let transport: any ChatTransport
-    let calibration: TokenCalibration
     let estimator: TokenEstimator
-    /// The ratio `estimator` applies, for ``TokenCalibration/observe(estimated:actual:ratio:)``.
-    let ratio: Double
     private(set) var spent = Summary(text: "")
     /// Whether any count is an estimate because the server reported none.
     private(set) var estimated = false
     private(set) var requests = 0
 
-    init(transport: any ChatTransport, calibration: TokenCalibration, estimator: TokenEstimator, ratio: Double) {
+    init(transport: any ChatTransport, estimator: TokenEstimator) {
         self.transport = transport
-        self.calibration = calibration
         self.estimator = estimator
-        self.ratio = ratio
     }
 
     /// Sends `request` and adds what it spent.
@@ -29,7 +24,6 @@ struct Exchange {
         let reasoning = completion.reasoning.isEmpty ? 0 : estimator.estimate(completion.reasoning)
         let usage = completion.usage ?? ChatCompletion.Usage(
             promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning, reasoningTokens: reasoning)
-        if let actual = completion.usage { calibration.observe(estimated: estimate, actual: actual.promptTokens, ratio: ratio) }
         spent.promptTokens += usage.promptTokens
         spent.completionTokens += usage.completionTokens
         spent.cachedTokens += usage.cachedTokens

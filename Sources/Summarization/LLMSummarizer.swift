@@ -102,7 +102,7 @@ public struct LLMSummarizer: Summarizer {
 
     public func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
         let messages = self.messages(for: inputs, stage: stage, context: context)
-        let (estimator, ratio) = calibration.snapshot()
+        let estimator = calibration.estimator
         let estimate = Self.promptTokens(messages, estimator: estimator)
         var maxTokens = answerRoom(for: stage, promptTokens: estimate)
         let (model, window) = try choose(promptTokens: estimate, maxTokens: maxTokens)
@@ -112,7 +112,7 @@ public struct LLMSummarizer: Summarizer {
         let request = ChatRequest(model: model, messages: messages, temperature: family.temperature(options.temperature), maxTokens: maxTokens,
                                   stream: options.stream, thinking: family.thinkingField(options.thinking),
                                   reasoningEffort: family.effort(options.reasoningEffort), contextWindow: window, estimatedPromptTokens: estimate)
-        var call = Exchange(transport: transport, calibration: calibration, estimator: estimator, ratio: ratio)
+        var call = Exchange(transport: transport, estimator: estimator)
         var completion = try await call.send(request)
         // A thinking call can spend all its room reasoning and write nothing: ask again with more
         // room while the window has it, and never keep an empty answer.

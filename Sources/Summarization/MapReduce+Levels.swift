@@ -31,7 +31,9 @@ extension MapReduce {
     /// Under `previous`, each chain runs in order and chains run side by side; otherwise every call
     /// runs at once. A failed call does not cancel the others: what is in flight finishes and is
     /// stored, so a rerun never pays for it again. The first failure is thrown once all are done.
-    func run(_ specs: [Spec], tree: Tree, tally: inout Result) async throws -> [CallOutcome] {
+    /// - Parameter previous: the summary a chain's first call carries under `previous`, for a
+    ///   level run in parts (a large document's map level, a segment at a time).
+    func run(_ specs: [Spec], tree: Tree, tally: inout Result, after previous: String? = nil) async throws -> [CallOutcome] {
         let chained = context == .previous && tree.carries
         var chains: [[Int]] = []
         if chained {
@@ -49,7 +51,7 @@ extension MapReduce {
             for chain in chains {
                 group.addTask {
                     var done: [(Int, CallOutcome)] = []
-                    var previous: String?
+                    var previous = previous
                     for index in chain {
                         let outcome = try await self.execute(specs[index], previous: previous, tree: tree)
                         guard outcome.summary.text.contains(where: { !$0.isWhitespace }) else {

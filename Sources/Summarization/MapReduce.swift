@@ -77,7 +77,15 @@ public struct MapReduce: Sendable {
             tally.summary = mapped[0]
             return tally
         }
-        var summaries = mapped.map(\.text)
+        return try await grow(above: chunks, mapped: mapped.map(\.text), runs: runs, tree: tree, tally: tally)
+    }
+
+    /// The tree above a document's map level: chapter by chapter when its chunks name chapters,
+    /// then summaries of summaries. Only the chunks' headings, pages and sizes are read.
+    func grow(above chunks: [Chunk], mapped: [String], runs: [(title: String, chunks: [Chunk])], tree: Tree,
+              tally initial: Result) async throws -> Result {
+        var tally = initial
+        var summaries = mapped
         if runs.count >= 2 {
             tally.chapters = try await reduceChapters(runs, mapped: summaries, tree: tree, tally: &tally)
             summaries = tally.chapters.map(\.text)
@@ -166,7 +174,7 @@ public struct MapReduce: Sendable {
     }
 
     /// The heading path a call gets: none under `context: none`.
-    private func headings(_ path: [String]) -> [String] {
+    func headings(_ path: [String]) -> [String] {
         context == .none ? [] : path
     }
 

@@ -27,6 +27,9 @@ struct Precis: AsyncParsableCommand {
     /// Parses the command line, runs the command, and exits with the code ``ExitStatus`` gives.
     static func main() async {
         MallocTuning.apply()
+        // A file-size limit (ulimit -f) is a write that fails, for the run to report and stop on
+        // like a full disk, not a signal that kills it with nothing written.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

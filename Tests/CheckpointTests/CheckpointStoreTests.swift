@@ -26,6 +26,16 @@ struct CheckpointStoreTests {
         #expect(try store.call(key: "k")?.output == "first")
     }
 
+    @Test func aKeptTokenRatioIsNeverReplacedSoEveryLaterRunCutsAlike() throws {
+        let store = try CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
+        try store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 8192))
+        try store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 8192, tokenRatio: 1.9, cjkPerCharacter: 0.7, ratioSource: "/tokenize"))
+        try store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 32768, tokenRatio: 2.4, ratioSource: "/other"))
+        let kept = try store.serverFacts(server: "http://s", model: "m")
+        #expect(kept?.tokenRatio == 1.9 && kept?.cjkPerCharacter == 0.7 && kept?.ratioSource == "/tokenize")
+        #expect(kept?.contextWindow == 32768)
+    }
+
     @Test func updatesAFileStateInPlace() throws {
         let store = try CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
         var state = FileState(path: "a", contentHash: "h1", size: 1, modified: Date(), pipelineFingerprint: "p", status: .ok)

@@ -44,4 +44,17 @@ struct ExtractTests {
         #expect(result.stderr.contains("broken.pdf: damaged or unreadable PDF"))
         #expect(result.stdout.contains("Fine text."))
     }
+
+    @Test func aNamedLinkLoopIsThatFilesFailureAndTheOtherNamesAreStillRead() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try TestSupport.write("Fine text.\n", to: "ok.txt", in: dir)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop.txt").path, withDestinationPath: "loop-b.txt")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop-b.txt").path, withDestinationPath: "loop.txt")
+        let result = try await PrecisProcess.run(["extract", "ok.txt", "loop.txt"], in: dir)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("Fine text."))
+        #expect(result.stderr.contains("loop.txt: not a regular file: a symbolic link loop"), "\(result.stderr)")
+        // A name that is not there at all is still a mistake in the command.
+        #expect(try await PrecisProcess.run(["extract", "ok.txt", "absent.txt"], in: dir).status == 2)
+    }
 }

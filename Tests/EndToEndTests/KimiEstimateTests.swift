@@ -49,7 +49,7 @@ struct KimiEstimateTests {
         // New files into the folder: the stored ratio plans them, with no key.
         try texts(in: input, from: 3)
         let next = try await estimate(input, out: out, env: ["MOONSHOT_BASE_URL": server.baseURL])
-        #expect(next.tokenRatioSource?.contains("last run") == true, "\(next.tokenRatioSource ?? "")")
+        #expect(next.tokenRatioSource?.contains("kept in the store") == true, "\(next.tokenRatioSource ?? "")")
         let again = try await PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         let added = server.stats.completed - made.completed

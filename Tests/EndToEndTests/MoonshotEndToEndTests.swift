@@ -68,12 +68,29 @@ struct MoonshotEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test func aKeyRefusedWhileTheServerCountsTokensStopsBeforeAnyFileIsTouched() async throws {
+        var config = FakeServerConfiguration(apiKey: "sk-right")
+        config.echoesCredentials = true
+        let server = try await FakeMoonshotServer.start(config)
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        let key = "sk-wrong-0c9d27b45f1e"
+        let env = ["MOONSHOT_API_KEY": key, "MOONSHOT_BASE_URL": server.baseURL]
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", try pipeline(in: dir), "--out", out.path, "-q"], environment: env)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("refused") && !result.stderr.contains(key), "\(result.stderr)")
+        #expect(server.stats.chatRequests == 0)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test func aRefusedKeyStopsTheRunAfterTheFirstFailure() async throws {
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let file = try pipeline([("concurrency: 4", "concurrency: 1")], in: dir)
+        // A fixed ratio asks no counter, so the first call to meet the refusal is a summary's.
+        let file = try pipeline([("concurrency: 4", "concurrency: 1"), ("max_levels: 8", "max_levels: 8\ntoken_ratio: 1")], in: dir)
         let env = ["MOONSHOT_API_KEY": "sk-wrong", "MOONSHOT_BASE_URL": server.baseURL]
         let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file, "--out", out.path, "-q"], environment: env)
         #expect(result.status == 4)
@@ -101,8 +118,11 @@ struct MoonshotEndToEndTests {
         let server = try await FakeMoonshotServer.start(config)
         defer { Task { await server.stop() } }
         let key = "sk-wrong-5f1e0c9d27b4"
-        let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path,
+        let dir = try TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out")
+        // A fixed ratio asks no counter, so the run gets as far as its summaries' calls.
+        let file = try pipeline([("max_levels: 8", "max_levels: 8\ntoken_ratio: 1")], in: dir)
+        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", file,
                                                   "--out", out.path, "--base-url", server.baseURL], environment: ["MOONSHOT_API_KEY": key])
         #expect(result.status != 0)
         #expect(result.stderr.contains("refused") && result.stderr.contains("[redacted]"), "\(result.stderr)")

@@ -71,6 +71,43 @@ struct PostgresFleetTests {
         #expect(fleetPages == singlePages)
     }
 
+    /// Against a server that counts 1.9× the estimate and refuses calls for length, a fleet with a
+    /// worker killed part-way writes the pages one machine writes, from the same calls.
+    @Test func aFleetWithAWorkerKilledCutsTheTreeOneMachineCuts() async throws {
+        let counts = FakeServerConfiguration(latency: .milliseconds(5), tokenScale: 1.9)
+        let server = try await FakeMoonshotServer.start(counts)
+        defer { Task { await server.stop() } }
+        let dir = try TestSupport.temporaryDirectory()
+        let input = dir.appendingPathComponent("in")
+        try SameTreeTests().corpus(in: input, tag: String(UUID().uuidString.prefix(8)))
+        let file = try SameTreeTests().pipeline(.refused, in: dir)
+        let out = dir.appendingPathComponent("out")
+        let store = try #require(PostgresServer.url)
+        let arguments = ["run", input.path, "--pipeline", file, "--out", out.path, "--store", store, "--job", PostgresServer.job(), "--lease", "4", "-q"]
+        let env = ResumeTests().environment(server)
+        let workers = try (0..<3).map { _ in try PrecisProcess(arguments, environment: env) }
+        #expect(try await PrecisProcess.until(.seconds(120)) { server.stats.completed >= 15 })
+        let inFlight = server.stats.active
+        workers[0].signal(SIGKILL)
+        _ = try await workers[0].exit()
+        for worker in workers.dropFirst() {
+            let status = try await worker.exit()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        #expect(server.stats.badRequests > 0, "the server should refuse calls for length")
+        #expect(server.stats.repeatedCompletions <= inFlight, "\(server.stats.repeatedCompletions) paid twice, \(inFlight) in flight at the kill")
+
+        let alone = try await FakeMoonshotServer.start(counts)
+        defer { Task { await alone.stop() } }
+        let single = dir.appendingPathComponent("single")
+        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", single.path, "-q"], environment: ResumeTests().environment(alone))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Set(server.stats.completions.keys) == Set(alone.stats.completions.keys), "the fleet and one machine made different calls")
+        let fleetPages = try Self.bodies(out)
+        #expect(fleetPages.count == 21)
+        #expect(fleetPages == (try Self.bodies(single)))
+    }
+
     @Test func copiesThatTwoWorkersClaimAtOnceMakeEachDistinctCallOnce() async throws {
         let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(300)))
         defer { Task { await server.stop() } }

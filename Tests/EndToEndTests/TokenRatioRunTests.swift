@@ -42,6 +42,6 @@ struct TokenRatioRunTests {
         let plan = try JSONOutput.decode(RunEstimate.self, from: Data(estimate.stdout.utf8))
         #expect(plan.unchanged == 4, "\(estimate.stdout)")
         #expect(plan.tokenRatio ?? 0 > 1.5)
-        #expect(plan.tokenRatioSource?.contains("the last run") == true)
+        #expect(plan.tokenRatioSource?.contains("kept in the store") == true)
     }
 }

@@ -47,6 +47,12 @@ struct PostgresStoreTests {
         let facts = ServerFacts(server: "http://x-\(key)", model: "m", contextWindow: 8192, tokenRatio: 3.5, measuredAt: Date(timeIntervalSince1970: 1_700_000_000))
         try store.save(facts)
         #expect(try store.serverFacts(server: facts.server, model: "m") == facts)
+        // The ratio every worker cuts with is the first one kept; a window may change.
+        var remeasured = facts
+        (remeasured.tokenRatio, remeasured.contextWindow, remeasured.measuredAt) = (2.0, 16384, Date(timeIntervalSince1970: 1_800_000_000))
+        try store.save(remeasured)
+        let kept = try store.serverFacts(server: facts.server, model: "m")
+        #expect(kept?.tokenRatio == 3.5 && kept?.measuredAt == facts.measuredAt && kept?.contextWindow == 16384)
     }
 
     @Test func workersStartingTogetherMigrateOnce() async throws {

@@ -2,17 +2,21 @@ import Chunking
 import Summarization
 import Testing
 
-/// What the server counts raises the estimator's ratio to what the estimate needed, no further.
+/// The run's estimator: precis's estimate scaled by the ratio fixed before the first chunk.
 struct TokenCalibrationTests {
-    @Test func callsEstimatedTogetherDoNotCompoundTheirCorrection() {
-        let calibration = TokenCalibration()
-        let (_, ratio) = calibration.snapshot()
-        // Eight calls estimated at ratio 1 come back counted twice as high, one after another.
-        for _ in 0..<8 { calibration.observe(estimated: 1000, actual: 2000, ratio: ratio) }
-        #expect(abs(calibration.ratio - 2.1) < 1e-9, "2 and a 5% margin, not 2.1 to the eighth")
-        // An over-count never lowers it, and a call estimated at the new ratio that fits moves nothing.
-        calibration.observe(estimated: 2100, actual: 2000, ratio: calibration.ratio)
-        #expect(abs(calibration.ratio - 2.1) < 1e-9)
-        #expect(calibration.snapshot().estimator.estimate("The keeper climbed the tower.") > TokenEstimator().estimate("The keeper climbed the tower."))
+    @Test func theRatioScalesEveryEstimateAndNeverGoesBelowOne() {
+        let text = "The keeper climbed the tower and trimmed the wick before dusk."
+        let base = TokenEstimator().estimate(text)
+        #expect(TokenCalibration(ratio: 2).estimator.estimate(text) >= base * 2 - 1)
+        #expect(TokenCalibration(ratio: 0.5).ratio == 1)
+        #expect(TokenCalibration(ratio: 0.5).estimator.estimate(text) == base)
+    }
+
+    @Test func aMeasuredCJKRateIsChargedAsMeasuredWhateverTheRatio() {
+        let chinese = String(repeating: "运河边的小书店开了三十年", count: 20)
+        let one = TokenCalibration(ratio: 1, cjkPerCharacter: 0.7).estimator.estimate(chinese)
+        let two = TokenCalibration(ratio: 2, cjkPerCharacter: 0.7).estimator.estimate(chinese)
+        #expect(abs(one - two) * 50 <= one, "\(one) against \(two)")
+        #expect(abs(Double(one) - 0.7 * Double(chinese.count)) <= Double(chinese.count) * 0.1)
     }
 }

@@ -65,13 +65,17 @@ extension PostgresStore {
         }
     }
 
+    /// Records what a run learned; a token ratio already kept stays, whichever worker measured first.
     public func save(_ facts: ServerFacts) throws(CheckpointError) {
         try checked(.write) { () throws(FleetError) in
             try database.query("""
                 INSERT INTO precis.server_model (server, model, context_window, token_ratio, cjk_per_character, ratio_source, measured_at)
                 VALUES (\(facts.server), \(facts.model), \(facts.contextWindow), \(facts.tokenRatio), \(facts.cjkPerCharacter), \(facts.ratioSource), \(facts.measuredAt))
-                ON CONFLICT (server, model) DO UPDATE SET context_window = excluded.context_window, token_ratio = excluded.token_ratio,
-                  cjk_per_character = excluded.cjk_per_character, ratio_source = excluded.ratio_source, measured_at = excluded.measured_at
+                ON CONFLICT (server, model) DO UPDATE SET context_window = excluded.context_window,
+                  token_ratio = CASE WHEN server_model.token_ratio IS NULL THEN excluded.token_ratio ELSE server_model.token_ratio END,
+                  cjk_per_character = CASE WHEN server_model.token_ratio IS NULL THEN excluded.cjk_per_character ELSE server_model.cjk_per_character END,
+                  ratio_source = CASE WHEN server_model.token_ratio IS NULL THEN excluded.ratio_source ELSE server_model.ratio_source END,
+                  measured_at = CASE WHEN server_model.token_ratio IS NULL THEN excluded.measured_at ELSE server_model.measured_at END
                 """)
         }
     }

@@ -23,6 +23,8 @@ struct DocumentPath: Sendable {
         case unchanged(FileState, touched: Bool)
         /// The file must be summarized: its bytes, read once.
         case changed(data: Data, hash: String)
+        /// A text file too large to hold must be summarized, a segment at a time.
+        case segmented(TextSegments, hash: String)
     }
 
     /// A document's tree, grown.
@@ -37,6 +39,12 @@ struct DocumentPath: Sendable {
         if !rehash, let previous, Self.statUnchanged(file, previous), outputCurrent(previous) {
             return .unchanged(previous, touched: false)
         }
+        if let (segments, hash) = try await reader.segments(file, order: order) {
+            if let previous, previous.contentHash == hash, outputCurrent(previous) {
+                return .unchanged(previous, touched: !Self.statUnchanged(file, previous))
+            }
+            return .segmented(segments, hash: hash)
+        }
         let (data, hash) = try await reader.read(file, order: order)
         if let previous, previous.contentHash == hash, outputCurrent(previous) {
             return .unchanged(previous, touched: !Self.statUnchanged(file, previous))
@@ -49,14 +57,49 @@ struct DocumentPath: Sendable {
         try await reader.load(file, data: data, hash: hash, order: order)
     }
 
-    /// Chunks the document and grows its tree; every call goes through `executor`.
-    func grow(_ document: Document, executor: any CallExecutor) async throws -> Grown {
+    /// Chunks the document and grows its tree; every call goes through `executor`. The document's
+    /// text is dropped once chunked, so the tree holds a large file's text once, in its chunks.
+    func grow(_ document: inout Document, executor: any CallExecutor) async throws -> Grown {
         let language = Language.detect(Self.sample(of: document))
         let tree = engine.tree(config)
         let chunks = engine.chunks(of: document, tree: tree)
+        document.parts.removeAll()
         let result = try await tree.summarize(documentID: document.id, title: document.title, language: language, chunks: chunks,
                                               summarizer: engine.summarizer, executor: executor)
         return Grown(result: result, chunks: chunks.count, language: language)
+    }
+
+    /// Grows the tree of a text file too large to hold, a segment at a time: each is chunked and
+    /// mapped, then only its summaries are kept. The document returned holds no text.
+    func grow(_ file: InputFile, segments: TextSegments, hash: String, order: Int, executor: any CallExecutor) async throws -> (Document, Grown) {
+        let reader = self.reader
+        guard let first = try await reader.next(segments, order: order) else {
+            throw IngestError(.noText, path: file.id, "the file holds no text")
+        }
+        let title = segments.title ?? Self.fileTitle(file.id)
+        let language = Language.detect(Self.sample(of: first))
+        let tree = engine.tree(config)
+        let chunker = Chunker(budget: tree.chunkBudget(for: engine.summarizer), estimator: engine.estimator)
+        var waiting: [Document.Part]? = first
+        var chunks = 0
+        let result = try await tree.summarize(documentID: file.id, title: title, language: language, segments: {
+            var parts = waiting.take()
+            if parts == nil { parts = try await reader.next(segments, order: order) }
+            guard let parts else { return nil }
+            let cut = chunker.chunks(of: parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) })
+            chunks += cut.count
+            return cut
+        }, summarizer: engine.summarizer, executor: executor)
+        let document = Document(id: file.id, url: file.url, format: .text, contentHash: hash, byteCount: file.size, title: title,
+                                parts: [], encoding: "utf-8", warnings: segments.warning.map { [$0] } ?? [])
+        return (document, Grown(result: result, chunks: chunks, language: language))
+    }
+
+    /// A file's name without its extension, for a document with no title of its own.
+    static func fileTitle(_ id: String) -> String {
+        let name = id.split(separator: "/").last.map(String.init) ?? id
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
     }
 
     /// Whether the file's size and mtime are as recorded, and recorded late enough to be trusted.
@@ -78,8 +121,13 @@ struct DocumentPath: Sendable {
 
     /// The document's opening text, enough to tell its language, without copying the whole of it.
     static func sample(of document: Document, characters: Int = 20_000) -> String {
+        sample(of: document.parts, characters: characters)
+    }
+
+    /// The opening text of `parts`, enough to tell its language.
+    static func sample(of parts: [Document.Part], characters: Int = 20_000) -> String {
         var sample = ""
-        for part in document.parts where sample.count < characters {
+        for part in parts where sample.count < characters {
             sample += part.text.prefix(characters - sample.count)
             sample += "\n"
         }

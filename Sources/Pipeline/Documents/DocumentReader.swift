@@ -15,6 +15,20 @@ struct DocumentReader: Sendable {
         return try await pool.run(order: order) { () throws(IngestError) in try loader.read(file) }
     }
 
+    /// A large text file's content hash and its segments, or nil when it is read whole.
+    func segments(_ file: InputFile, order: Int) async throws -> (segments: TextSegments, hash: String)? {
+        guard remote == nil || file.format != .office, file.size > TextSegments.threshold, (file.format ?? .text) == .text else { return nil }
+        let loader = self.loader
+        let hash = try await pool.run(order: order) { () throws(IngestError) in try loader.streamedHash(file) }
+        guard let segments = try TextSegments(file, hash: hash, clean: loader.clean) else { return nil }
+        return (segments, hash)
+    }
+
+    /// The next segment's parts, read on the ingest pool.
+    func next(_ segments: TextSegments, order: Int) async throws -> [Document.Part]? {
+        try await pool.run(order: order) { () throws(IngestError) in try segments.next() }
+    }
+
     /// The document in bytes already read: locally, or through Kimi what only Kimi reads.
     func load(_ file: InputFile, data: Data, hash: String, order: Int) async throws -> Document {
         let loader = self.loader

@@ -15,11 +15,14 @@ extension Engine {
         return named?.contextLength
     }
 
-    /// The ratio a run starts with: the pipeline's number, or the server's count when `auto`.
+    /// The ratio a run cuts with, fixed before its first chunk: the pipeline's number; else the
+    /// one the store kept from the first run that measured this model on this server; else the
+    /// server's count now, which the run then keeps.
     /// - Throws: a `.stopped` error when the server refuses the key while counting.
-    static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient) async throws(PipelineError) -> MeasuredTokenRatio? {
-        guard let setting = llm.tokenRatio else { return nil }
+    static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient, kept: ServerFacts? = nil) async throws(PipelineError) -> MeasuredTokenRatio? {
+        let setting = llm.tokenRatio ?? .auto
         if let fixed = setting.fixed { return fixed }
+        if let kept = keptRatio(kept) { return kept }
         do {
             if let measured = try await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator()) {
                 return measured
@@ -38,8 +41,7 @@ extension Engine {
     /// Nil without a key, for a fixed ratio, or when counting fails (the estimate then says so).
     static func countedTokenRatio(_ settings: RunSettings) async -> MeasuredTokenRatio? {
         let llm = settings.config.llm
-        guard settings.config.backend == .openAICompatible, llm.tokenRatio?.fixed == nil, llm.tokenRatio != nil,
-              llm.model != "auto", settings.apiKey != nil, let client = try? makeClient(settings) else { return nil }
+        guard settings.config.backend == .openAICompatible, llm.tokenRatio?.fixed == nil, llm.model != "auto", settings.apiKey != nil, let client = try? makeClient(settings) else { return nil }
         let measured = try? await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator())
         await client.shutdown()
         return measured.flatMap { $0 }.map {
@@ -49,13 +51,16 @@ extension Engine {
 
     /// The ratio an estimate plans with: the pipeline's number, or what the last run measured.
     static func plannedTokenRatio(_ llm: PipelineConfig.LLM, learned: ServerFacts?) -> MeasuredTokenRatio? {
-        guard let setting = llm.tokenRatio else { return nil }
-        if let fixed = setting.fixed { return fixed }
-        guard let ratio = learned?.tokenRatio else {
-            return MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
-        }
-        return MeasuredTokenRatio(ratio: ratio, cjkPerCharacter: learned?.cjkPerCharacter,
-                                  source: "the last run (\(learned?.ratioSource ?? "the server"))", counted: true)
+        if let fixed = llm.tokenRatio?.fixed { return fixed }
+        return keptRatio(learned)
+            ?? MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
+    }
+
+    /// The ratio a store kept, as the run puts it in force.
+    private static func keptRatio(_ facts: ServerFacts?) -> MeasuredTokenRatio? {
+        guard let facts, let ratio = facts.tokenRatio else { return nil }
+        return MeasuredTokenRatio(ratio: ratio, cjkPerCharacter: facts.cjkPerCharacter,
+                                  source: "kept in the store (\(facts.ratioSource ?? "the server"))", counted: true)
     }
 
     /// What this run learned from its server, for the store; nil offline.

@@ -25,16 +25,19 @@ struct Engine: Sendable {
     /// What the store knows of remote batches, in `mode: batch`.
     var ledger: BatchLedger? = nil
 
-    /// The estimator documents are cut and trees grown with: the ratio the run started with.
-    var estimator: TokenEstimator { calibration.initialEstimator }
+    /// The estimator documents are cut and trees grown with, fixed for the run.
+    var estimator: TokenEstimator { calibration.estimator }
 
     func shutdown() async {
         await client?.shutdown()
     }
 
     /// Builds the engine; for models, checks the key and finds the window before any file is read.
-    /// - Parameter account: the account's limits shared with a fleet's other workers, asked after this worker's own.
-    static func make(_ settings: RunSettings, account: (any AccountGate)? = nil) async throws(PipelineError) -> Engine {
+    /// - Parameters:
+    ///   - account: the account's limits shared with a fleet's other workers, asked after this worker's own.
+    ///   - kept: what the store holds about this model on this server; a token ratio kept there is
+    ///     the one every later run (and every worker of a fleet) cuts with.
+    static func make(_ settings: RunSettings, account: (any AccountGate)? = nil, kept: ServerFacts? = nil) async throws(PipelineError) -> Engine {
         let config = settings.config
         switch config.backend {
         case .extractive:
@@ -51,7 +54,7 @@ struct Engine: Sendable {
             let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
             let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, config: config, limiter: limiter) } ?? limited
             do {
-                var engine = try await makeLLM(config, client: client, transport: transport, limiter: limiter)
+                var engine = try await makeLLM(config, client: client, transport: transport, limiter: limiter, kept: kept)
                 engine.ledger = ledger
                 return engine
             } catch {
@@ -72,7 +75,7 @@ struct Engine: Sendable {
     }
 
     private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: any ChatTransport,
-                                limiter: RateLimiter) async throws(PipelineError) -> Engine {
+                                limiter: RateLimiter, kept: ServerFacts?) async throws(PipelineError) -> Engine {
         let llm = config.llm
         var window: Int?
         var candidates: [ModelInfo] = []
@@ -85,7 +88,7 @@ struct Engine: Sendable {
         guard let window else {
             throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
         }
-        let ratio = try await tokenRatio(llm, client: client)
+        let ratio = try await tokenRatio(llm, client: client, kept: kept)
         let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
         let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
         return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,

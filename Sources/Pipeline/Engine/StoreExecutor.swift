@@ -53,7 +53,13 @@ struct StoreExecutor: CallExecutor {
 
     /// The answer the store holds for `key`.
     private func stored(_ key: String) throws -> Summary? {
-        guard let stored = try store.call(key: key) else { return nil }
+        let found: StoredCall?
+        do { found = try store.call(key: key) } catch {
+            // A store that cannot be read (damaged, its disk failing) would have every call paid again.
+            gate.stopForStorage(error)
+            throw error
+        }
+        guard let stored = found else { return nil }
         return Summary(text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
                        reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model,
                        truncated: stored.truncated, usageEstimated: stored.usageEstimated)
@@ -111,16 +117,22 @@ struct StoreExecutor: CallExecutor {
         let cost = config.cost(model: summary.model, prompt: summary.promptTokens, cached: summary.cachedTokens, completion: summary.completionTokens)
             * (summary.batched ? 1 - config.batch.discount : 1)
         await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
-        try store.save(StoredCall(
-            key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
-            promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
-            reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated, usageEstimated: summary.usageEstimated, cost: cost,
-            batch: summary.batched
-        ), for: path)
+        // Paid the moment the server answered: counted before the save, which may fail.
         if summary.batched { spend.batched() }
         spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
                    cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
                    truncated: summary.truncated, estimated: summary.usageEstimated, requests: summary.requests)
+        do {
+            try store.save(StoredCall(
+                key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
+                promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
+                reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated,
+                usageEstimated: summary.usageEstimated, cost: cost, batch: summary.batched
+            ), for: path)
+        } catch {
+            gate.stopForStorage(error)
+            throw error
+        }
         return summary
     }
 }

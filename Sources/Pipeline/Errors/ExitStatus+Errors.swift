@@ -32,10 +32,12 @@ extension ExitStatus: Error {
 }
 
 extension RunReport {
-    /// How the run ends the process: a signal's code, 4 when it stopped, 1 when a file failed.
+    /// How the run ends the process: a signal's code, 3 when the output could not be written, 4 when
+    /// the account stopped it, 1 when a file failed.
     public var exitStatus: ExitStatus {
         if let interrupted { return ExitStatus(interrupted.errorCode) }
         if stop == .model { return .usage }
+        if stop == .output { return .output }
         if stopped != nil { return .stopped }
         if totals.failed > 0 || corpus?.status == .failed { return .someFilesFailed }
         return batch?.waiting ?? 0 > 0 ? .submitted : .ok

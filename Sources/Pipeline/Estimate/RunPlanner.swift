@@ -87,12 +87,18 @@ public struct RunPlanner: Sendable {
     private func plan(_ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
                       history: [Stage: Int], reasoning: [Stage: Int]) async -> FilePlan {
         do {
-            guard case .changed(let data, let hash) = try await path.open(file, order: order, previous: previous) else { return .unchanged }
-            let document = try await path.load(file, data: data, hash: hash, order: order)
             let executor = PlanningExecutor(store: store, conservative: path.engine.estimator,
                                             expected: Self.expected(path.engine.tokenRatio), history: history,
                                             reasoningHistory: reasoning)
-            let grown = try await path.grow(document, executor: executor)
+            let grown: DocumentPath.Grown
+            switch try await path.open(file, order: order, previous: previous) {
+            case .unchanged: return .unchanged
+            case .segmented(let segments, let hash):
+                grown = try await path.grow(file, segments: segments, hash: hash, order: order, executor: executor).1
+            case .changed(let data, let hash):
+                var document = try await path.load(file, data: data, hash: hash, order: order)
+                grown = try await path.grow(&document, executor: executor)
+            }
             return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused)
         } catch {
             return .failing(FileJob.reason(error))

@@ -102,8 +102,20 @@ extension OutputStatus {
     public static func read(_ out: URL) throws(PipelineError) -> OutputStatus {
         let storeURL = RunOptions(inputs: [], outputDirectory: out).storeURL
         let store: CheckpointStore
-        do { store = try CheckpointStore(url: storeURL, create: false) } catch {
+        guard FileManager.default.fileExists(atPath: storeURL.path) else {
             throw PipelineError(.usage, "\(out.path) holds no precis output (no .precis/state.sqlite): run `precis run INPUT --out \(out.path)` first")
+        }
+        // A store that is there but cannot be opened (damaged, emptied, on a read-only disk) is not
+        // "no output": saying so would invite a run that starts over and pays for everything again.
+        do { store = try CheckpointStore(url: storeURL, create: false) } catch {
+            guard error.code != .damaged, let copy = readOnlyCopy(of: storeURL) else {
+                throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
+            }
+            store = copy
+        }
+        defer {
+            // The copy's folder goes once read; open files in it stay readable until then.
+            if store.url != storeURL { try? FileManager.default.removeItem(at: store.url.deletingLastPathComponent()) }
         }
         do {
             let states = try store.fileStates()
@@ -119,6 +131,23 @@ extension OutputStatus {
             return status
         } catch {
             throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
+        }
+    }
+
+    /// The store copied to a temporary folder, when its own folder cannot be written: SQLite
+    /// cannot open a write-ahead-logged database on a read-only disk, and status only reads.
+    private static func readOnlyCopy(of storeURL: URL) -> CheckpointStore? {
+        let folder = storeURL.deletingLastPathComponent()
+        guard !FileManager.default.isWritableFile(atPath: folder.path) else { return nil }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("precis-status-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: storeURL.path + suffix) {
+                try FileManager.default.copyItem(atPath: storeURL.path + suffix, toPath: copy.appendingPathComponent("state.sqlite" + suffix).path)
+            }
+            return try CheckpointStore(url: copy.appendingPathComponent("state.sqlite"), create: false)
+        } catch {
+            return nil
         }
     }
 

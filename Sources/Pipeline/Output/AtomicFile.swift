@@ -69,6 +69,9 @@ enum AtomicFile {
     }
 
     private static func failure(_ what: String, _ url: URL) -> PipelineError {
-        PipelineError(.output, "\(what) \(url.path): \(String(cString: strerror(errno)))")
+        let code = errno
+        // The errno travels as the cause, so a full or read-only disk is told from a bad path.
+        return PipelineError(.output, "\(what) \(url.path): \(String(cString: strerror(code)))",
+                             cause: POSIXErrorCode(rawValue: code).map { POSIXError($0) })
     }
 }

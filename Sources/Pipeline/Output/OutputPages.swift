@@ -2,6 +2,7 @@ import Checkpoint
 import Chunking
 import Summarization
 import Foundation
+import Ingest
 
 /// Renders the Markdown a run writes: one page per document, the folder's summary and the index.
 enum OutputPages {
@@ -86,10 +87,23 @@ enum OutputPages {
 
     /// Where an input's page goes: its path and `.md`, except where that is one of the folder's own
     /// pages (an input named `index` or `corpus-summary` at the top), which would overwrite it.
+    ///
+    /// A path no filesystem would take (a name of more than 255 bytes with `.md`, or a whole path
+    /// too long to open, from a tree deeper than PATH_MAX) goes in `long-paths/`, under a name
+    /// made from a hash of the input's path and the start of its own name: one page per input still,
+    /// and the index links to it.
     static func pagePath(for input: String) -> String {
         let page = input + ".md"
-        return page == "index.md" || page == BatchRun.corpusPage ? input + ".summary.md" : page
+        let mine = page == "index.md" || page == BatchRun.corpusPage ? input + ".summary.md" : page
+        guard mine.utf8.count > longPage || mine.split(separator: "/").contains(where: { $0.utf8.count > 255 }) else { return mine }
+        let digest = ContentHash.sha256(Data(input.utf8)).prefix(16)
+        var leaf = String(input.split(separator: "/").last ?? "")
+        while leaf.utf8.count > 120 { leaf.removeLast() }
+        return "long-paths/\(digest)-\(leaf).md"
     }
+
+    /// The longest page path kept as it is: the output folder's own path must fit beside it in PATH_MAX.
+    static let longPage = 2048
 
     /// The first sentence of a summary, cut to 160 characters.
     static func gist(of summary: String) -> String {

@@ -129,10 +129,20 @@ public struct RunReport: Sendable, Codable {
     public var worker: WorkerStep?
     /// The part of the inputs this run summarized (`--shard i/N`).
     public var shard: String?
+    /// The most memory the process held at once (its peak resident set), for a run's own record.
+    public var peakMemoryBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case pipeline, model, currency, seconds, stopped, stop, interrupted, files, totals, pruned, corpus, batch, worker, shard
-        case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone"
+        case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone", peakMemoryBytes = "peak_memory_bytes"
+    }
+
+    /// This process's peak resident set so far, in bytes.
+    static func peakMemory() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        // Linux counts it in kilobytes.
+        return usage.ru_maxrss * 1024
     }
 
     public init(pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,

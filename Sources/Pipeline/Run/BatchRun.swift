@@ -40,7 +40,7 @@ public struct BatchRun: Sendable {
         try OutputFolder.check(options.outputDirectory, force: options.force)
         var fleet: FleetWorker?
         if let options = options.fleet { fleet = try await FleetWorker.start(options, settings: settings) }
-        let engine = try await Engine.make(settings, account: fleet?.account)
+        let engine = try await Engine.make(settings, account: fleet?.account, kept: try keptFacts(fleet: fleet))
         if let server = engine.client?.configuration, server.sendsKeyInTheClear {
             logger.warning("allow_insecure_http: the API key goes over plain http:// to \(URL(string: server.baseURL)?.host ?? server.baseURL), readable by anyone on the network between")
         }
@@ -90,6 +90,7 @@ public struct BatchRun: Sendable {
             result.batch?.polls = polls
             result.seconds = (clock.now - begin).seconds
         }
+        result.peakMemoryBytes = RunReport.peakMemory()
         try await AtomicFile.write(result.json(), to: reportURL)
         return result
     }
@@ -147,6 +148,10 @@ public struct BatchRun: Sendable {
         }
 
         let limiter = engine.limiter
+        gate.whenStopped { why, kind in
+            // Calls past the gate but waiting for the account's limits would be paid for and lost.
+            if kind == .output, let limiter { Task { await limiter.stop(why) } }
+        }
         let corpusWanted = options.corpusSummary
         let work = Task { () -> ([RunReport.File], RunReport.File?, FleetOutcome?) in
             if let fleet {

@@ -70,31 +70,43 @@ struct FileJob: Sendable {
 
     private func summarize(spend: DocumentSpend) async throws -> RunReport.File {
         let previous = context.previous[file.id]
-        let data: Data, hash: String
+        var data: Data?, hash: String
+        var segments: TextSegments?
         switch try await context.path.open(file, order: ordinal, previous: previous) {
         case .unchanged(let state, let touched):
             if touched {
                 // Touched but not changed: note the new size and mtime so the next run need not read it.
                 var state = state
                 (state.size, state.modified, state.updatedAt) = (file.size, file.modified, Date())
-                try? context.store.save(state)
+                try keep { try context.store.save(state) }
             }
             return skipped(state)
         case .changed(let bytes, let contentHash):
             (data, hash) = (bytes, contentHash)
+        case .segmented(let parts, let contentHash):
+            (segments, hash) = (parts, contentHash)
         }
         do {
-            let document = try await context.path.load(file, data: data, hash: hash, order: ordinal)
-            return try await summarize(document, spend: spend)
+            if let segments {
+                let (document, grown) = try await context.path.grow(file, segments: segments, hash: hash, order: ordinal,
+                                                                     executor: executor(for: file.id, spend: spend))
+                return try await finish(document, grown: grown, spend: spend)
+            }
+            // The bytes go once decoded and the text once chunked: a file is not held three times over.
+            var document = try await context.path.load(file, data: data.take() ?? Data(), hash: hash, order: ordinal)
+            let grown = try await context.path.grow(&document, executor: executor(for: document.id, spend: spend))
+            return try await finish(document, grown: grown, spend: spend)
         } catch {
             // A call stopped by the gate, or waiting for a batch, says nothing about this file: leave its state as it was.
             if context.gate.reason != nil || (error as? PipelineError)?.code == .waiting { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
-            try? context.store.save(FileState(
-                path: file.id, contentHash: hash, size: file.size, modified: file.modified,
-                pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
-                outputPath: previous?.outputPath, title: previous?.title
-            ))
+            try keep {
+                try context.store.save(FileState(
+                    path: file.id, contentHash: hash, size: file.size, modified: file.modified,
+                    pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
+                    outputPath: previous?.outputPath, title: previous?.title
+                ))
+            }
             throw error
         }
     }
@@ -107,12 +119,15 @@ struct FileJob: Sendable {
         )
     }
 
-    private func summarize(_ document: Document, spend: DocumentSpend) async throws -> RunReport.File {
+    /// Where the document's calls go: the store, then the run's shared pool.
+    private func executor(for path: String, spend: DocumentSpend) -> StoreExecutor {
+        StoreExecutor(store: context.store, pool: context.pool, path: path, documentOrdinal: ordinal, gate: context.gate, spend: spend,
+                      config: context.config, inFlight: context.inFlight, progress: context.progress, claims: context.claims)
+    }
+
+    /// Writes the page of a grown document, records it as done, and reports it.
+    private func finish(_ document: Document, grown: DocumentPath.Grown, spend: DocumentSpend) async throws -> RunReport.File {
         let config = context.config
-        let executor = StoreExecutor(store: context.store, pool: context.pool, path: document.id, documentOrdinal: ordinal,
-                                     gate: context.gate, spend: spend, config: config, inFlight: context.inFlight, progress: context.progress,
-                                     claims: context.claims)
-        let grown = try await context.path.grow(document, executor: executor)
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
         let all = (try? context.store.callTotals(keys: spent.keys)) ?? CallTotals()
@@ -123,14 +138,21 @@ struct FileJob: Sendable {
         let parts = config.output.sections ? (result.chapters.isEmpty ? result.sections : result.chapters) : []
         let page = OutputPages.document(title: document.title, summary: result.summary.text, facts: facts, sections: parts,
                                         sectionsHeading: result.chapters.isEmpty ? "Sections" : "Chapters")
-        try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
+        do {
+            try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
+        } catch {
+            if StorageFault.holds(error) { context.gate.stopForStorage(error) }
+            throw error
+        }
         let gist = OutputPages.gist(of: result.summary.text)
-        try context.store.save(FileState(
+        try keep {
+            try context.store.save(FileState(
             path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
             pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
             gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
             promptTokens: result.promptTokens, completionTokens: result.completionTokens
-        ), calls: spent.keys)
+            ), calls: spent.keys)
+        }
         var warnings = document.warnings
         if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
         var report = RunReport.File(
@@ -145,6 +167,14 @@ struct FileJob: Sendable {
         report.batchCalls = spent.batchCalls
         report.requests = spent.requests
         return report
+    }
+
+    /// Runs a store write; one that fails stops the run, since every later answer would be lost too.
+    private func keep(_ write: () throws -> Void) throws {
+        do { try write() } catch {
+            context.gate.stopForStorage(error)
+            throw error
+        }
     }
 
     private func log(_ report: RunReport.File) {

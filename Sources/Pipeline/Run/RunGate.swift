@@ -16,6 +16,7 @@ final class RunGate: Sendable {
         var reason: Reason?
         var kind: StopKind?
         var abandoned = 0
+        var onStop: (@Sendable (String, StopKind) -> Void)?
     }
 
     private let state = Mutex(State())
@@ -44,12 +45,26 @@ final class RunGate: Sendable {
     /// Closes the gate; the first reason is kept, except that a model the platform refuses names
     /// the stop over the account's words that other calls may have reported first.
     func stop(_ why: String, kind: StopKind = .account) {
-        state.withLock {
-            if $0.reason == nil || (kind == .model && $0.kind != .model && $0.reason?.signal == nil) {
-                $0.reason = .stopped(why)
-                $0.kind = kind
+        let first = state.withLock { s -> (@Sendable (String, StopKind) -> Void)? in
+            let closing = s.reason == nil
+            if closing || (kind == .model && s.kind != .model && s.reason?.signal == nil) {
+                s.reason = .stopped(why)
+                s.kind = kind
             }
+            return closing ? s.onStop : nil
         }
+        first?(why, kind)
+    }
+
+    /// Runs `body` once, when a call first stops the run: with what stopped it, and why.
+    func whenStopped(_ body: @escaping @Sendable (String, StopKind) -> Void) {
+        state.withLock { $0.onStop = body }
+    }
+
+    /// Stops the run because the output folder cannot keep what it is given: every later answer
+    /// would be paid for and lost. The run exits 3.
+    func stopForStorage(_ error: any Error) {
+        stop(StorageFault.advice(error), kind: .output)
     }
 
     /// Closes the gate for a signal; the first reason is kept.
@@ -79,7 +94,8 @@ extension RunGate.Reason {
 }
 
 /// What stopped a run early: the account (a refused key, an empty balance, a limit or a spending
-/// cap; exit 4), or a model the platform does not serve (exit 2: the pipeline must change).
+/// cap; exit 4), a model the platform does not serve (exit 2: the pipeline must change), or an
+/// output folder that cannot be written (no space, read-only, an I/O error; exit 3).
 public enum StopKind: String, Sendable, Codable {
-    case account, model
+    case account, model, output
 }
