@@ -87,7 +87,6 @@ struct PostgresFleetTests {
         let env = ResumeTests().environment(server)
         let workers = try (0..<3).map { _ in try PrecisProcess(arguments, environment: env) }
         #expect(try await PrecisProcess.until(.seconds(120)) { server.stats.completed >= 15 })
-        let inFlight = server.stats.active
         workers[0].signal(SIGKILL)
         _ = try await workers[0].exit()
         for worker in workers.dropFirst() {
@@ -95,7 +94,9 @@ struct PostgresFleetTests {
             #expect(status == 0, "\(worker.stderr)")
         }
         #expect(server.stats.badRequests > 0, "the server should refuse calls for length")
-        #expect(server.stats.repeatedCompletions <= inFlight, "\(server.stats.repeatedCompletions) paid twice, \(inFlight) in flight at the kill")
+        // Paid twice: at most what the killed worker had in flight, answered but not yet stored (its
+        // pipeline's concurrency is 4); the server's own count of active calls misses those.
+        #expect(server.stats.repeatedCompletions <= 4, "\(server.stats.repeatedCompletions) calls were paid twice")
 
         let alone = try await FakeMoonshotServer.start(counts)
         defer { Task { await alone.stop() } }
