@@ -17,7 +17,7 @@ struct DocumentReader: Sendable {
 
     /// A large text file's content hash and its segments, or nil when it is read whole.
     func segments(_ file: InputFile, order: Int) async throws -> (segments: TextSegments, hash: String)? {
-        guard remote == nil || file.format != .office, file.size > TextSegments.threshold, (file.format ?? .text) == .text else { return nil }
+        guard file.size > TextSegments.threshold, (file.format ?? .text) == .text else { return nil }
         let loader = self.loader
         let hash = try await pool.run(order: order) { () throws(IngestError) in try loader.streamedHash(file) }
         guard let segments = try TextSegments(file, hash: hash, clean: loader.clean) else { return nil }
