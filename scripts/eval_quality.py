@@ -5,6 +5,9 @@
                                         names; the abstract left out) and DIR/abstracts.json
     eval_quality.py anchors DIR OUT     Lead, sumy LexRank, TextRank and LSA on the same files, cut to
                                         each abstract's word count, written to OUT (JSON)
+    eval_quality.py table DIR LABEL=RUN...
+                                        the same ROUGE for each RUN (pages and a usage.json, as
+                                        eval_models.py writes them) with its calls, tokens and time
     eval_quality.py score DIR RUN ANCHORS [--seconds S --cost C --currency X --pipeline P]
                                         ROUGE-1/2/Lsum F1 of the pages precis wrote in RUN beside the
                                         anchors, over all papers and each half, in a Markdown table
@@ -231,11 +234,48 @@ def score(folder, run, anchors_path, seconds=None, cost=None, currency="", pipel
         json.dump(table, f, indent=1)
 
 
+def table(folder, runs):
+    """Each run's ROUGE on the papers in `folder`, beside its calls, tokens, time and failures."""
+    from rouge_score import rouge_scorer
+
+    splitter = punkt()
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    with open(os.path.join(folder, "abstracts.json")) as f:
+        abstracts = json.load(f)
+    names = sorted(abstracts)
+    print(f"ROUGE F1 on {len(names)} aclsum papers, each summary cut to its abstract's word count (rouge-score, stemmed)")
+    print()
+    print("| system | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | calls | requests | prompt tokens | completion tokens | cut at limit | seconds | failed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    results = {}
+    for label, run in runs:
+        totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
+        for name in names:
+            page = os.path.join(run, name + ".md")
+            summary = page_summary(page) if os.path.exists(page) else ""
+            kept = cut(splitter.tokenize(summary), len(abstracts[name].split()))
+            result = scorer.score("\n".join(splitter.tokenize(abstracts[name])), "\n".join(kept))
+            for metric in totals:
+                totals[metric] += result[metric].fmeasure
+        r = {m: 100 * v / len(names) for m, v in totals.items()}
+        usage_path = os.path.join(run, "usage.json")
+        usage = json.load(open(usage_path)) if os.path.exists(usage_path) else {}
+        results[label] = {**r, **usage}
+        def u(key, digits=0):
+            return f"{usage[key]:,.{digits}f}" if key in usage else "–"
+        print(f"| {label} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {u('calls')} | {u('requests')} | "
+              f"{u('prompt_tokens')} | {u('completion_tokens')} | {u('truncated')} | {u('seconds', 1)} | {u('failures')} |")
+    with open(os.path.join(folder, "table.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "papers":
         papers(argv[1])
     elif len(argv) >= 3 and argv[0] == "anchors":
         anchors(argv[1], argv[2])
+    elif len(argv) >= 3 and argv[0] == "table":
+        table(argv[1], [tuple(run.split("=", 1)) for run in argv[2:]])
     elif len(argv) >= 4 and argv[0] == "score":
         options = dict(zip(argv[4::2], argv[5::2]))
         score(argv[1], argv[2], argv[3], seconds=float(options["--seconds"]) if "--seconds" in options else None,

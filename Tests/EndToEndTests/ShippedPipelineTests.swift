@@ -38,11 +38,13 @@ struct ShippedPipelineTests {
     func runsOnTheSamplesAsEstimated(pipeline: String) async throws {
         let file = TestSupport.root.appendingPathComponent("pipelines/\(pipeline)").path
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        let usesModel = text.contains("MOONSHOT_API_KEY") || text.contains("backend: openai-compatible")
         // Local-server pipelines (no key, any model name, short answers) meet a fake serving their model.
         let local = text.contains("OPENAI_BASE_URL")
+        let usesModel = text.contains("MOONSHOT_API_KEY") || text.contains("backend: openai-compatible") || local
+        // The fake's model has the window the pipeline says its server runs with (2048 from llamacpp).
+        let window = text.split(separator: "\n").first { $0.hasPrefix("context_window: ") }.flatMap { Int($0.dropFirst(16)) } ?? 2048
         let server = try await FakeMoonshotServer.start(local
-            ? FakeServerConfiguration(apiKey: nil, models: FakeServerConfiguration.moonshotModels + [("local", 2048)], summaryCap: 60)
+            ? FakeServerConfiguration(apiKey: nil, models: FakeServerConfiguration.moonshotModels + [("local", window)], summaryCap: 60)
             : FakeServerConfiguration())
         defer { Task { await server.stop() } }
         let env = usesModel ? ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL, "OPENAI_BASE_URL": server.baseURL] : [:]

@@ -83,6 +83,33 @@ struct PipelineLoaderTests {
         #expect(auto.llm.model == "auto")
     }
 
+    @Test func readsTheStrategyAndRefusesAnUnknownOne() async throws {
+        let extract = try PipelineLoader.parse("extends: moonshot\nstrategy: extract-abstract\nextract_tokens: 900\n", file: "p.yaml")
+        #expect(extract.strategy == .extractAbstract && extract.extractTokens == 900)
+        #expect(try PipelineLoader.parse("extends: moonshot\n", file: "p.yaml").strategy == .mapReduce)
+        #expect { try PipelineLoader.parse("strategy: extract\n", file: "p.yaml") } throws: {
+            String(describing: $0) == "p.yaml: line 1: 'strategy': 'extract' is not one of map-reduce, extract-abstract"
+        }
+        #expect { try PipelineLoader.parse("strategy: extract-abstract\nextract_tokens: 10\n", file: "p.yaml") } throws: {
+            String(describing: $0).contains("extract_tokens must be at least 64")
+        }
+        // The strategy shapes the pages, so it is in the fingerprint; map-reduce's stays as it was.
+        var config = PipelineConfig.builtIn
+        let before = try await fingerprint(config)
+        config.strategy = .extractAbstract
+        let extractFingerprint = try await fingerprint(config)
+        #expect(extractFingerprint != before)
+        config.extractTokens = 3000
+        #expect(try await fingerprint(config) != extractFingerprint)
+    }
+
+    @Test func theSmolLM2PipelineExtractsThenAbstractsGreedily() throws {
+        let smol = try PipelineLoader.load(TestSupport.root.appendingPathComponent("pipelines/smollm2.yaml").path)
+        #expect(smol.strategy == .extractAbstract)
+        #expect(smol.llm.contextWindow == 8192 && smol.llm.temperature == 0 && !smol.llm.stream)
+        #expect(smol.llm.prompts.final?.contains("{length}") == true)
+    }
+
     @Test func refusesAPromptWithoutItsText() {
         #expect {
             try PipelineLoader.parse("backend: openai-compatible\nprompts:\n  map: \"Summarize.\"\n", file: "p.yaml")

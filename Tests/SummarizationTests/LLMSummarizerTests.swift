@@ -42,6 +42,22 @@ struct LLMSummarizerTests {
         #expect(request.maxTokens == 512)
     }
 
+    @Test func thePromptStatesALengthWithinTheStagesLimit() async throws {
+        let transport = ScriptedTransport([answer("A."), answer("摘要。")])
+        let llm = summarizer(transport)
+        _ = try await llm.summarize(["Some text."], stage: .map, context: SummaryContext(title: "T"))
+        _ = try await llm.summarize(["一些文字。"], stage: .final, context: SummaryContext(title: "书", language: .chinese))
+        let requests = transport.requests.value
+        // 512 tokens are some 380 English words: asking for 300 ends the answer before its limit.
+        #expect(requests[0].messages[1].content.contains("in at most 300 words"), "\(requests[0].messages[1].content)")
+        #expect(requests[0].maxTokens == 512)
+        #expect(requests[1].messages[1].content.contains("不超过1020字"), "\(requests[1].messages[1].content)")
+        // A pipeline's own prompt without {length} gets none.
+        let own = LLMSummarizer(options: .init(model: "moonshot-v1-8k", contextWindow: 8192, prompts: PromptOverrides(map: "Sum up: {text}")),
+                                transport: ScriptedTransport([answer("B.")]))
+        #expect(own.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
+    }
+
     @Test func recordsTheServersUsageAndModel() async throws {
         let transport = ScriptedTransport([answer("A summary.", prompt: 77)])
         let summary = try await summarizer(transport).summarize(["Some text."], stage: .final, context: SummaryContext(title: "T"))

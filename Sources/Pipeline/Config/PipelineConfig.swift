@@ -35,6 +35,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public var ocr: OCRMode = .auto
     /// What each call is told about the text around its inputs.
     public var context: ContextMode = .headings
+    /// How each document's chunks become its summary.
+    public var strategy: Strategy = .mapReduce
+    /// The most tokens of an extract under `strategy: extract-abstract`; nil takes the default.
+    public var extractTokens: Int?
     /// What the summary pages show.
     public var output = Output()
     /// Whether office files, EPUB and HTML are read too, through Kimi's file extraction.
@@ -101,7 +105,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
         let text = "precis-output-v4|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
             + (formats == .local ? "" : "|formats=\(formats.rawValue)")
-            + "|context=\(context.rawValue)|sections=\(output.sections)"
+            + "|context=\(context.rawValue)|sections=\(output.sections)" + strategyFingerprint
         return ContentHash.sha256(Data(text.utf8))
     }
 
@@ -112,6 +116,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         }
         try check((chunking.chunkTokens ?? 64) >= 64, "chunking.chunk_tokens", "must be at least 64")
         try check((concurrency ?? 1) >= 1, "concurrency", "must be at least 1")
+        try check((extractTokens ?? 64) >= 64, "extract_tokens", "must be at least 64")
         try check((2...32).contains(maxLevels), "max_levels", "must be between 2 and 32")
         try check(tier.map { (0...5).contains($0) } ?? true, "tier", "must be one of Moonshot's tiers, 0 to 5")
         for (key, value) in [("concurrency", limits.concurrency), ("rpm", limits.rpm), ("tpm", limits.tpm), ("tpd", limits.tpd)] {

@@ -59,18 +59,31 @@ struct DocumentPath: Sendable {
 
     /// Chunks the document and grows its tree; every call goes through `executor`. The document's
     /// text is dropped once chunked, so the tree holds a large file's text once, in its chunks.
-    func grow(_ document: inout Document, executor: any CallExecutor) async throws -> Grown {
+    /// - Parameter alongside: another strategy and its executor, grown on the same document, for an
+    ///   estimate that prices both.
+    func grow(_ document: inout Document, executor: any CallExecutor,
+              alongside: (strategy: any DocumentStrategy, executor: any CallExecutor)? = nil) async throws -> Grown {
         let language = Language.detect(Self.sample(of: document))
-        let tree = engine.tree(config)
+        let tree = engine.strategy(config)
         let chunks = engine.chunks(of: document, tree: tree)
+        // The other strategy cuts its own chunks (extract-abstract reads small pieces).
+        let otherChunks = alongside.map { engine.chunks(of: document, tree: $0.strategy) }
         document.parts.removeAll()
         let result = try await tree.summarize(documentID: document.id, title: document.title, language: language, chunks: chunks,
                                               summarizer: engine.summarizer, executor: executor)
+        if let alongside, let otherChunks {
+            // The other strategy is only priced: where its tree would fail, the file still has the pipeline's own.
+            do {
+                _ = try await alongside.strategy.summarize(documentID: document.id, title: document.title, language: language,
+                                                           chunks: otherChunks, summarizer: engine.summarizer, executor: alongside.executor)
+            } catch {}
+        }
         return Grown(result: result, chunks: chunks.count, language: language)
     }
 
     /// Grows the tree of a text file too large to hold, a segment at a time: each is chunked and
-    /// mapped, then only its summaries are kept. The document returned holds no text.
+    /// mapped, then only its summaries are kept. The document returned holds no text. Such a file
+    /// always takes map-reduce: an extract would need all its sentences at once.
     func grow(_ file: InputFile, segments: TextSegments, hash: String, order: Int, executor: any CallExecutor) async throws -> (Document, Grown) {
         let reader = self.reader
         guard let first = try await reader.next(segments, order: order) else {

@@ -47,6 +47,22 @@ public struct RunEstimate: Sendable, Codable {
     public var tokenRatioSource: String?
     /// Model tokens per CJK character, when the server counted CJK apart.
     public var tokenRatioCJK: Double?
+    /// The pipeline's strategy, and what the other one would make and cost, for model pipelines.
+    public var strategy = "map-reduce"
+    public var alternative: Alternative?
+
+    /// What the strategy a pipeline does not use would make and cost on the same files.
+    public struct Alternative: Sendable, Codable {
+        public var strategy: String
+        public var calls = 0
+        public var promptTokens = 0
+        public var completionTokens = 0
+        public var cost = 0.0
+
+        enum CodingKeys: String, CodingKey {
+            case strategy, calls, cost, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case pipeline, model, currency, files, unchanged, failing, chunks, calls, levels, cost, seconds, concurrency
@@ -55,7 +71,7 @@ public struct RunEstimate: Sendable, Codable {
         case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
         case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
         case reasoningTokens = "reasoning_tokens", thinking, effort, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
-        case batch, costOnline = "cost_online"
+        case batch, costOnline = "cost_online", strategy, alternative
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -80,6 +96,10 @@ public struct RunEstimate: Sendable, Codable {
             }
             lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))" + (batch ? " at the batch price (~\(money(costOnline)) online)" : "")
                                      : "cost        not priced: the pipeline has no prices for \(model)")
+        }
+        if let alternative {
+            lines.append("strategy    \(strategy); \(alternative.strategy) would make \(n(alternative.calls)) call(s), ~\(n(alternative.promptTokens)) tokens in, "
+                + "~\(n(alternative.completionTokens)) out" + (costMax > 0 ? ", ~\(money(alternative.cost))" : ""))
         }
         if let tokenRatio {
             let cjk = tokenRatioCJK.map { String(format: ", %.2f per CJK character", $0) } ?? ""

@@ -49,10 +49,14 @@ public struct RunPlanner: Sendable {
         estimate.tokenRatio = engine.tokenRatio?.ratio
         estimate.tokenRatioSource = engine.tokenRatio?.source
         estimate.tokenRatioCJK = engine.tokenRatio?.cjkPerCharacter
+        estimate.strategy = config.strategy.rawValue
+        // Model pipelines price the other strategy too: the same chunks, on paper, beside the run's own.
+        let other = config.backend == .openAICompatible ? engine.strategy(config, as: config.otherStrategy) : nil
         let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {
-                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history, reasoning: reasoning))
+                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history,
+                                       reasoning: reasoning, other: other))
                 }
             }
             var plans = [FilePlan?](repeating: nil, count: files.count)
@@ -65,7 +69,8 @@ public struct RunPlanner: Sendable {
             switch plan {
             case .unchanged: estimate.unchanged += 1
             case .failing(let reason): estimate.failing[file.id] = reason
-            case .summarize(let chunks, let levels, let calls, let reused):
+            case .summarize(let chunks, let levels, let calls, let reused, let otherCalls):
+                if other != nil { add(otherCalls ?? calls, to: &estimate.alternative, strategy: config.otherStrategy) }
                 estimate.toSummarize += 1
                 estimate.chunks += chunks
                 estimate.levels = max(estimate.levels, levels)
@@ -81,25 +86,34 @@ public struct RunPlanner: Sendable {
     enum FilePlan: Sendable {
         case unchanged
         case failing(String)
-        case summarize(chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int)
+        /// `otherCalls`: the calls the other strategy would make, when priced; nil when they are the same.
+        case summarize(chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int, otherCalls: [PlanningExecutor.Planned]?)
     }
 
     private func plan(_ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
-                      history: [Stage: Int], reasoning: [Stage: Int]) async -> FilePlan {
+                      history: [Stage: Int], reasoning: [Stage: Int], other: (any DocumentStrategy)?) async -> FilePlan {
         do {
-            let executor = PlanningExecutor(store: store, conservative: path.engine.estimator,
-                                            expected: Self.expected(path.engine.tokenRatio), history: history,
-                                            reasoningHistory: reasoning)
+            func planner() -> PlanningExecutor {
+                PlanningExecutor(store: store, conservative: path.engine.estimator, expected: Self.expected(path.engine.tokenRatio),
+                                 history: history, reasoningHistory: reasoning)
+            }
+            let executor = planner()
+            let alongside = other.map { (strategy: $0, executor: planner()) }
             let grown: DocumentPath.Grown
+            var otherCalls: [PlanningExecutor.Planned]?
             switch try await path.open(file, order: order, previous: previous) {
             case .unchanged: return .unchanged
             case .segmented(let segments, let hash):
+                // A file read a segment at a time takes map-reduce whatever the strategy.
                 grown = try await path.grow(file, segments: segments, hash: hash, order: order, executor: executor).1
             case .changed(let data, let hash):
                 var document = try await path.load(file, data: data, hash: hash, order: order)
-                grown = try await path.grow(&document, executor: executor)
+                grown = try await path.grow(&document, executor: executor,
+                                            alongside: alongside.map { ($0.strategy, $0.executor as any CallExecutor) })
+                otherCalls = alongside?.executor.planned
             }
-            return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused)
+            return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused,
+                              otherCalls: otherCalls)
         } catch {
             return .failing(FileJob.reason(error))
         }
@@ -126,6 +140,19 @@ public struct RunPlanner: Sendable {
         estimate.costMax = RunReport.roundedCost(estimate.costMax)
         estimate.costOnline = RunReport.roundedCost(estimate.costOnline)
         estimate.batch = config.mode == .batch
+    }
+
+    /// Counts the other strategy's calls, expected figures only.
+    private func add(_ calls: [PlanningExecutor.Planned], to alternative: inout RunEstimate.Alternative?, strategy: PipelineConfig.Strategy) {
+        var total = alternative ?? RunEstimate.Alternative(strategy: strategy.rawValue)
+        for call in calls {
+            total.calls += 1
+            total.promptTokens += call.promptTokens
+            total.completionTokens += call.completionTokens
+            total.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens) * config.priceFactor
+        }
+        total.cost = RunReport.roundedCost(total.cost)
+        alternative = total
     }
 
     /// The server's count of Latin text as the ratio measured it, without the margin budgets keep:

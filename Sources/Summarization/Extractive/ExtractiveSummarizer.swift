@@ -77,12 +77,7 @@ public struct ExtractiveSummarizer: Summarizer {
 
     func select(_ sentences: [String], target: Int) -> String {
         guard !sentences.isEmpty else { return "" }
-        var extractor = TermExtractor()
-        let ranked = sentences.map { sentence -> SentenceRanker.Sentence in
-            let terms = extractor.terms(of: sentence)
-            // Headings and scraps make poor summaries: only full sentences are picked while there are any.
-            return .init(terms: terms, tokens: estimator.estimate(sentence), eligible: SentenceSplitter.isComplete(sentence) && terms.count >= 4)
-        }
+        let ranked = self.ranked(sentences)
         let chosen = Self.ranker.pick(ranked, budget: target)
         if chosen.isEmpty {
             // Every sentence is longer than the target: keep the best one, cut to fit.
@@ -91,6 +86,22 @@ public struct ExtractiveSummarizer: Summarizer {
             return Chunker(budget: target, estimator: estimator).chunks(of: sentences[best]).first?.text ?? ""
         }
         return join(chosen.map { sentences[$0] })
+    }
+
+    /// The indices of the sentences a summary of at most `target` tokens keeps, in text order.
+    /// - Parameter sections: each sentence's section, when the text has them.
+    func pick(_ sentences: [String], target: Int, sections: [Int]? = nil) -> [Int] {
+        Self.ranker.pick(ranked(sentences), budget: target, sections: sections)
+    }
+
+    /// Sentences as the ranker sees them.
+    private func ranked(_ sentences: [String]) -> [SentenceRanker.Sentence] {
+        var extractor = TermExtractor()
+        return sentences.map { sentence in
+            let terms = extractor.terms(of: sentence)
+            // Headings and scraps make poor summaries: only full sentences are picked while there are any.
+            return .init(terms: terms, tokens: estimator.estimate(sentence), eligible: SentenceSplitter.isComplete(sentence) && terms.count >= 4)
+        }
     }
 
     static let ranker = SentenceRanker()

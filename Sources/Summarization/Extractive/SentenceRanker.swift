@@ -35,6 +35,8 @@ struct SentenceRanker {
     /// Each sentence links to this many neighbours on either side, so the graph grows linearly.
     var window = 400
     var damping = 0.85
+    /// How much a section's opening counts against the text's, when sections are given.
+    var sectionOpening = 0.7
 
     /// Every setting that shapes a pick, for the summarizer's fingerprint: a change makes new keys.
     var fingerprint: String {
@@ -52,25 +54,42 @@ struct SentenceRanker {
 
     /// The sentences' scores, higher is better.
     func scores(_ sentences: [Sentence]) -> [Double] {
-        rate(sentences, weighted(sentences)).total
+        rate(sentences, weighted(sentences), sections: nil).total
     }
 
     /// Each sentence's score, and the part of it that is about the text's topic (no position).
-    private func rate(_ sentences: [Sentence], _ vectors: [Vector]) -> (total: [Double], topical: [Double]) {
+    private func rate(_ sentences: [Sentence], _ vectors: [Vector], sections: [Int]?) -> (total: [Double], topical: [Double]) {
         let n = sentences.count
         guard n > 1 else { return (Array(repeating: 1, count: n), Array(repeating: 1, count: n)) }
         let centrality = Self.normalized(lexRank(vectors))
         let centroid = Self.normalized(centroidScores(vectors))
         let topical = (0..<n).map { centralityWeight * centrality[$0] + centroidWeight * centroid[$0] }
-        return ((0..<n).map { topical[$0] + positionWeight * position($0, of: n) }, topical)
+        let prior = sections.map { positions(sections: $0) } ?? (0..<n).map { position($0, of: n) }
+        return ((0..<n).map { topical[$0] + positionWeight * prior[$0] }, topical)
+    }
+
+    /// The position prior of a text in sections: the text's own, or the sentence's place in its
+    /// section where that is higher, so that every section's opening counts, not only the text's.
+    func positions(sections: [Int]) -> [Double] {
+        let n = sections.count
+        var starts: [Int: (first: Int, count: Int)] = [:]
+        for (i, section) in sections.enumerated() {
+            if let start = starts[section] { starts[section] = (start.first, start.count + 1) } else { starts[section] = (i, 1) }
+        }
+        return (0..<n).map { i in
+            let section = starts[sections[i]]!
+            return max(position(i, of: n), sectionOpening * position(i - section.first, of: section.count))
+        }
     }
 
     /// The indices picked for a summary of at most `budget` tokens, in text order.
-    func pick(_ sentences: [Sentence], budget: Int) -> [Int] {
+    /// - Parameter sections: each sentence's section, when the text has them: each section's
+    ///   opening then counts as the text's does.
+    func pick(_ sentences: [Sentence], budget: Int, sections: [Int]? = nil) -> [Int] {
         let n = sentences.count
         guard n > 0, budget > 0 else { return [] }
         let vectors = weighted(sentences)
-        let (score, topical) = rate(sentences, vectors)
+        let (score, topical) = rate(sentences, vectors, sections: sections)
         var chosen: [Int] = []
         var closest = [Double](repeating: 0, count: n)
         var left = budget

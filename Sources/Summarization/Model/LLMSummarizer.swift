@@ -94,7 +94,7 @@ public struct LLMSummarizer: Summarizer {
         return sets.flatMap { set in
             Stage.allCases.map { stage in
                 estimator.estimate(PromptSet.render(set.system, text: "", context: context))
-                    + estimator.estimate(PromptSet.render(set.template(for: stage), text: "", context: context))
+                    + estimator.estimate(PromptSet.render(set.template(for: stage), text: "", context: context, length: 99_999))
                     + 2 * Self.messageOverhead
             }
         }.max() ?? 0
@@ -214,7 +214,8 @@ public struct LLMSummarizer: Summarizer {
         let prompts = options.prompts.resolved(for: context.language)
         return [
             .system(PromptSet.render(prompts.system, text: "", context: context)),
-            .user(PromptSet.render(prompts.template(for: stage), text: inputs.joined(separator: "\n\n---\n\n"), context: context)),
+            .user(PromptSet.render(prompts.template(for: stage), text: inputs.joined(separator: "\n\n---\n\n"), context: context,
+                                   length: maxOutputTokens(for: stage))),
         ]
     }
 

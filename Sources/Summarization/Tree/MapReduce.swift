@@ -145,7 +145,7 @@ public struct MapReduce: Sendable {
     }
 
     /// Reduces summaries level by level until one remains, the top call being `final`.
-    private func climb(_ first: [String], tree: Tree, tally initial: Result) async throws -> Result {
+    func climb(_ first: [String], tree: Tree, tally initial: Result) async throws -> Result {
         var tally = initial
         var texts = first
         while true {
