@@ -35,9 +35,13 @@ struct LockAndSignalTests {
     }
 
     @Test func withWaitTheSecondRunWaitsThenMakesNoCall() async throws {
-        let (server, pipeline, out) = try await setUp(latency: .milliseconds(40))
+        let (server, pipeline, out) = try await setUp(latency: .milliseconds(300))
         defer { Task { await server.stop() } }
-        let runs = try [start(out, pipeline: pipeline, server: server, ["--wait"]), start(out, pipeline: pipeline, server: server, ["--wait"])]
+        // The second starts once the first holds the folder and has called: on a loaded machine two
+        // started together may not overlap at all.
+        let first = try start(out, pipeline: pipeline, server: server, ["--wait"])
+        #expect(try await PrecisProcess.until(.seconds(60)) { server.stats.chatRequests > 0 })
+        let runs = [first, try start(out, pipeline: pipeline, server: server, ["--wait"])]
         for run in runs { #expect(try await run.exit() == 0, "\(run.stderr)") }
         #expect(runs.contains { $0.stderr.contains("waiting for precis PID") })
         #expect(server.stats.repeatedCompletions == 0)
