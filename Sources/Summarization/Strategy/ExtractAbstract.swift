@@ -68,7 +68,7 @@ public struct ExtractAbstract: DocumentStrategy {
             return tally
         }
         tally.chapters = zip(parts, outcomes).compactMap { part, outcome in
-            part.title.map { MapReduce.ChapterSummary(title: $0, text: outcome.summary.text, pages: Self.pages(of: part.chunks)) }
+            part.title.map { MapReduce.ChapterSummary(title: $0, text: outcome.summary.text, pages: MapReduce.pages(of: part.chunks)) }
         }
         return try await mapReduce.climb(outcomes.map(\.summary.text), tree: tree, tally: tally)
     }
@@ -138,11 +138,5 @@ public struct ExtractAbstract: DocumentStrategy {
             let body = picker.join(block.sentences)
             return block.heading.isEmpty ? body : "## " + block.heading.joined(separator: " › ") + "\n" + body
         }.joined(separator: "\n\n")
-    }
-
-    static func pages(of chunks: [Chunk]) -> ClosedRange<Int>? {
-        let pages = chunks.compactMap(\.pages)
-        guard let first = pages.first, let last = pages.last else { return nil }
-        return first.lowerBound...last.upperBound
     }
 }

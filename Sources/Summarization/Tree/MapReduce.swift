@@ -138,10 +138,14 @@ public struct MapReduce: Sendable {
             }
             texts = next
         }
-        return zip(runs, texts).map { run, texts in
-            let pages = run.chunks.compactMap(\.pages)
-            return ChapterSummary(title: run.title, text: texts[0], pages: pages.first.map { $0.lowerBound...pages.last!.upperBound })
-        }
+        return zip(runs, texts).map { run, texts in ChapterSummary(title: run.title, text: texts[0], pages: Self.pages(of: run.chunks)) }
+    }
+
+    /// The pages `chunks` span, first to last; nil when none has a page.
+    static func pages(of chunks: [Chunk]) -> ClosedRange<Int>? {
+        let pages = chunks.compactMap(\.pages)
+        guard let first = pages.first, let last = pages.last else { return nil }
+        return first.lowerBound...last.upperBound
     }
 
     /// Reduces summaries level by level until one remains, the top call being `final`.
