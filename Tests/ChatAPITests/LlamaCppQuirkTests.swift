@@ -14,7 +14,7 @@ struct LlamaCppQuirkTests {
         defer { Task { await client.shutdown() } }
         let cut = Task { try await client.complete(LlamaServer.story(1500, stream: true)) }
         try await Task.sleep(for: .seconds(1))
-        let newer = try await client.complete(LlamaServer.story(8, stream: false, prompt: "A cat"))
+        let newer = try await client.complete(LlamaServer.story(8, stream: false, about: "a cat"))
         #expect(newer.finishReason == "length")
         let error = try await #require(throws: ChatAPIError.self) { try await cut.value }
         #expect(error.code == .cutStream)
@@ -30,10 +30,10 @@ struct LlamaCppQuirkTests {
     @Test func anEmptyStreamFromAnOverlongPromptIsAFailure() async throws {
         let client = try LlamaServer.client(try #require(LlamaServer.baseURL))
         defer { Task { await client.shutdown() } }
-        // Over the 2048-token window, the streaming answer is a 200 with an empty body.
+        // Over the window, the streaming answer is a 200 with an empty body.
         let long = String(repeating: "The cat sat on the mat by the door. ", count: 300)
         let error = try await #require(throws: ChatAPIError.self) {
-            try await client.complete(LlamaServer.story(16, stream: true, prompt: long))
+            try await client.complete(LlamaServer.story(16, stream: true, about: long))
         }
         #expect(error.code == .cutStream)
         #expect(error.message.contains("empty stream"), "\(error)")
@@ -44,11 +44,11 @@ struct LlamaCppQuirkTests {
         let fresh = try LlamaServer.client(try #require(LlamaServer.baseURL))
         defer { Task { await fresh.shutdown() } }
         let plain = try await #require(throws: ChatAPIError.self) {
-            try await fresh.complete(LlamaServer.story(16, stream: false, prompt: long))
+            try await fresh.complete(LlamaServer.story(16, stream: false, about: long))
         }
         #expect(plain.code == .contextLength)
         #expect(plain.disposition == .fail)
-        #expect(plain.message.contains("maximum context length is 2048"), "\(plain)")
+        #expect(plain.message.contains("maximum context length is \(LlamaServer.window)"), "\(plain)")
     }
 
     @Test func aValidationFailureAnsweredWith500IsReportedWithTheServersMessage() async throws {
@@ -85,10 +85,12 @@ struct LlamaCppQuirkTests {
         let blockers = try LlamaServer.client(url)
         let client = try LlamaServer.client(url, readTimeout: .seconds(20))
         defer { Task { await blockers.shutdown(); await client.shutdown() } }
-        let queue = (0..<9).map { _ in Task { try await blockers.complete(LlamaServer.story(1800, stream: false)) } }
+        // Answers of 600 tokens queued ahead (some seconds each for SmolLM2): together longer than the
+        // idle timeout, each within the window and within its own client's timeout.
+        let queue = (0..<4).map { _ in Task { try await blockers.complete(LlamaServer.story(600, stream: false)) } }
         try await Task.sleep(for: .milliseconds(500))
         let started = ContinuousClock.now
-        let answer = try await client.complete(LlamaServer.story(16, stream: true, prompt: "A dog"))
+        let answer = try await client.complete(LlamaServer.story(16, stream: true, about: "a dog"))
         let waited = ContinuousClock.now - started
         #expect(answer.finishReason == "length")
         #expect(answer.usage == nil, "llama.cpp's streams carry no usage")

@@ -11,7 +11,8 @@ struct TokenRatioRunTests {
     func smallVocabularyRun(_ ratio: String, out: URL, in dir: URL) async throws -> (PrecisProcess.Result, FakeServerStats, String) {
         let server = try await FakeMoonshotServer.start(FakeServerConfiguration(
             apiKey: nil, models: [("local", 2048)], streamUsage: false, tokenScale: 2.6))
-        let pipeline = try LlamaServer.pipeline("token_ratio: \(ratio)", named: "local-\(ratio).yaml", in: dir)
+        let shipped = TestSupport.root.appendingPathComponent("pipelines/llamacpp.yaml").path
+        let pipeline = try TestSupport.write("extends: \(shipped)\ntoken_ratio: \(ratio)\n", to: "local-\(ratio).yaml", in: dir).path
         let run = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
                               environment: ["OPENAI_BASE_URL": server.baseURL])
         let status = try await run.exit()

@@ -58,6 +58,15 @@ struct LLMSummarizerTests {
         #expect(own.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
     }
 
+    @Test func promptsWrittenForOneLanguageLeaveTheOtherItsBuiltInPrompts() {
+        let english = LLMSummarizer(options: .init(model: "local", contextWindow: 8192,
+                                                   prompts: PromptOverrides(map: "Sum up: {text}", language: .english)),
+                                    transport: ScriptedTransport([]))
+        #expect(english.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
+        let chinese = english.messages(for: ["文"], stage: .map, context: SummaryContext(title: "T", language: .chinese))[1].content
+        #expect(chinese.hasPrefix("请总结文档"), "\(chinese)")
+    }
+
     @Test func recordsTheServersUsageAndModel() async throws {
         let transport = ScriptedTransport([answer("A summary.", prompt: 77)])
         let summary = try await summarizer(transport).summarize(["Some text."], stage: .final, context: SummaryContext(title: "T"))
@@ -67,13 +76,13 @@ struct LLMSummarizerTests {
         #expect(!summary.usageEstimated)
     }
 
-    @Test func retriesACutAnswerOnceWithTwiceTheRoomOnAServerWithoutPartialMode() async throws {
-        let transport = ScriptedTransport([answer("Cut", "length"), answer("Whole answer.")])
+    @Test func keepsACutAnswerToItsLastSentenceOnAServerWithoutPartialModeInsteadOfPayingThePromptAgain() async throws {
+        let transport = ScriptedTransport([answer("The keeper lit the lamp. Then he climbed the", "length"), answer("Whole answer.")])
         let summary = try await summarizer(transport, model: "local-llama").summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
-        #expect(summary.text == "Whole answer.")
-        #expect(!summary.truncated)
-        #expect(transport.requests.value.map(\.maxTokens) == [512, 1024])
-        #expect(summary.promptTokens == 200)
+        #expect(summary.text == "The keeper lit the lamp.")
+        #expect(summary.truncated)
+        #expect(transport.requests.value.map(\.maxTokens) == [512])
+        #expect(summary.promptTokens == 100)
     }
 
     @Test func keepsAndMarksACutAnswerWhenTheWindowHasNoRoom() async throws {

@@ -1,6 +1,6 @@
 import ChatAPI
 import PrecisTesting
-import Summarization
+@testable import Summarization
 import Testing
 
 /// A cut answer continued in partial mode instead of paid for again with twice the room.
@@ -29,13 +29,26 @@ struct PartialModeTests {
         #expect(Array(sent[1].messages.dropLast()) == sent[0].messages, "the same prompt, then the prefix")
     }
 
-    @Test func aServerThatRefusesPartialModeFallsBackToAskingAgainForTheRestOfTheRun() async throws {
+    @Test func aServerThatRefusesPartialModeKeepsTheCutAnswerForTheRestOfTheRun() async throws {
         let transport = RefusingPartialTransport()
         let mode = PartialMode()
         let summary = try await summarizer(transport, partialMode: mode).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
         #expect(!mode.usable)
-        #expect(summary.text == "fallback")
-        #expect(transport.scripted.requests.value.map(\.maxTokens) == [512, 1024], "the refused continuation was not sent on; twice the room was")
+        #expect(summary.text == "The keeper lit the lamp.", "kept to its last complete sentence")
+        #expect(summary.truncated)
+        #expect(transport.scripted.requests.value.map(\.maxTokens) == [512], "the prompt is not paid for again with more room")
+        let later = try await summarizer(transport, partialMode: mode).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(later.requests == 1, "no continuation is tried once refused")
+    }
+
+    @Test func aCutAnswerWithoutPartialModeEndsAtItsLastCompleteSentence() {
+        #expect(CutAnswer.complete("The lamp was lit at 6.30 p.m. each day. The keeper then wrote in the") == "The lamp was lit at 6.30 p.m. each day.")
+        #expect(CutAnswer.complete("老周开了书店。他每天都在") == "老周开了书店。")
+        #expect(CutAnswer.complete("He said \"it is done.\" Then he") == "He said \"it is done.\"")
+        let one = "A single sentence that runs on and on without ever reaching its end"
+        #expect(CutAnswer.complete(one) == one, "nothing to cut back to")
+        #expect(CutAnswer.complete("Short. " + one + " and on and on and on") == "Short. " + one + " and on and on and on",
+                "a cut that would keep under a third keeps the whole")
     }
 
     @Test func aServerThatAnswersAnewIsDetectedAndItsWholeAnswerKept() async throws {
@@ -61,7 +74,7 @@ struct PartialModeTests {
 
 /// Answers the first request cut, refuses a partial-mode one with 400, and answers the rest from a script.
 final class RefusingPartialTransport: ChatTransport, Sendable {
-    let scripted = ScriptedTransport([ChatCompletion(text: "Cut here", finishReason: "length",
+    let scripted = ScriptedTransport([ChatCompletion(text: "The keeper lit the lamp. Then he climbed", finishReason: "length",
                                                      usage: .init(promptTokens: 100, completionTokens: 512), model: "kimi-k2.6")])
 
     func complete(_ request: ChatRequest) async throws -> ChatCompletion {

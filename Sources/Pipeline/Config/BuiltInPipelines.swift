@@ -245,7 +245,7 @@ enum BuiltInPipelines {
         # their token counts are estimates and the report says so.
         stream: true
         # Short answers keep a small window's summary tree shrinking: several fit in each merge call.
-        # An answer cut at its limit is asked for again with twice the room, when the window allows.
+        # The prompts state these limits; an answer cut at one is kept to its last complete sentence.
         max_tokens:
           map: 128
           reduce: 128
@@ -369,12 +369,14 @@ enum BuiltInPipelines {
           final: 300
 
         # A 135M model follows the instruction nearest the end: the text first, then what to write, and
-        # how long ({length} states the answer's room).
+        # how long ({length} states the answer's room). It writes English whatever it is asked, so these
+        # prompts are for English documents; Chinese ones get the built-in Chinese prompts.
         prompts:
+          language: en
           system: "You write summaries in {language}. You write only the summary: no greeting, no advice, no comment on the text."
           map: "Text from \"{title}\"{heading}:\n\n{text}\n\nSummarize the text above{length}. Keep its key facts, names and numbers."
           reduce: "Summaries of consecutive parts of \"{title}\":\n\n{text}\n\nMerge these summaries into one summary{length}, in order."
-          final: "Text from \"{title}\":\n\n{text}\n\nWrite a summary of this text{length}: its main point in one sentence, then its key findings."
+          final: "Text from \"{title}\":\n\n{text}\n\nSummarize the text above{length}. Begin with what it is about, then give its key facts and findings."
 
         """##,
     ]

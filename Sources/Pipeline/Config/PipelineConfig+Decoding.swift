@@ -24,7 +24,7 @@ extension PipelineConfig {
         "chunking": ["chunk_tokens"],
         "extractive": ["map_tokens", "reduce_tokens", "final_tokens"],
         "max_tokens": ["map", "reduce", "final"],
-        "prompts": ["system", "map", "reduce", "final"],
+        "prompts": ["system", "map", "reduce", "final", "language"],
         "timeouts": ["connect", "read", "request"],
         "output": ["sections"],
         "batch": Set(Batch.CodingKeys.allCases.map(\.stringValue)),

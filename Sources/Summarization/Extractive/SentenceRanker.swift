@@ -95,21 +95,22 @@ struct SentenceRanker {
         var left = budget
         // A sentence that shares next to nothing with the text's topic is never worth its room.
         let floor = offTopic * (topical.max() ?? 0)
-        var open = Set((0..<n).filter { sentences[$0].eligible && (n == 1 || topical[$0] > floor) })
-        if open.isEmpty { open = Set((0..<n).filter { sentences[$0].eligible }) }
-        if open.isEmpty { open = Set(0..<n) }
+        // In text order, so that equal values go to the earlier sentence.
+        var open = (0..<n).filter { sentences[$0].eligible && (n == 1 || topical[$0] > floor) }
+        if open.isEmpty { open = (0..<n).filter { sentences[$0].eligible } }
+        if open.isEmpty { open = Array(0..<n) }
         while left > 0 {
             var best: Int?
             var bestValue = -Double.infinity
             // A near copy of a chosen sentence says nothing new at any score.
-            for i in open.sorted() where sentences[i].tokens <= left && closest[i] < nearCopy {
+            for i in open where sentences[i].tokens <= left && closest[i] < nearCopy {
                 let gain = score[i] - redundancy * closest[i]
                 let value = gain / pow(Double(max(1, sentences[i].tokens)), lengthExponent)
                 if value > bestValue { (best, bestValue) = (i, value) }
             }
             guard let pick = best else { break }
             chosen.append(pick)
-            open.remove(pick)
+            open.removeAll { $0 == pick }
             left -= sentences[pick].tokens
             for i in open { closest[i] = max(closest[i], Self.cosine(vectors[i], vectors[pick])) }
         }
@@ -138,18 +139,7 @@ struct SentenceRanker {
     /// Continuous LexRank: PageRank over cosine-weighted edges within the window.
     private func lexRank(_ vectors: [Vector]) -> [Double] {
         let n = vectors.count
-        var edges = [[(Int, Double)]](repeating: [], count: n)
-        var out = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            for j in (i + 1)..<min(n, i + 1 + window) {
-                let w = Self.cosine(vectors[i], vectors[j])
-                guard w >= threshold else { continue }
-                edges[i].append((j, w))
-                edges[j].append((i, w))
-                out[i] += w
-                out[j] += w
-            }
-        }
+        let (edges, out) = graph(vectors)
         var score = [Double](repeating: 1 / Double(n), count: n)
         var next = score
         let base = (1 - damping) / Double(n)

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// Each call renders its stage's prompt, picks the model (the cheapest window that fits when the
 /// model is `auto`), and sends one request. An answer cut at its limit is continued in partial
-/// mode where the server has it; elsewhere it is asked for once more with twice the room if the
-/// window allows, else kept and marked truncated.
+/// mode where the server has it; elsewhere it is kept to its last complete sentence and marked
+/// truncated, never paid for again.
 public struct LLMSummarizer: Summarizer {
     public struct Options: Sendable, Hashable {
         /// A model id, or `auto` to choose among `candidates` per request.
@@ -157,7 +157,8 @@ public struct LLMSummarizer: Summarizer {
 
     /// An answer cut at its limit: continued in partial mode where the server has it (the cut text
     /// as the prefix, the answer's room again as the limit, so the prompt is not answered twice);
-    /// else asked once more with twice the room if a window allows, else kept and marked truncated.
+    /// elsewhere kept to its last complete sentence and marked truncated. Asking again with more
+    /// room would pay the whole prompt a second time, and a small model rambles to any limit.
     private func finishCut(_ cut: ChatCompletion, request: ChatRequest, exchange: inout Exchange) async throws -> (ChatCompletion, String) {
         var completion = cut
         var text = cut.text
@@ -167,7 +168,7 @@ public struct LLMSummarizer: Summarizer {
                 guard let next = continuation(of: request, prefix: text, estimator: exchange.estimator) else { break }
                 let more: ChatCompletion
                 do { more = try await exchange.send(next) } catch let error as ChatAPIError where error.code == .badRequest || error.code == .invalidRequest {
-                    // The server refuses partial mode: today's rule, from now on.
+                    // The server refuses partial mode: cut answers are kept as cut from now on.
                     partialMode.refuse()
                     break
                 }
@@ -175,22 +176,13 @@ public struct LLMSummarizer: Summarizer {
                 if PartialMode.repeats(prefix: text, answer: more.text) {
                     // It answered anew instead of going on: it ignores partial mode.
                     partialMode.refuse()
-                    return (more, more.text)
+                    return (more, more.isTruncated ? CutAnswer.complete(more.text) : more.text)
                 }
                 text += more.text
                 completion = more
             }
-            if continuations > 0 { return (completion, text) }
         }
-        let doubled = (request.maxTokens ?? 0) * 2
-        guard let larger = try? choose(promptTokens: request.estimatedPromptTokens ?? 0, maxTokens: doubled) else {
-            return (completion, text)
-        }
-        var again = request
-        again.maxTokens = doubled
-        (again.model, again.contextWindow) = larger
-        let answer = try await exchange.send(again)
-        return (answer, answer.text)
+        return (completion, completion.isTruncated ? CutAnswer.complete(text) : text)
     }
 
     /// The partial-mode request that goes on from `prefix`, or nil when the window has no room left.
