@@ -3,6 +3,9 @@
 
     eval_quality.py papers DIR          write the aclsum papers as text files (body with its section
                                         names; the abstract left out) and DIR/abstracts.json
+    eval_quality.py manuals CORPUS DIR  write the corpus's long manuals (30 KB or more) whose opening holds an
+                                        "Abstract" heading as text files with that abstract taken out, and
+                                        DIR/abstracts.json: long documents scored as the papers are
     eval_quality.py anchors DIR OUT     Lead, sumy LexRank, TextRank and LSA on the same files, cut to
                                         each abstract's word count, written to OUT (JSON)
     eval_quality.py table DIR LABEL=RUN...
@@ -77,6 +80,35 @@ def papers(out):
     with open(os.path.join(out, "abstracts.json"), "w") as f:
         json.dump(abstracts, f, indent=1, sort_keys=True)
     print(f"{len(abstracts)} papers with a body and an abstract in {out}")
+
+
+ABSTRACT = re.compile(r"^[ \t]*abstract[ \t]*\n(?:[ \t]*[-=~]{3,}[ \t]*\n)?", re.IGNORECASE | re.MULTILINE)
+RULE = re.compile(r"^[ \t]*(?:[-=_*]{5,}|table of contents|contents)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def manuals(corpus, out):
+    os.makedirs(out, exist_ok=True)
+    abstracts = {}
+    for path in sorted(glob.glob(os.path.join(corpus, "txt", "**", "*.txt"), recursive=True)):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        match = ABSTRACT.search(text, 0, 20_000)
+        if len(text.encode()) < 30_000 or not match:
+            continue
+        # The abstract runs to the next rule, contents or heading underline; the rest is the input.
+        end = RULE.search(text, match.end())
+        stop = min(end.start() if end else len(text), match.end() + 3000)
+        abstract = " ".join(text[match.end():stop].split())
+        if len(abstract.split()) < 8:
+            continue
+        name = os.path.relpath(path, os.path.join(corpus, "txt")).replace(os.sep, "__")
+        title = os.path.basename(path)[: -len(".txt")]
+        with open(os.path.join(out, name), "w") as f:
+            f.write("# " + title + "\n\n" + text[: match.start()] + text[stop:])
+        abstracts[name] = abstract
+    with open(os.path.join(out, "abstracts.json"), "w") as f:
+        json.dump(abstracts, f, indent=1, sort_keys=True)
+    print(f"{len(abstracts)} long manuals with an abstract in {out}")
 
 
 def words(text):
@@ -272,6 +304,8 @@ def table(folder, runs):
 def main(argv):
     if len(argv) >= 2 and argv[0] == "papers":
         papers(argv[1])
+    elif len(argv) >= 3 and argv[0] == "manuals":
+        manuals(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "anchors":
         anchors(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "table":

@@ -23,16 +23,32 @@ public enum SentenceSplitter {
     /// Line ends after heading-like lines: a line (not the paragraph's last) that ends without
     /// punctuation and is under 60% of the paragraph's longest line. Wrapped PDF lines run to the
     /// margin, so they are not cut; a title above its first paragraph is.
+    /// Lengths are counted in scalars, and lines are found by their UTF-8 newlines: splitting by
+    /// characters was a tenth of an offline run.
     static func headingBreaks(_ paragraph: Substring) -> [String.Index] {
-        let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 1 else { return [] }
-        let longest = lines.map(\.count).max() ?? 0
+        let scalars = paragraph.unicodeScalars
+        var lines: [Range<String.Index>] = []
+        var start = scalars.startIndex
+        var longest = 0, length = 0
+        for index in scalars.indices {
+            if scalars[index] == "\n" {
+                lines.append(start..<index)
+                longest = max(longest, length)
+                (start, length) = (scalars.index(after: index), 0)
+            } else {
+                length += 1
+            }
+        }
+        guard !lines.isEmpty else { return [] }
+        longest = max(longest, length)
         var breaks: [String.Index] = []
-        for line in lines.dropLast() {
-            let trimmed = line.trimmingWhitespace()
-            guard let last = trimmed.unicodeScalars.last, !trimmed.isEmpty,
-                  !continuing.contains(last), trimmed.count * 10 < longest * 6 else { continue }
-            breaks.append(line.endIndex)
+        for line in lines {
+            let text = scalars[line]
+            guard let last = text.lastIndex(where: { !$0.isWhitespaceFast }),
+                  let first = text.firstIndex(where: { !$0.isWhitespaceFast }) else { continue }
+            let trimmed = scalars[first...last]
+            guard !continuing.contains(trimmed.last!), trimmed.count * 10 < longest * 6 else { continue }
+            breaks.append(line.upperBound)
         }
         return breaks
     }
@@ -54,7 +70,7 @@ public enum SentenceSplitter {
         var pendingSpace = false
         var previous: Unicode.Scalar?
         for s in text.unicodeScalars {
-            if s.properties.isWhitespace {
+            if s.isWhitespaceFast {
                 pendingSpace = previous != nil
                 continue
             }

@@ -19,6 +19,37 @@ struct SentenceRankerTests {
         "The harbour ferry was rebuilt last year, and cars now board from both ends.",
     ]
 
+    @Test func theIndexedGraphHasExactlyTheEdgesOfEveryPairwiseCosineInTheWindow() {
+        // Sentences of words drawn from a small vocabulary, so that many pairs share terms and some share none.
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let vocabulary = (0..<60).map { "word\($0)" }
+        let texts = (0..<300).map { _ in (0..<(3 + next(12))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: " ") }
+        var ranker = SentenceRanker()
+        ranker.window = 7
+        let vectors = ranker.weighted(sentences(texts))
+        let (edges, out) = ranker.graph(vectors)
+        var expected = [[(Int, Double)]](repeating: [], count: texts.count)
+        var total = [Double](repeating: 0, count: texts.count)
+        for i in texts.indices {
+            for j in (i + 1)..<min(texts.count, i + 1 + ranker.window) {
+                let w = SentenceRanker.cosine(vectors[i], vectors[j])
+                guard w >= ranker.threshold else { continue }
+                expected[i].append((j, w))
+                expected[j].append((i, w))
+                total[i] += w
+                total[j] += w
+            }
+        }
+        #expect(edges.map { $0.map(\.0) } == expected.map { $0.map(\.0) })
+        #expect(edges.map { $0.map(\.1) } == expected.map { $0.map(\.1) }, "the same weights, to the bit")
+        #expect(out == total)
+        #expect(expected.joined().count > texts.count, "the window holds many edges, and the test compares them")
+    }
+
     @Test func aSentenceTheOthersEchoOutranksOneAboutSomethingElse() {
         let scores = SentenceRanker().scores(sentences(texts))
         #expect(scores[2] > scores[1] && scores[2] > scores[4], "\(scores)")

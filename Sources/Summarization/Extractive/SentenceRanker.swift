@@ -124,7 +124,7 @@ struct SentenceRanker {
     }
 
     /// Each sentence's terms weighted by their inverse sentence frequency, normalized.
-    private func weighted(_ sentences: [Sentence]) -> [Vector] {
+    func weighted(_ sentences: [Sentence]) -> [Vector] {
         var df: [Int32: Int] = [:]
         for sentence in sentences { for term in sentence.terms { df[term, default: 0] += 1 } }
         let n = Double(sentences.count)

@@ -31,7 +31,7 @@ struct TermExtractor {
             if Self.isIdeographic(s) {
                 flushWord()
                 cjkRun.append(s)
-            } else if s.properties.isAlphabetic || s.properties.numericType != nil {
+            } else if s.isAlphanumericFast {
                 flushCJK()
                 word.append(s)
             } else {

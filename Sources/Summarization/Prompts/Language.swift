@@ -1,3 +1,5 @@
+import Chunking
+
 /// The language a document is written in, as far as the prompts care.
 public enum Language: String, Sendable, Hashable, Codable {
     case english = "en"
@@ -10,7 +12,7 @@ public enum Language: String, Sendable, Hashable, Codable {
             if TermExtractor.isIdeographic(scalar) {
                 cjk += 1
                 letters += 1
-            } else if scalar.properties.isAlphabetic {
+            } else if scalar.isAlphabeticFast {
                 letters += 1
             }
         }
