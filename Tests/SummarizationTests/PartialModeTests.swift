@@ -51,6 +51,17 @@ struct PartialModeTests {
                 "a cut that would keep under a third keeps the whole")
     }
 
+    @Test func aModelThatLoopsHasItsRepeatedSentencesLeftOut() async throws {
+        let looped = "The keeper lit the lamp each night. Ships passed safely.\n\nThe keeper lit the lamp each night. The storm came in March.\n\n"
+            + "The keeper lit the lamp each night. Ships passed safely.\n\n1. Ships passed safely."
+        let transport = ScriptedTransport([answer(looped)])
+        let summary = try await summarizer(transport).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        #expect(summary.text == "The keeper lit the lamp each night. Ships passed safely.\n\nThe storm came in March.\n\n1.")
+        #expect(RepeatedSentences.removed(from: "老周开了书店。老周开了书店。他很高兴。") == "老周开了书店。他很高兴。")
+        let plain = "No sentence here repeats.\n\n- a list item\n- a list item"
+        #expect(RepeatedSentences.removed(from: plain) == plain, "scraps shorter than a sentence may repeat")
+    }
+
     @Test func aServerThatAnswersAnewIsDetectedAndItsWholeAnswerKept() async throws {
         let whole = "The keeper climbed the tower each evening and lit the lamp before dusk."
         let transport = ScriptedTransport([answer("The keeper climbed the tower each", "length"), answer(whole)])

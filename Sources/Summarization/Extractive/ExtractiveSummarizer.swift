@@ -85,7 +85,7 @@ public struct ExtractiveSummarizer: Summarizer {
             let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
             return Chunker(budget: target, estimator: estimator).chunks(of: sentences[best]).first?.text ?? ""
         }
-        return join(chosen.map { sentences[$0] })
+        return Self.join(chosen.map { sentences[$0] })
     }
 
     /// The indices of the sentences a summary of at most `target` tokens keeps, in text order.
@@ -107,7 +107,7 @@ public struct ExtractiveSummarizer: Summarizer {
     static let ranker = SentenceRanker()
 
     /// Joins sentences with a space, or with nothing between CJK text.
-    func join(_ sentences: [String]) -> String {
+    static func join(_ sentences: [String]) -> String {
         var out = ""
         for sentence in sentences {
             if let last = out.unicodeScalars.last, let first = sentence.unicodeScalars.first, !(last.isCJK && first.isCJK) {

@@ -121,7 +121,7 @@ public struct LLMSummarizer: Summarizer {
         if completion.isTruncated, !completion.batched {
             (completion, text) = try await finishCut(completion, request: request, exchange: &call)
         }
-        let summary = text.trimmingWhitespace()
+        let summary = RepeatedSentences.removed(from: text).trimmingWhitespace()
         guard !summary.isEmpty else {
             throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
         }

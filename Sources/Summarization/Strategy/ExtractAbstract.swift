@@ -135,7 +135,7 @@ public struct ExtractAbstract: DocumentStrategy {
             }
         }
         return blocks.map { block in
-            let body = picker.join(block.sentences)
+            let body = ExtractiveSummarizer.join(block.sentences)
             return block.heading.isEmpty ? body : "## " + block.heading.joined(separator: " › ") + "\n" + body
         }.joined(separator: "\n\n")
     }
