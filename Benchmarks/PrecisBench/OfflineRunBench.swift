@@ -19,14 +19,7 @@ enum OfflineRunBench {
             paths.append(copy.path)
         }
         let megabytes = Double(sample.reduce(0) { $0 + $1.text.utf8.count }) / 1e6
-        var best = Double.infinity
-        var status: Int32 = 0
-        for round in 0..<3 {
-            let out = scratch.appendingPathComponent("offline-out-\(round)")
-            let run = try IngestBench.time(RerunBench.binary, ["run", folder.path, "--out", out.path, "-q"])
-            best = min(best, run.seconds)
-            status = run.status
-        }
+        let (best, status) = try PaperBench.bestRun(of: folder, outputs: scratch.appendingPathComponent("offline-out"))
         var versus = "no anchor: run `make bench`, which installs sumy in .build/venv-bench"
         if let python = LocalBench.python {
             let listing = scratch.appendingPathComponent("offline-sample.txt")

@@ -20,14 +20,7 @@ enum PaperBench {
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: papers.path).filter { $0.hasSuffix(".txt") }.sorted()
         let megabytes = Double(files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: papers.appendingPathComponent($1).path)[.size] as? Int) ?? 0) }) / 1e6
-        var best = Double.infinity
-        var status: Int32 = 0
-        for round in 0..<3 {
-            let out = scratch.appendingPathComponent("papers-out-\(round)")
-            let run = try IngestBench.time(RerunBench.binary, ["run", papers.path, "--out", out.path, "-q"])
-            best = min(best, run.seconds)
-            status = run.status
-        }
+        let (best, status) = try bestRun(of: papers, outputs: scratch.appendingPathComponent("papers-out"))
         var versus = "no anchor: run `make bench`, which installs sumy in .build/venv-bench"
         if let python = LocalBench.python {
             let listing = scratch.appendingPathComponent("papers.txt")
@@ -39,5 +32,19 @@ enum PaperBench {
                 : "sumy LexRank failed (exit \(anchor.status))"
         }
         line("papers        precis run, offline default, \(files.count) aclsum papers (\(f(megabytes, 1)) MB), whole process: \(f(best, 2)) s (best of 3), exit \(status); vs \(versus)")
+    }
+
+    /// The fastest of three whole `precis run` processes over `folder` (offline default), each
+    /// into a fresh output folder, and the last one's exit status.
+    static func bestRun(of folder: URL, outputs: URL) throws -> (seconds: Double, status: Int32) {
+        var best = Double.infinity
+        var status: Int32 = 0
+        for round in 0..<3 {
+            let out = outputs.appendingPathExtension("\(round)")
+            let run = try IngestBench.time(RerunBench.binary, ["run", folder.path, "--out", out.path, "-q"])
+            best = min(best, run.seconds)
+            status = run.status
+        }
+        return (best, status)
     }
 }
