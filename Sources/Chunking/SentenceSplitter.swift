@@ -58,6 +58,15 @@ public enum SentenceSplitter {
         ".", "!", "?", ",", ";", ":", "-", "–", "—", "。", "！", "？", "；", "，", "、", "：", "…",
     ]
 
+    /// Whether `scalar` ends a sentence in Chinese (`。！？；…`), where no space need follow.
+    public static func isCJKTerminator(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isCJKTerminator(scalar.value) }
+
+    /// Whether `scalar` ends a sentence in Latin script (`.!?`) when a space or a closer follows.
+    public static func isLatinTerminator(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isLatinTerminator(scalar.value) }
+
+    /// Whether `scalar` is a closing quote or bracket that may follow a sentence end.
+    public static func isCloser(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isCloser(scalar.value) }
+
     /// Whether a sentence ends with a sentence mark (optionally inside closing quotes or brackets).
     public static func isComplete(_ sentence: String) -> Bool {
         guard let last = sentence.unicodeScalars.reversed().first(where: { !BoundaryScanner.isCloser($0.value) }) else { return false }
