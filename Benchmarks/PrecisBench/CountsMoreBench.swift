@@ -34,7 +34,7 @@ enum CountsMoreBench {
             try? FileManager.default.removeItem(at: out)
             let options = RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 8,
                                      environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
-            let report = try await BatchRun(options: options, config: try PipelineLoader.load(name), logger: logger).run()
+            let report = try await FolderRun(options: options, config: try PipelineLoader.load(name), logger: logger).run()
             let stats = fake.stats
             await fake.stop()
             let failed = report.files.filter { $0.status != .ok }.map { "\($0.path): \($0.error ?? "")" }

@@ -18,7 +18,7 @@ enum FleetBench {
     /// Three workers' limiters, eight callers each, admitting and finishing as fast as the database lets them.
     static func admissions(url: String, line: (String) -> Void) async throws {
         let address = try StoreAddress(url)
-        _ = try PostgresStore(address, scope: "bench")
+        _ = try await PostgresStore(address, scope: "bench")
         let account = "bench-\(UUID().uuidString.prefix(8))"
         let limits = RateLimits(concurrency: 1_000, rpm: 10_000, window: .seconds(60))
         var gates: [SharedAccount] = []

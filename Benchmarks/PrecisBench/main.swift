@@ -45,7 +45,7 @@ func run(_ name: String, server: FakeServerConfiguration, pipeline extra: String
                              environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
     let clock = ContinuousClock()
     let start = clock.now
-    let report = try await BatchRun(options: options, config: try pipeline(extra), logger: logger).run()
+    let report = try await FolderRun(options: options, config: try pipeline(extra), logger: logger).run()
     let elapsed = clock.now - start
     let stats = fake.stats
     await fake.stop()
@@ -99,7 +99,7 @@ if wanted("estimate") {
     let options = RunOptions(inputs: [corpus.path], outputDirectory: out, concurrency: 8,
                              environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
     let plan = try await RunPlanner(options: options, config: try pipeline("")).estimate()
-    let report = try await BatchRun(options: options, config: try pipeline(""), logger: logger).run()
+    let report = try await FolderRun(options: options, config: try pipeline(""), logger: logger).run()
     await fake.stop()
     let used = report.totals.promptTokens + report.totals.completionTokens
     let expected = plan.promptTokens + plan.completionTokens

@@ -28,25 +28,25 @@ public struct CallTotals: Sendable, Hashable, Codable {
 
 extension CheckpointStore {
     /// Totals over every stored call: what the store has paid for so far.
-    public func callTotals() throws(CheckpointError) -> CallTotals {
-        try read { try Self.totals($0, where: "1") }
+    public func callTotals() async throws(CheckpointError) -> CallTotals {
+        try await read { try Self.totals($0, where: "1") }
     }
 
     /// Totals over the stored calls that no file's tree uses.
-    public func garbageTotals() throws(CheckpointError) -> CallTotals {
-        try read { try Self.totals($0, where: Self.unlinked) }
+    public func garbageTotals() async throws(CheckpointError) -> CallTotals {
+        try await read { try Self.totals($0, where: Self.unlinked) }
     }
 
     /// Deletes the stored calls no file uses, then compacts the database; returns what went.
-    public func collectGarbage() throws(CheckpointError) -> CallTotals {
-        let freed = try write { db in
+    public func collectGarbage() async throws(CheckpointError) -> CallTotals {
+        let freed = try await write { db in
             let totals = try Self.totals(db, where: Self.unlinked)
             try db.execute(sql: "DELETE FROM call WHERE \(Self.unlinked)")
             return totals
         }
         do {
             // VACUUM cannot run inside a transaction; the checkpoint first makes the WAL give its pages back.
-            try pool.writeWithoutTransaction { db in
+            try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
                 try db.execute(sql: "VACUUM")
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -58,8 +58,8 @@ extension CheckpointStore {
     }
 
     /// Forgets files: their states and their links, not the calls (``collectGarbage()`` drops those).
-    public func removeFiles(_ paths: [String]) throws(CheckpointError) {
-        try write { db in
+    public func removeFiles(_ paths: [String]) async throws(CheckpointError) {
+        try await write { db in
             for path in paths {
                 _ = try FileState.deleteOne(db, key: path)
                 try FileCall.filter(Column("path") == path).deleteAll(db)

@@ -6,11 +6,11 @@ extension CheckpointStore {
     ///
     /// A call already here is kept (a key names one answer); a file's state comes from the store that
     /// has it, as shards own disjoint files.
-    public func absorb(_ other: URL) throws(CheckpointError) {
+    public func absorb(_ other: URL) async throws(CheckpointError) {
         // Brings the other store's schema up to date first, so the columns line up.
-        _ = try CheckpointStore(url: other, create: false)
+        _ = try await CheckpointStore(url: other, create: false)
         do {
-            try pool.writeWithoutTransaction { db in
+            try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [other.path])
                 defer { try? db.execute(sql: "DETACH DATABASE shard") }
                 try db.inTransaction {

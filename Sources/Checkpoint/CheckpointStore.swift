@@ -14,7 +14,7 @@ public final class CheckpointStore: Sendable {
 
     /// Opens (creating if needed) the store at `url` and brings its schema up to date.
     /// - Parameter create: whether a missing store is created; when false, a missing store is an `.open` error.
-    public init(url: URL, create: Bool = true) throws(CheckpointError) {
+    public init(url: URL, create: Bool = true) async throws(CheckpointError) {
         self.url = url
         if !create && !FileManager.default.fileExists(atPath: url.path) {
             throw CheckpointError(.open, "no checkpoint store at \(url.path)")
@@ -22,7 +22,7 @@ public final class CheckpointStore: Sendable {
         try Self.refuseEmptied(url)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            pool = try Self.open(url)
+            pool = try await Self.open(url)
         } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
             throw Self.damaged(url, cause: error)
         } catch {
@@ -33,7 +33,7 @@ public final class CheckpointStore: Sendable {
     /// Opens the pool and migrates it. Two processes opening a new store at once (a run starting
     /// while `precis status` looks) can meet mid-way through setting up WAL, which SQLite answers
     /// with an error rather than a wait; the open is tried again for up to two seconds.
-    private static func open(_ url: URL) throws -> DatabasePool {
+    private static func open(_ url: URL) async throws -> DatabasePool {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
@@ -47,7 +47,7 @@ public final class CheckpointStore: Sendable {
                 return pool
             } catch let error as DatabaseError where attempts < 40 && [.SQLITE_ERROR, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
                 attempts += 1
-                Thread.sleep(forTimeInterval: 0.05)
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
     }
@@ -188,31 +188,31 @@ public final class CheckpointStore: Sendable {
     }
 
     /// The stored call with `key`, if a run has finished it.
-    public func call(key: String) throws(CheckpointError) -> StoredCall? {
-        try read { try StoredCall.fetchOne($0, key: key) }
+    public func call(key: String) async throws(CheckpointError) -> StoredCall? {
+        try await read { try StoredCall.fetchOne($0, key: key) }
     }
 
     /// Commits a finished call, linked to the file it serves; a call already stored under the key is kept as it is.
-    public func save(_ call: StoredCall, for path: String? = nil) throws(CheckpointError) {
-        try write { db in
+    public func save(_ call: StoredCall, for path: String? = nil) async throws(CheckpointError) {
+        try await write { db in
             try call.insert(db, onConflict: .ignore)
             if let path { try FileCall(path: path, key: call.key).insert(db, onConflict: .ignore) }
         }
     }
 
     /// The state the last run left for the file with id `path`.
-    public func fileState(path: String) throws(CheckpointError) -> FileState? {
-        try read { try FileState.fetchOne($0, key: path) }
+    public func fileState(path: String) async throws(CheckpointError) -> FileState? {
+        try await read { try FileState.fetchOne($0, key: path) }
     }
 
     /// Records what a run did with a file.
-    public func save(_ state: FileState) throws(CheckpointError) {
-        try write { try state.save($0) }
+    public func save(_ state: FileState) async throws(CheckpointError) {
+        try await write { try state.save($0) }
     }
 
     /// Records a finished file and exactly the calls its tree uses, replacing the links it had.
-    public func save(_ state: FileState, calls keys: Set<String>) throws(CheckpointError) {
-        try write { db in
+    public func save(_ state: FileState, calls keys: Set<String>) async throws(CheckpointError) {
+        try await write { db in
             try state.save(db)
             try FileCall.filter(Column("path") == state.path).deleteAll(db)
             for key in keys.sorted() { try FileCall(path: state.path, key: key).insert(db, onConflict: .ignore) }
@@ -220,47 +220,49 @@ public final class CheckpointStore: Sendable {
     }
 
     /// Every file's state, by path.
-    public func fileStates() throws(CheckpointError) -> [FileState] {
-        try read { try FileState.order(Column("path")).fetchAll($0) }
+    public func fileStates() async throws(CheckpointError) -> [FileState] {
+        try await read { try FileState.order(Column("path")).fetchAll($0) }
     }
 
     /// The number of stored calls.
-    public func callCount() throws(CheckpointError) -> Int {
-        try read { try StoredCall.fetchCount($0) }
+    public func callCount() async throws(CheckpointError) -> Int {
+        try await read { try StoredCall.fetchCount($0) }
     }
 
     /// The keys of every stored call.
-    public func callKeys() throws(CheckpointError) -> Set<String> {
-        try read { Set(try String.fetchAll($0, sql: "SELECT key FROM call")) }
+    public func callKeys() async throws(CheckpointError) -> Set<String> {
+        try await read { Set(try String.fetchAll($0, sql: "SELECT key FROM call")) }
     }
 
     /// Records the start of a run and returns it with its id.
-    public func begin(_ run: RunRecord) throws(CheckpointError) -> RunRecord {
-        var run = run
-        try write { try run.insert($0) }
-        return run
+    public func begin(_ run: RunRecord) async throws(CheckpointError) -> RunRecord {
+        try await write { db in
+            var run = run
+            try run.insert(db)
+            return run
+        }
     }
 
     /// Records how a run ended.
-    public func finish(_ run: RunRecord) throws(CheckpointError) {
-        try write { try run.update($0) }
+    public func finish(_ run: RunRecord) async throws(CheckpointError) {
+        try await write { try run.update($0) }
     }
 
     /// The most recent runs, newest first.
-    public func runs(limit: Int = 10) throws(CheckpointError) -> [RunRecord] {
-        try read { try RunRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
+    public func runs(limit: Int = 10) async throws(CheckpointError) -> [RunRecord] {
+        try await read { try RunRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
-        do { return try pool.read(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CheckpointError) -> T {
+        do { return try await pool.read(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
             throw Self.damaged(url, cause: error)
         } catch {
             throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: error)
         }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(CheckpointError) -> T {
-        do { return try pool.write(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CheckpointError) -> T {
+        do { return try await pool.write(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
             throw Self.damaged(url, cause: error)
         } catch {
             throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: error)

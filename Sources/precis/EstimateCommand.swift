@@ -29,12 +29,12 @@ struct EstimateCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try source.pipelineConfig()
         let estimate = try await RunPlanner(options: source.runOptions(), config: config).estimate()
-        Self.print(estimate, json: json)
+        try Self.print(estimate, json: json)
     }
 
-    static func print(_ estimate: RunEstimate, json: Bool) {
+    static func print(_ estimate: RunEstimate, json: Bool) throws {
         if json {
-            FileHandle.standardOutput.write(estimate.json() + Data("\n".utf8))
+            FileHandle.standardOutput.write(try estimate.json() + Data("\n".utf8))
         } else {
             Swift.print("precis estimate, pipeline \(estimate.pipeline), model \(estimate.model)\n" + estimate.text)
         }

@@ -48,7 +48,12 @@ struct ExtractCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("precis: \(item.path): \(item.error ?? "failed")\n".utf8))
             }
             if json {
-                FileHandle.standardOutput.write(Data((isFirst ? "" : ",\n").utf8) + JSONOutput.encode(item, pretty: false))
+                do {
+                    let line = try JSONOutput.encode(item, pretty: false)
+                    FileHandle.standardOutput.write(Data((isFirst ? "" : ",\n").utf8) + line)
+                } catch {
+                    FileHandle.standardError.write(Data("precis: \(item.path): \(error)\n".utf8))
+                }
             } else if item.status == "ok" {
                 let header = headers ? "\(isFirst ? "" : "\n")==> \(item.path) <==\n" : ""
                 FileHandle.standardOutput.write(Data((header + item.text + "\n").utf8))

@@ -35,7 +35,7 @@ struct GCCommand: AsyncParsableCommand {
         let gc = GarbageCollection(outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, dryRun: dryRun, waitForLock: wait)
         let result = try await gc.run()
         if json {
-            FileHandle.standardOutput.write(JSONOutput.encode(result) + Data("\n".utf8))
+            FileHandle.standardOutput.write(try JSONOutput.encode(result) + Data("\n".utf8))
         } else {
             print("precis gc: \(result.summary)")
         }

@@ -47,8 +47,8 @@ struct MergeCommand: AsyncParsableCommand {
         var options = RunOptions(inputs: [directory.path], outputDirectory: directory)
         options.fleet = FleetOptions.from(flag: store, job: job)
         options.corpusSummary = corpusSummary
-        let report = try await BatchRun(options: options, config: config).merge()
+        let report = try await FolderMerge(options: options, config: config).run()
         Console.shared.write("precis: merged " + report.summaryLine)
-        if json { FileHandle.standardOutput.write(report.json() + Data("\n".utf8)) }
+        if json { FileHandle.standardOutput.write(try report.json() + Data("\n".utf8)) }
     }
 }

@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if dryRun {
             let estimate = try await RunPlanner(options: options, config: config).estimate()
-            EstimateCommand.print(estimate, json: json)
+            try EstimateCommand.print(estimate, json: json)
             return
         }
         let console = Console.shared
@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         let trap = SignalTrap(control)
         let report: RunReport
         do {
-            report = try await BatchRun(options: options, config: config, control: control).run()
+            report = try await FolderRun(options: options, config: config, control: control).run()
         } catch {
             line?.cancel()
             await line?.value
@@ -120,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
         let tint: Console.Tint = status == .ok ? .green : status == .someFilesFailed ? .red : .yellow
         console.write(console.paint("precis: ", tint) + report.summaryLine)
         if let left = report.leftLine { console.write("precis: \(left)") }
-        if json { FileHandle.standardOutput.write(report.json() + Data("\n".utf8)) }
+        if json { FileHandle.standardOutput.write(try report.json() + Data("\n".utf8)) }
         if status != .ok { throw status }
     }
 }

@@ -36,15 +36,15 @@ struct StatusCommand: AsyncParsableCommand {
         if let options = FleetOptions.from(flag: store, job: job) {
             let fleet = try await OutputStatus.readFleet(directory, options: options)
             if json {
-                FileHandle.standardOutput.write(fleet.json() + Data("\n".utf8))
+                FileHandle.standardOutput.write(try fleet.json() + Data("\n".utf8))
             } else {
                 print(fleet.text, terminator: "")
             }
             return
         }
-        let status = try OutputStatus.read(URL(fileURLWithPath: out).standardizedFileURL)
+        let status = try await OutputStatus.read(URL(fileURLWithPath: out).standardizedFileURL)
         if json {
-            FileHandle.standardOutput.write(status.json() + Data("\n".utf8))
+            FileHandle.standardOutput.write(try status.json() + Data("\n".utf8))
         } else {
             print(status.text, terminator: "")
         }

@@ -86,8 +86,8 @@ struct BatchModeTests {
         let stats = server.stats
         #expect(stats.completed == stats.batchLines, "no call went online")
         #expect(stats.repeatedCompletions == 0, "no call was paid twice")
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
-        #expect(try store.callCount() == stats.batchLines, "every batch line answered is one stored call")
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        #expect(try await store.callCount() == stats.batchLines, "every batch line answered is one stored call")
         #expect(series.callsMade == stats.batchLines && series.batchCalls == stats.batchLines)
         // kimi-k2.6 at 60% of $0.95 in ($0.16 on a cache hit) and $4.00 out.
         let full = (Double(stats.batchPromptTokens - stats.batchCachedTokens) * 0.95 + Double(stats.batchCachedTokens) * 0.16
@@ -133,8 +133,8 @@ struct BatchModeTests {
         let series = try await Self.cron(try Self.pipeline("batch: {retries: 8}\n", in: dir), server: server, out: out)
         #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
         #expect(try Self.done(out) == 4)
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
-        let lines = try store.batchLines()
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        let lines = try await store.batchLines()
         #expect(try readFiles(out).values.contains { $0.levels >= 2 }, "trees of two levels or more went through batches")
         #expect(lines.contains { $0.state == .failed }, "some lines failed")
         #expect(lines.contains { $0.state == .unfinished }, "the expired batch left lines unfinished")
@@ -185,8 +185,8 @@ struct BatchModeTests {
         #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
         #expect(try Self.done(out) == 4)
         #expect(server.stats.repeatedCompletions == 0, "no call was answered twice")
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
-        #expect(try store.callCount() == server.stats.batchLines, "every answer was kept")
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        #expect(try await store.callCount() == server.stats.batchLines, "every answer was kept")
         #expect(server.fileIDs.isEmpty, "no upload was orphaned: \(server.fileIDs)")
 
         // The same summaries as a run that was never killed.
@@ -246,10 +246,10 @@ struct BatchModeTests {
         let series = try await Self.cron(pipeline, server: server, out: out)
         #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
         #expect(try Self.done(out) == 4)
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
-        let lines = try store.batchLines()
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        let lines = try await store.batchLines()
         #expect(lines.contains { $0.state == .unfinished }, "the cancelled batch left lines for the next one")
-        #expect(try store.batchJobs().contains { $0.remoteStatus == "cancelled" })
+        #expect(try await store.batchJobs().contains { $0.remoteStatus == "cancelled" })
         #expect(server.stats.repeatedCompletions == 0, "what it finished was kept, not asked again")
         #expect(server.fileIDs.isEmpty)
     }

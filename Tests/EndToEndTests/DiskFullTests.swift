@@ -23,7 +23,7 @@ struct DiskFullTests {
 
     func environment(_ server: FakeMoonshotServer) -> [String: String] { ResumeTests().environment(server) }
 
-    func storedKeys(_ out: URL) throws -> Int { try ResumeTests().storedCalls(out) }
+    func storedKeys(_ out: URL) async throws -> Int { try await ResumeTests().storedCalls(out) }
 
     @Test func aStoreThatCannotGrowStopsTheRunWithExit3AndCountsEveryPaidAnswer() async throws {
         let (server, out, arguments) = try await setUp()
@@ -34,7 +34,7 @@ struct DiskFullTests {
         #expect(full.status == 3, "\(full.stderr)")
         #expect(full.stderr.contains("cannot be written"), "\(full.stderr)")
         let paid = server.stats.completed
-        let kept = try storedKeys(out)
+        let kept = try await storedKeys(out)
         // Lost: the 8 calls in flight when the store filled, and answers waiting for their save then.
         #expect(paid - kept <= 16, "\(paid) answers paid, \(kept) kept: the run went on paying after the store filled")
         let report = try readReport(out)
@@ -46,7 +46,7 @@ struct DiskFullTests {
         let again = try await PrecisProcess.run(arguments, environment: environment(server))
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try readTotals(out).ok == 21)
-        #expect(server.stats.completed - paid == (try storedKeys(out)) - kept)
+        #expect(await server.stats.completed - paid == (try storedKeys(out)) - kept)
     }
 
     /// Whether this process may mount a small tmpfs (root, as CI runs), for a real full disk.
@@ -80,13 +80,13 @@ struct DiskFullTests {
         let full = try await PrecisProcess.run(arguments, environment: environment(server))
         #expect(full.status == 3, "\(full.stderr)")
         let paid = server.stats.completed
-        let kept = try storedKeys(out)
+        let kept = try await storedKeys(out)
         #expect(paid - kept <= 16, "\(paid) answers paid, \(kept) kept")
 
         #expect(Self.sh("mount -o remount,size=64m '\(out.path)'"))
         let again = try await PrecisProcess.run(arguments, environment: environment(server))
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(server.stats.completed - paid == (try storedKeys(out)) - kept, "the rerun paid again for answers the store kept")
+        #expect(await server.stats.completed - paid == (try storedKeys(out)) - kept, "the rerun paid again for answers the store kept")
 
         // Read-only, with an input changed: nothing is paid for what could not be kept.
         try TestSupport.write("A new report on the lighthouse, written after the last run.\n", to: "doc-new.txt", in: input)

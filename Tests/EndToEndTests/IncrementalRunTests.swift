@@ -104,7 +104,7 @@ struct IncrementalRunTests {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: file.path)
         #expect(try await run(input, out).status == 0)
         #expect(try readFiles(out)["a.txt"]?.status == .skipped)
-        let state = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite")).fileState(path: "a.txt")
+        let state = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite")).fileState(path: "a.txt")
         #expect(abs((state?.modified.timeIntervalSinceNow ?? 0) + 600) < 30, "the new mtime, not the old one, is kept")
     }
 

@@ -53,9 +53,9 @@ struct KimiEndToEndTests {
             #expect(!page.contains(Self.reasoningMark), "\(path)")
             #expect(page.contains("reasoning_tokens: ") == (pipeline != "kimi"), "\(path)")
         }
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
-        for key in try store.callKeys() {
-            #expect(!(try store.call(key: key)?.output ?? "").contains(Self.reasoningMark))
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        for key in try await store.callKeys() {
+            #expect(!(try await store.call(key: key)?.output ?? "").contains(Self.reasoningMark))
         }
     }
 

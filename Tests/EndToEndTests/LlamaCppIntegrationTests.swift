@@ -93,9 +93,9 @@ struct LlamaCppIntegrationTests {
         #expect(process.stdout.contains("tokens ~") || process.stderr.contains("tokens ~"))
 
         // The ratio the run measured is kept, so an offline estimate plans the same chunks.
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
         let server = try #require(LlamaServer.baseURL)
-        let facts = try #require(try store.serverFacts(server: server, model: "local"))
+        let facts = try #require(try await store.serverFacts(server: server, model: "local"))
         #expect((facts.tokenRatio ?? 0) > 0.5 && facts.ratioSource?.contains("tokenize") == true, "\(facts)")
         let estimate = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", try LlamaServer.pipeline(in: dir), "--out", out.path],
                                       environment: ["OPENAI_BASE_URL": server])
@@ -121,27 +121,27 @@ struct LlamaCppIntegrationTests {
         let out = dir.appendingPathComponent("out")
         let pipeline = try LlamaServer.pipeline(in: dir)
         let storeURL = out.appendingPathComponent(".precis/state.sqlite")
-        func stored() -> Set<String> {
+        func stored() async -> Set<String> {
             guard FileManager.default.fileExists(atPath: storeURL.path),
-                  let store = try? CheckpointStore(url: storeURL, create: false) else { return [] }
-            return (try? store.callKeys()) ?? []
+                  let store = try? await CheckpointStore(url: storeURL, create: false) else { return [] }
+            return (try? await store.callKeys()) ?? []
         }
 
         let first = try await run(pipeline, out: out)
         // The store is read only once the run has opened it, and a few times a second, not in a spin.
         #expect(try await PrecisProcess.until(.seconds(120)) { first.stderr.contains("token ratio") }, "\(first.stderr)")
         let deadline = ContinuousClock.now + .seconds(300)
-        while stored().count < 8 && first.process.isRunning && ContinuousClock.now < deadline {
+        while await stored().count < 8 && first.process.isRunning && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
         }
         first.signal(SIGKILL)
         #expect(try await first.exit() == 128 + SIGKILL)
-        let finished = stored()
+        let finished = await stored()
         #expect(finished.count >= 8)
 
         let second = try await run(pipeline, out: out)
         try expectEverySampleSummarized(out, status: try await second.exit(), process: second, label: "after kill -9")
-        let all = stored()
+        let all = await stored()
         let totals = try readTotals(out)
         #expect(finished.isSubset(of: all))
         // Every call the rerun made is one the store did not hold: none finished before was paid again.

@@ -92,7 +92,7 @@ struct LockAndSignalTests {
         // The calls in flight were let finish and kept: nothing the server answered is lost.
         let answered = server.stats.completed
         #expect(answered >= 1)
-        #expect(try resume.storedCalls(out) == answered)
+        #expect(try await resume.storedCalls(out) == answered)
         #expect(run.stderr.contains("\(answered) call(s) made and saved"), "\(run.stderr)")
         #expect(try readTotals(out).callsMade == answered)
         let report = try readReport(out)

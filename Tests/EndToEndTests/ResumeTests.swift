@@ -21,11 +21,11 @@ struct ResumeTests {
         ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
     }
 
-    func storedCalls(_ out: URL) throws -> Int {
+    func storedCalls(_ out: URL) async throws -> Int {
         let url = out.appendingPathComponent(".precis/state.sqlite")
         guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
         // Opening it is itself the check that a store killed mid-write opens cleanly.
-        return try CheckpointStore(url: url, create: false).callCount()
+        return try await CheckpointStore(url: url, create: false).callCount()
     }
 
     @Test func killedAtRandomPointsEveryResumeEndsIdenticalAndRepeatsOnlyCallsInFlight() async throws {
@@ -59,7 +59,7 @@ struct ResumeTests {
             for segment in 0..<3 {
                 // A random point of the run: after some of the calls still to make, plus a jitter that
                 // lands kills between answers, during writes and during start-up.
-                let stored = try storedCalls(out)
+                let stored = try await storedCalls(out)
                 let answersBeforeKill = Int(random.next() % UInt64(max(1, calls - stored)))
                 let jitter = Int(random.next() % 25)
                 let completedBefore = server.stats.completed
@@ -76,7 +76,7 @@ struct ResumeTests {
                 // so they count for this kill.
                 #expect(try await PrecisProcess.until { server.stats.active == 0 })
                 // What the server finished but the store does not hold was in flight at the kill.
-                let segmentLost = (server.stats.completed - completedBefore) - (try storedCalls(out) - stored)
+                let segmentLost = await (server.stats.completed - completedBefore) - (try storedCalls(out) - stored)
                 #expect(segmentLost >= 0 && segmentLost <= 4, "trial \(trial) segment \(segment): \(segmentLost) calls lost at a kill after \(answersBeforeKill) answers")
                 lost += segmentLost
             }
@@ -85,7 +85,7 @@ struct ResumeTests {
             #expect(try TestSupport.markdownFiles(in: out) == expected, "trial \(trial): outputs differ from the uninterrupted run")
             let repeated = server.stats.completions.reduce(0) { sum, entry in sum + max(0, entry.value - before[entry.key, default: 0] - 1) }
             #expect(repeated <= lost, "trial \(trial): \(repeated) calls paid twice, only \(lost) were in flight at the kills")
-            #expect(try storedCalls(out) == calls)
+            #expect(try await storedCalls(out) == calls)
         }
         print("kill test: \(calls) calls, \(kills) kills in \(trial) trials")
         #expect(kills >= 12)

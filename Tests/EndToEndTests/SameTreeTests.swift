@@ -54,8 +54,8 @@ struct SameTreeTests {
         ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
     }
 
-    func keys(_ out: URL) throws -> Set<String> {
-        try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false).callKeys()
+    func keys(_ out: URL) async throws -> Set<String> {
+        try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false).callKeys()
     }
 
     /// The pages without the one line that says how long the run took.
@@ -84,8 +84,8 @@ struct SameTreeTests {
         #expect(fit == .measured || server.stats.badRequests > 0, "the server should refuse calls for length")
         let second = try await run("second", concurrency: 8)
         let slow = try await run("two-at-a-time", concurrency: 2)
-        #expect(try keys(second) == keys(first))
-        #expect(try keys(slow) == keys(first))
+        #expect(try await keys(second) == keys(first))
+        #expect(try await keys(slow) == keys(first))
         #expect(try pages(second) == pages(first))
         #expect(try pages(slow) == pages(first))
         #expect(try readTotals(slow).callsMade == calls)
@@ -99,9 +99,9 @@ struct SameTreeTests {
         process.signal(SIGKILL)
         _ = try await process.exit()
         #expect(try await PrecisProcess.until { server.stats.active == 0 })
-        let kept = try keys(killed).count
+        let kept = try await keys(killed).count
         let resumed = try await run("killed", concurrency: 8)
-        #expect(try keys(resumed) == keys(first))
+        #expect(try await keys(resumed) == keys(first))
         #expect(try pages(resumed) == pages(first))
         #expect(try readTotals(resumed).callsMade == calls - kept)
     }

@@ -18,7 +18,7 @@ struct ShippedPipelineTests {
     }
 
     /// A copy of `out`'s store with what the run learned of its server and no file or call.
-    static func learnedOnly(_ out: URL) throws -> URL {
+    static func learnedOnly(_ out: URL) async throws -> URL {
         let copy = try TestSupport.temporaryDirectory("learned").appendingPathComponent("out")
         let folder = copy.appendingPathComponent(".precis")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -28,9 +28,9 @@ struct ShippedPipelineTests {
                 try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent("state.sqlite" + suffix))
             }
         }
-        let store = try CheckpointStore(url: folder.appendingPathComponent("state.sqlite"))
-        try store.removeFiles(try store.fileStates().map(\.path))
-        _ = try store.collectGarbage()
+        let store = try await CheckpointStore(url: folder.appendingPathComponent("state.sqlite"))
+        try await store.removeFiles(try await store.fileStates().map(\.path))
+        _ = try await store.collectGarbage()
         return copy
     }
 
@@ -75,7 +75,7 @@ struct ShippedPipelineTests {
         if text.contains("token_ratio: auto") {
             // A measured ratio is known only once a run has asked the server; the estimate to hold
             // to the run is the one made with it, from a store that knows the server and holds no call.
-            let learned = try Self.learnedOnly(out)
+            let learned = try await Self.learnedOnly(out)
             let replanned = try await PrecisProcess.run(["estimate", "--json", TestSupport.samples.path, "--pipeline", file, "--out", learned.path], environment: env)
             estimate = try decodeEstimate(replanned.stdout)
             // With a key the estimate asks the server's counter itself, as the run does.

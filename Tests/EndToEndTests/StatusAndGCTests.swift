@@ -26,9 +26,9 @@ struct StatusAndGCTests {
         try TestSupport.write("A new arrival. Not yet summarized. Pending.", to: "new.txt", in: input)
         try TestSupport.write(try TestSupport.storyText() + "\n\nAn epilogue, added later.", to: "story.txt", in: input)
         _ = story
-        let store = try CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"))
-        let callsBefore = try store.callCount()
-        let runsBefore = try store.runs().count
+        let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"))
+        let callsBefore = try await store.callCount()
+        let runsBefore = try await store.runs().count
 
         let status = try await json(["status", out.path, "--json"])
         let files = try #require(status["files"] as? [String: Int])
@@ -49,8 +49,8 @@ struct StatusAndGCTests {
         let text = try await PrecisProcess.run(["status", out.path])
         #expect(text.status == 0)
         // Nothing ran: the store holds what it held.
-        #expect(try store.callCount() == callsBefore)
-        #expect(try store.runs().count == runsBefore)
+        #expect(try await store.callCount() == callsBefore)
+        #expect(try await store.runs().count == runsBefore)
     }
 
     @Test func statusOfAFolderWithoutAStoreExitsTwoAndSaysWhatToDo() async throws {
@@ -79,10 +79,10 @@ struct StatusAndGCTests {
         #expect(unused > 0)
         #expect(dry["temp_files"] as? [String] == ["en/.harrow-point.txt.md.99999.precis-tmp"])
         let storeURL = out.appendingPathComponent(".precis/state.sqlite")
-        let before = try CheckpointStore(url: storeURL).callCount()
+        let before = try await CheckpointStore(url: storeURL).callCount()
         let gc = try await json(["gc", out.path, "--json"])
         #expect((gc["calls"] as? [String: Any])?["calls"] as? Int == unused)
-        #expect(try CheckpointStore(url: storeURL).callCount() == before - unused)
+        #expect(try await CheckpointStore(url: storeURL).callCount() == before - unused)
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("en/.harrow-point.txt.md.99999.precis-tmp").path))
         // Everything the current files need is still there.
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)

@@ -12,62 +12,62 @@ struct PostgresStoreTests {
         try StoreAddress(try #require(PostgresServer.url))
     }
 
-    @Test func keepsCallsFilesRunsAndFactsAsTheSQLiteStoreDoes() throws {
-        let store = try PostgresStore(try address(), scope: PostgresServer.job())
+    @Test func keepsCallsFilesRunsAndFactsAsTheSQLiteStoreDoes() async throws {
+        let store = try await PostgresStore(try address(), scope: PostgresServer.job())
         let key = "k-\(UUID().uuidString)"
         let call = StoredCall(key: key, stage: "final", summarizer: "s1", output: "The summary. 摘要。", promptTokens: 120, completionTokens: 30,
                               reasoningTokens: 5, cachedTokens: 64, model: "kimi-k2.6", truncated: true, usageEstimated: false, cost: 0.25,
                               createdAt: Date(timeIntervalSince1970: 1_800_000_000))
-        try store.save(call, for: "a.txt")
+        try await store.save(call, for: "a.txt")
         var later = call
         later.output = "another answer"
-        try store.save(later, for: "a.txt")
-        #expect(try store.call(key: key) == call, "a key names one answer: the first stays")
-        #expect(try store.summary(of: "a.txt") == call.output)
-        let totals = try store.callTotals(keys: [key, "missing"])
+        try await store.save(later, for: "a.txt")
+        #expect(try await store.call(key: key) == call, "a key names one answer: the first stays")
+        #expect(try await store.summary(of: "a.txt") == call.output)
+        let totals = try await store.callTotals(keys: [key, "missing"])
         #expect(totals.calls == 1 && totals.promptTokens == 120 && totals.cachedTokens == 64 && totals.cost == 0.25)
 
         let state = FileState(path: "a.txt", contentHash: "h", size: 10, modified: Date(timeIntervalSince1970: 1_700_000_000),
                               pipelineFingerprint: "fp", status: .ok, outputPath: "a.txt.md", title: "A", gist: "G", chunks: 2,
                               levels: 2, calls: 3, promptTokens: 120, completionTokens: 30, updatedAt: Date(timeIntervalSince1970: 1_700_000_100))
-        try store.save(state, calls: [key])
-        #expect(try store.fileStates() == [state])
-        try store.removeFiles(["a.txt"])
-        #expect(try store.fileStates().isEmpty)
-        #expect(try store.summary(of: "a.txt") == nil, "its links went with it")
+        try await store.save(state, calls: [key])
+        #expect(try await store.fileStates() == [state])
+        try await store.removeFiles(["a.txt"])
+        #expect(try await store.fileStates().isEmpty)
+        #expect(try await store.summary(of: "a.txt") == nil, "its links went with it")
 
-        var run = try store.begin(RunRecord(startedAt: Date(timeIntervalSince1970: 1_700_000_000), pipeline: "kimi", pid: 42, inputs: ["/in"]))
+        var run = try await store.begin(RunRecord(startedAt: Date(timeIntervalSince1970: 1_700_000_000), pipeline: "kimi", pid: 42, inputs: ["/in"]))
         run.filesOK = 3
         run.outcome = "ok"
         run.endedAt = Date(timeIntervalSince1970: 1_700_000_050)
-        try store.finish(run)
-        let runs = try store.runs(limit: 5)
+        try await store.finish(run)
+        let runs = try await store.runs(limit: 5)
         #expect(runs.count == 1 && runs[0].id == run.id && runs[0].filesOK == 3 && runs[0].inputList == ["/in"])
 
         let facts = ServerFacts(server: "http://x-\(key)", model: "m", contextWindow: 8192, tokenRatio: 3.5, measuredAt: Date(timeIntervalSince1970: 1_700_000_000))
-        try store.save(facts)
-        #expect(try store.serverFacts(server: facts.server, model: "m") == facts)
+        try await store.save(facts)
+        #expect(try await store.serverFacts(server: facts.server, model: "m") == facts)
         // The ratio every worker cuts with is the first one kept; a window may change.
         var remeasured = facts
         (remeasured.tokenRatio, remeasured.contextWindow, remeasured.measuredAt) = (2.0, 16384, Date(timeIntervalSince1970: 1_800_000_000))
-        try store.save(remeasured)
-        let kept = try store.serverFacts(server: facts.server, model: "m")
+        try await store.save(remeasured)
+        let kept = try await store.serverFacts(server: facts.server, model: "m")
         #expect(kept?.tokenRatio == 3.5 && kept?.measuredAt == facts.measuredAt && kept?.contextWindow == 16384)
     }
 
     @Test func workersStartingTogetherMigrateOnce() async throws {
         let address = try address()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 { group.addTask { _ = try PostgresStore(address, scope: "x") } }
+            for _ in 0..<4 { group.addTask { _ = try await PostgresStore(address, scope: "x") } }
             try await group.waitForAll()
         }
-        let versions = try Database(address).query("SELECT version FROM precis.migration ORDER BY version").map { try $0.decode(Int.self) }
+        let versions = try await Database(address).query("SELECT version FROM precis.migration ORDER BY version").map { try $0.decode(Int.self) }
         #expect(versions == Schema.migrations.map(\.version))
     }
 
     @Test func aClaimWhoseLeaseRanOutGoesToAnotherWorker() async throws {
         let address = try address()
-        _ = try PostgresStore(address, scope: "x")
+        _ = try await PostgresStore(address, scope: "x")
         let scope = PostgresServer.job()
         let a = WorkQueue(database: Database(address), scope: scope, worker: "a-\(scope)", lease: .seconds(60))
         let b = WorkQueue(database: Database(address), scope: scope, worker: "b-\(scope)", lease: .seconds(30))
@@ -96,7 +96,7 @@ struct PostgresStoreTests {
 
     @Test func theSharedLimiterAdmitsNoMoreThanTheAccountAllowsAcrossWorkers() async throws {
         let address = try address()
-        _ = try PostgresStore(address, scope: "x")
+        _ = try await PostgresStore(address, scope: "x")
         let account = "acct-\(UUID().uuidString.prefix(8))"
         let database = Database(address)
         let limits = RateLimits(concurrency: 2, rpm: 3, window: .seconds(60))
@@ -109,19 +109,19 @@ struct PostgresStoreTests {
         let second = SharedAccount(database: database, name: account, worker: "w2-\(account)")
         tickets.append(try await first.admit(tokens: 100, limits: limits))
         tickets.append(try await second.admit(tokens: 100, limits: limits))
-        func verdict() throws -> (Int64?, Double) {
-            let row = try #require(try database.query("SELECT ticket, wait FROM precis.admit(\(account), \("w1-\(account)"), 100, 2, 3, NULL, NULL, 60)").first)
+        func verdict() async throws -> (Int64?, Double) {
+            let row = try #require(try await database.query("SELECT ticket, wait FROM precis.admit(\(account), \("w1-\(account)"), 100, 2, 3, NULL, NULL, 60)").first)
             return try row.decode((Int64?, Double).self)
         }
-        #expect(try verdict().0 == nil, "two in flight is the account's concurrency")
+        #expect(try await verdict().0 == nil, "two in flight is the account's concurrency")
         await first.finish(tickets[0], chargedTokens: nil)
-        let third = try verdict()
+        let third = try await verdict()
         #expect(third.0 != nil, "a slot freed")
-        #expect(try verdict().0 == nil)
+        #expect(try await verdict().0 == nil)
         await second.finish(tickets[1], chargedTokens: nil)
-        let over = try verdict()
+        let over = try await verdict()
         #expect(over.0 == nil && over.1 > 50, "three requests in the minute: the fourth waits for the first to leave the window")
         await first.pause(for: .seconds(30))
-        #expect(try verdict().1 > 25, "a 429 anywhere pauses everyone")
+        #expect(try await verdict().1 > 25, "a 429 anywhere pauses everyone")
     }
 }

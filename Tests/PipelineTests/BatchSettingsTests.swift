@@ -48,16 +48,16 @@ struct BatchSettingsTests {
     }
 
     @Test func theLedgerAnswersWaitsAndCountsFailuresByKey() async throws {
-        let store = try CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
+        let store = try await CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
         var done = BatchJob(name: "j1", model: "kimi-k2.6", lines: 3, bytes: 1, window: "24h")
-        try store.begin(done, lines: ["ok", "bad", "late"].map { BatchLineRecord(job: "j1", customID: $0, key: $0, document: "d") })
+        try await store.begin(done, lines: ["ok", "bad", "late"].map { BatchLineRecord(job: "j1", customID: $0, key: $0, document: "d") })
         let body = #"{"model":"kimi-k2.6","choices":[{"message":{"role":"assistant","content":"the answer"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
-        try store.collect(done, results: ["ok": (.answered, Data(body.utf8), nil), "bad": (.failed, nil, "server_error")])
+        try await store.collect(done, results: ["ok": (.answered, Data(body.utf8), nil), "bad": (.failed, nil, "server_error")])
         done.state = .done
-        try store.update(done)
+        try await store.update(done)
         var flying = BatchJob(name: "j2", model: "kimi-k2.6", lines: 1, bytes: 1, window: "24h")
         flying.state = .submitted
-        try store.begin(flying, lines: [BatchLineRecord(job: "j2", customID: "wait", key: "wait", document: "d")])
+        try await store.begin(flying, lines: [BatchLineRecord(job: "j2", customID: "wait", key: "wait", document: "d")])
 
         let ledger = BatchLedger(retries: 0)
         try await ledger.load(store)

@@ -29,7 +29,7 @@ struct SchedulingIntegrationTests {
         logger.logLevel = .critical
         let options = RunOptions(inputs: inputs.map(\.path), outputDirectory: out, concurrency: 4,
                                  environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL], limits: limits)
-        return try await BatchRun(options: options, config: config, logger: logger).run()
+        return try await FolderRun(options: options, config: config, logger: logger).run()
     }
 
     @Test func getsNoRateLimitErrorsUnderScaledDownTierZeroLimits() async throws {

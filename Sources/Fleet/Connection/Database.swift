@@ -7,17 +7,16 @@ import Synchronization
 
 /// One connection to the shared PostgreSQL, opened on first use and again after it drops.
 ///
-/// The pipeline's store calls are synchronous, as SQLite's are, so ``query(_:)`` waits on the
-/// connection's event loop, which is never a thread of Swift's cooperative pool. Statements from
-/// many tasks queue on the one connection; a ``transaction(_:)`` holds it for its statements alone.
-/// The limiter and the queue use connections of their own, so an admission never waits behind a
-/// store write.
+/// Every statement suspends rather than blocks, so a store call never holds a thread of Swift's
+/// cooperative pool. Statements from many tasks queue on the one connection through ``gate``; a
+/// ``transaction(_:)`` holds it for its statements alone. The limiter and the queue use connections
+/// of their own, so an admission never waits behind a store write.
 public final class Database: Sendable {
     public let address: StoreAddress
     private let logger: Logger
     private let state = Mutex<PostgresConnection?>(nil)
     /// Held through a transaction's statements; single statements take it for their send only.
-    private let gate = NSLock()
+    private let gate = AsyncGate()
 
     public init(_ address: StoreAddress, logger: Logger = Logger(label: "precis.postgres")) {
         self.address = address
@@ -30,45 +29,42 @@ public final class Database: Sendable {
         if let connection = state.withLock({ $0 }) { Self.close(connection) }
     }
 
-    /// Runs one statement and returns its rows.
+    /// Runs one statement and returns its rows, after any transaction in progress on this connection.
     @discardableResult
-    public func query(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
-        gate.lock()
-        defer { gate.unlock() }
-        return try send(query)
+    public func query(_ query: PostgresQuery) async throws(FleetError) -> [PostgresRow] {
+        try await gate.holding { () async throws(FleetError) in try await send(query) }
     }
 
     /// Runs `body`'s statements in one transaction on this connection, committed when it returns.
-    public func transaction<T>(_ body: (Transaction) throws(FleetError) -> T) throws(FleetError) -> T {
-        gate.lock()
-        defer { gate.unlock() }
-        try send("BEGIN")
-        do {
-            let value = try body(Transaction(database: self))
-            try send("COMMIT")
+    public func transaction<T: Sendable>(
+        _ body: (Transaction) async throws(FleetError) -> T
+    ) async throws(FleetError) -> T {
+        try await gate.holding { () async throws(FleetError) in
+            try await send("BEGIN")
+            let value: T
+            do throws(FleetError) {
+                value = try await body(Transaction(database: self))
+            } catch let failure {
+                // The statement that failed already aborted the transaction; the rollback only ends it.
+                do { try await send("ROLLBACK") } catch { close() }
+                throw failure
+            }
+            try await send("COMMIT")
             return value
-        } catch {
-            _ = try? send("ROLLBACK")
-            throw error
         }
     }
 
-    /// Runs one statement without blocking a thread, for the limiter and the queue.
+    /// Runs one statement without waiting for the gate, for the limiter and the queue, whose
+    /// connections hold no transaction.
     @discardableResult
     public func run(_ query: PostgresQuery) async throws(FleetError) -> [PostgresRow] {
-        let connection = try connection()
-        do {
-            return Array(try await connection.query(query, logger: logger).get().rows)
-        } catch {
-            throw failure(error, query)
-        }
+        try await send(query)
     }
 
     /// Closes the connection; a later statement opens a new one.
     public func close() {
         if let connection = state.withLock({ value -> PostgresConnection? in defer { value = nil }; return value }) {
-            let closing: EventLoopFuture<Void> = connection.close()
-            try? closing.wait()
+            Self.close(connection)
         }
     }
 
@@ -83,16 +79,16 @@ public final class Database: Sendable {
         let database: Database
 
         @discardableResult
-        public func query(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
-            try database.send(query)
+        public func query(_ query: PostgresQuery) async throws(FleetError) -> [PostgresRow] {
+            try await database.send(query)
         }
     }
 
     @discardableResult
-    fileprivate func send(_ query: PostgresQuery) throws(FleetError) -> [PostgresRow] {
-        let connection = try connection()
+    fileprivate func send(_ query: PostgresQuery) async throws(FleetError) -> [PostgresRow] {
+        let connection = try await connection()
         do {
-            return Array(try connection.query(query, logger: logger).wait().rows)
+            return Array(try await connection.query(query, logger: logger).get().rows)
         } catch {
             throw failure(error, query)
         }
@@ -105,13 +101,13 @@ public final class Database: Sendable {
         return FleetError(.query, "a statement to PostgreSQL at \(address) failed", cause: error)
     }
 
-    private func connection() throws(FleetError) -> PostgresConnection {
+    private func connection() async throws(FleetError) -> PostgresConnection {
         if let open = state.withLock({ $0 }), !open.isClosed { return open }
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection.connect(
+            connection = try await PostgresConnection.connect(
                 on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration(), id: 1, logger: logger
-            ).wait()
+            ).get()
         } catch let error as PSQLError {
             let detail = error.serverInfo?[.message] ?? String(describing: error.code)
             throw FleetError(.connect, "cannot connect to PostgreSQL at \(address): \(detail)")

@@ -108,10 +108,11 @@ public struct FleetStatus: Sendable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func json() -> Data {
+    /// The status as `precis status --json` prints it.
+    public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return try encoder.encode(self)
     }
 }

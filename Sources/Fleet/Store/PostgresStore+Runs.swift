@@ -3,10 +3,10 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    public func begin(_ run: RunRecord) throws(CheckpointError) -> RunRecord {
+    public func begin(_ run: RunRecord) async throws(CheckpointError) -> RunRecord {
         var run = run
-        run.id = try checked(.write) { () throws(FleetError) in
-            try database.query("""
+        run.id = try await checked(.write) { () async throws(FleetError) in
+            try await database.query("""
                 INSERT INTO precis.run (scope, started_at, pipeline, pid, inputs, currency, walk)
                 VALUES (\(scope), \(run.startedAt), \(run.pipeline), \(run.pid), \(run.inputs), \(run.currency), \(run.walk)) RETURNING id
                 """).first.flatMap { try? Self.decode($0, Int64.self) }
@@ -14,10 +14,10 @@ extension PostgresStore {
         return run
     }
 
-    public func finish(_ run: RunRecord) throws(CheckpointError) {
+    public func finish(_ run: RunRecord) async throws(CheckpointError) {
         guard let id = run.id else { return }
-        try checked(.write) { () throws(FleetError) in
-            try database.query("""
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.query("""
                 UPDATE precis.run SET ended_at = \(run.endedAt), exit_code = \(run.exitCode), outcome = \(run.outcome),
                   files_ok = \(run.filesOK), files_failed = \(run.filesFailed), files_skipped = \(run.filesSkipped),
                   files_pending = \(run.filesPending), calls_made = \(run.callsMade), calls_reused = \(run.callsReused),
@@ -27,9 +27,9 @@ extension PostgresStore {
         }
     }
 
-    public func runs(limit: Int) throws(CheckpointError) -> [RunRecord] {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("""
+    public func runs(limit: Int) async throws(CheckpointError) -> [RunRecord] {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("""
                 SELECT id, started_at, ended_at, exit_code, outcome, pipeline, pid, inputs, files_ok, files_failed, files_skipped,
                   files_pending, calls_made, calls_reused, prompt_tokens, completion_tokens, cost, currency, walk
                 FROM precis.run WHERE scope = \(scope) ORDER BY id DESC LIMIT \(limit)
@@ -52,9 +52,9 @@ extension PostgresStore {
         }
     }
 
-    public func serverFacts(server: String, model: String) throws(CheckpointError) -> ServerFacts? {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("""
+    public func serverFacts(server: String, model: String) async throws(CheckpointError) -> ServerFacts? {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("""
                 SELECT context_window, token_ratio, cjk_per_character, ratio_source, measured_at FROM precis.server_model
                 WHERE server = \(server) AND model = \(model)
                 """).first.map { row throws(FleetError) in
@@ -66,9 +66,9 @@ extension PostgresStore {
     }
 
     /// Records what a run learned; a token ratio already kept stays, whichever worker measured first.
-    public func save(_ facts: ServerFacts) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
-            try database.query("""
+    public func save(_ facts: ServerFacts) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.query("""
                 INSERT INTO precis.server_model (server, model, context_window, token_ratio, cjk_per_character, ratio_source, measured_at)
                 VALUES (\(facts.server), \(facts.model), \(facts.contextWindow), \(facts.tokenRatio), \(facts.cjkPerCharacter), \(facts.ratioSource), \(facts.measuredAt))
                 ON CONFLICT (server, model) DO UPDATE SET context_window = excluded.context_window,
@@ -80,18 +80,18 @@ extension PostgresStore {
         }
     }
 
-    public func answerLengths(summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int] {
-        try meanPerStage("completion_tokens - reasoning_tokens", summarizer: summarizer, minimum: minimum)
+    public func answerLengths(summarizer: String, minimum: Int) async throws(CheckpointError) -> [String: Int] {
+        try await meanPerStage("completion_tokens - reasoning_tokens", summarizer: summarizer, minimum: minimum)
     }
 
-    public func reasoningLengths(summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int] {
-        try meanPerStage("reasoning_tokens", summarizer: summarizer, minimum: minimum)
+    public func reasoningLengths(summarizer: String, minimum: Int) async throws(CheckpointError) -> [String: Int] {
+        try await meanPerStage("reasoning_tokens", summarizer: summarizer, minimum: minimum)
     }
 
-    private func meanPerStage(_ expression: String, summarizer: String, minimum: Int) throws(CheckpointError) -> [String: Int] {
-        try checked(.read) { () throws(FleetError) in
+    private func meanPerStage(_ expression: String, summarizer: String, minimum: Int) async throws(CheckpointError) -> [String: Int] {
+        try await checked(.read) { () async throws(FleetError) in
             var lengths: [String: Int] = [:]
-            for row in try database.query("""
+            for row in try await database.query("""
                 SELECT stage, avg(\(unescaped: expression))::float8 FROM precis.call
                 WHERE summarizer = \(summarizer) AND NOT usage_estimated GROUP BY stage HAVING count(*) >= \(minimum)
                 """) {
@@ -102,18 +102,18 @@ extension PostgresStore {
         }
     }
 
-    public func extractedText(contentHash: String) throws(CheckpointError) -> ExtractedText? {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("SELECT text, via, created_at FROM precis.extracted_text WHERE content_hash = \(contentHash)").first.map { row throws(FleetError) in
+    public func extractedText(contentHash: String) async throws(CheckpointError) -> ExtractedText? {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("SELECT text, via, created_at FROM precis.extracted_text WHERE content_hash = \(contentHash)").first.map { row throws(FleetError) in
                 let (text, via, at) = try Self.decode(row, (String, String, Date).self)
                 return ExtractedText(contentHash: contentHash, text: text, via: via, createdAt: at)
             }
         }
     }
 
-    public func save(_ text: ExtractedText) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
-            try database.query("""
+    public func save(_ text: ExtractedText) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.query("""
                 INSERT INTO precis.extracted_text (content_hash, text, via, created_at)
                 VALUES (\(text.contentHash), \(text.text), \(text.via), \(text.createdAt)) ON CONFLICT DO NOTHING
                 """)

@@ -14,10 +14,10 @@ public final class PostgresStore: RunStore {
     public let scope: String
 
     /// Connects and brings the schema up to date.
-    public init(_ address: StoreAddress, scope: String) throws(FleetError) {
+    public init(_ address: StoreAddress, scope: String) async throws(FleetError) {
         database = Database(address)
         self.scope = scope
-        try Schema.migrate(database)
+        try await Schema.migrate(database)
     }
 
     public var location: String { "\(database.address) (job \(scope))" }
@@ -29,24 +29,24 @@ public final class PostgresStore: RunStore {
     }
 
     /// Runs `body`, turning the database's errors into the store's own.
-    func checked<T>(_ code: CheckpointError.Code, _ body: () throws(FleetError) -> T) throws(CheckpointError) -> T {
-        do { return try body() } catch {
+    func checked<T>(_ code: CheckpointError.Code, _ body: () async throws(FleetError) -> T) async throws(CheckpointError) -> T {
+        do { return try await body() } catch {
             throw CheckpointError(code, error.message, cause: error.cause)
         }
     }
 
     // MARK: Calls
 
-    public func call(key: String) throws(CheckpointError) -> StoredCall? {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("SELECT \(unescaped: Self.callColumns) FROM precis.call WHERE key = \(key)").first.map(Self.call)
+    public func call(key: String) async throws(CheckpointError) -> StoredCall? {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("SELECT \(unescaped: Self.callColumns) FROM precis.call WHERE key = \(key)").first.map(Self.call)
         }
     }
 
-    public func save(_ call: StoredCall, for path: String?) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
+    public func save(_ call: StoredCall, for path: String?) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
             // One statement: the call and its link commit together, and a call already kept wins.
-            try database.query("""
+            try await database.query("""
                 WITH saved AS (
                   INSERT INTO precis.call (key, stage, summarizer, output, prompt_tokens, completion_tokens, reasoning_tokens,
                     cached_tokens, model, truncated, usage_estimated, cost, batch, created_at)
@@ -60,9 +60,9 @@ public final class PostgresStore: RunStore {
         }
     }
 
-    public func callTotals(keys: Set<String>) throws(CheckpointError) -> CallTotals {
-        try checked(.read) { () throws(FleetError) in
-            let rows = try database.query("""
+    public func callTotals(keys: Set<String>) async throws(CheckpointError) -> CallTotals {
+        try await checked(.read) { () async throws(FleetError) in
+            let rows = try await database.query("""
                 SELECT count(*), coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
                   coalesce(sum(reasoning_tokens), 0)::bigint, coalesce(sum(cached_tokens), 0)::bigint, coalesce(sum(cost), 0)::float8,
                   count(*) FILTER (WHERE batch), coalesce(sum(octet_length(output)), 0)::bigint, coalesce(bool_or(usage_estimated), false)
@@ -78,52 +78,52 @@ public final class PostgresStore: RunStore {
         }
     }
 
-    public func summary(of path: String) throws(CheckpointError) -> String? {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("""
+    public func summary(of path: String) async throws(CheckpointError) -> String? {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("""
                 SELECT c.output FROM precis.call c JOIN precis.file_call l ON l.key = c.key
                 WHERE l.scope = \(scope) AND l.path = \(Self.linkPath(path)) AND c.stage = 'final' ORDER BY c.created_at DESC LIMIT 1
                 """).first.flatMap { try? Self.decode($0, String.self) }
         }
     }
 
-    public func link(_ keys: Set<String>, to path: String) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
-            try database.query(relink(keys, to: path))
+    public func link(_ keys: Set<String>, to path: String) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.query(relink(keys, to: path))
         }
     }
 
     /// The number of stored calls, in every job.
-    public func callCount() throws(CheckpointError) -> Int {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("SELECT count(*) FROM precis.call").first.flatMap { try? Self.decode($0, Int.self) } ?? 0
+    public func callCount() async throws(CheckpointError) -> Int {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("SELECT count(*) FROM precis.call").first.flatMap { try? Self.decode($0, Int.self) } ?? 0
         }
     }
 
     // MARK: Files
 
-    public func fileStates() throws(CheckpointError) -> [FileState] {
-        try checked(.read) { () throws(FleetError) in
-            try database.query("SELECT \(unescaped: Self.fileColumns) FROM precis.file WHERE scope = \(scope) ORDER BY path").map(Self.file)
+    public func fileStates() async throws(CheckpointError) -> [FileState] {
+        try await checked(.read) { () async throws(FleetError) in
+            try await database.query("SELECT \(unescaped: Self.fileColumns) FROM precis.file WHERE scope = \(scope) ORDER BY path").map(Self.file)
         }
     }
 
-    public func save(_ state: FileState) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in try database.query(upsert(state)) }
+    public func save(_ state: FileState) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in try await database.query(upsert(state)) }
     }
 
-    public func save(_ state: FileState, calls keys: Set<String>) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
-            try database.transaction { (transaction) throws(FleetError) in
-                try transaction.query(upsert(state))
-                try transaction.query(relink(keys, to: state.path))
+    public func save(_ state: FileState, calls keys: Set<String>) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.transaction { (transaction) async throws(FleetError) in
+                try await transaction.query(upsert(state))
+                try await transaction.query(relink(keys, to: state.path))
             }
         }
     }
 
-    public func removeFiles(_ paths: [String]) throws(CheckpointError) {
-        try checked(.write) { () throws(FleetError) in
-            try database.query("""
+    public func removeFiles(_ paths: [String]) async throws(CheckpointError) {
+        try await checked(.write) { () async throws(FleetError) in
+            try await database.query("""
                 WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = ANY(\(paths)))
                 DELETE FROM precis.file WHERE scope = \(scope) AND path = ANY(\(paths))
                 """)

@@ -83,24 +83,38 @@ enum Schema {
     ]
 
     /// Brings the database up to date.
-    static func migrate(_ database: Database) throws(FleetError) {
-        try database.query("SELECT pg_advisory_lock(7270726563697301)")
-        defer { _ = try? database.query("SELECT pg_advisory_unlock(7270726563697301)") }
-        try database.query("CREATE SCHEMA IF NOT EXISTS precis")
-        try database.query("""
+    static func migrate(_ database: Database) async throws(FleetError) {
+        try await database.query("SELECT pg_advisory_lock(7270726563697301)")
+        do {
+            try await upgrade(database)
+        } catch {
+            await unlock(database)
+            throw error
+        }
+        await unlock(database)
+    }
+
+    /// Gives the migration lock back; a connection that cannot is closed, which releases it too.
+    private static func unlock(_ database: Database) async {
+        do { try await database.query("SELECT pg_advisory_unlock(7270726563697301)") } catch { database.close() }
+    }
+
+    private static func upgrade(_ database: Database) async throws(FleetError) {
+        try await database.query("CREATE SCHEMA IF NOT EXISTS precis")
+        try await database.query("""
             CREATE TABLE IF NOT EXISTS precis.migration (
               version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())
             """)
-        let rows = try database.query("SELECT coalesce(max(version), 0) FROM precis.migration")
+        let rows = try await database.query("SELECT coalesce(max(version), 0) FROM precis.migration")
         let current = (try? rows.first?.decode(Int.self)) ?? 0
         let known = migrations.last?.version ?? 0
         if current > known {
             throw FleetError(.schema, "the database at \(database.address) is at schema version \(current), newer than this precis knows (\(known)); upgrade precis")
         }
         for migration in migrations where migration.version > current {
-            try database.transaction { (transaction) throws(FleetError) in
-                for statement in migration.statements { try transaction.query(PostgresQuery(unsafeSQL: statement)) }
-                try transaction.query("INSERT INTO precis.migration (version, name) VALUES (\(migration.version), \(migration.name))")
+            try await database.transaction { (transaction) async throws(FleetError) in
+                for statement in migration.statements { try await transaction.query(PostgresQuery(unsafeSQL: statement)) }
+                try await transaction.query("INSERT INTO precis.migration (version, name) VALUES (\(migration.version), \(migration.name))")
             }
         }
     }

@@ -23,27 +23,27 @@ struct BatchCourier: Sendable {
     /// Finishes what a killed run left half done: finds its upload or its batch by name, or forgets
     /// an intent that never reached the platform.
     func recover() async throws {
-        let open = try store.openBatchJobs()
+        let open = try await store.openBatchJobs()
         let intents = open.filter { $0.state == .intent }
         let uploads = intents.isEmpty ? [] : try await call("list files") { try await client.files() }
         for var job in intents {
             if let file = uploads.first(where: { $0.filename == Self.fileName(job.name) && ($0.purpose ?? "batch") == "batch" }) {
                 job.fileID = file.id
                 job.state = .uploaded
-                try store.update(job)
+                try await store.update(job)
                 logger.info("batch \(job.name): found its upload \(file.id) from a run that stopped")
             } else {
-                try store.drop(job)
+                try await store.drop(job)
             }
         }
-        for job in try store.openBatchJobs() where job.state == .uploaded {
+        for job in try await store.openBatchJobs() where job.state == .uploaded {
             try await create(job)
         }
     }
 
     /// Polls the batches in flight; collects the answers of those that ended, then deletes their files.
     func collect(into step: inout BatchStep) async throws {
-        for var job in try store.openBatchJobs() where job.state == .submitted {
+        for var job in try await store.openBatchJobs() where job.state == .submitted {
             guard let id = job.batchID else { continue }
             let batch = try await call("poll batch \(id)") { try await client.batch(id) }
             job.remoteStatus = batch.status.rawValue
@@ -51,13 +51,13 @@ struct BatchCourier: Sendable {
             job.failed = batch.requestCounts?.failed ?? job.failed
             job.polledAt = Date()
             (job.outputFileID, job.errorFileID) = (batch.outputFileID ?? job.outputFileID, batch.errorFileID ?? job.errorFileID)
-            try store.update(job)
+            try await store.update(job)
             FailPoint.hit("collect.after-poll")
             guard batch.status.isFinal else { continue }
             let results = try await results(of: job, status: batch.status)
             FailPoint.hit("collect.after-download")
             job.endedAt = Date()
-            try store.collect(job, results: results)
+            try await store.collect(job, results: results)
             FailPoint.hit("collect.after-record")
             let answered = results.values.filter { $0.state == .answered }.count
             let failed = results.values.filter { $0.state == .failed }.count
@@ -67,7 +67,7 @@ struct BatchCourier: Sendable {
             step.unfinished += max(0, job.lines - answered - failed)
             logger.info("batch \(job.name) (\(id)) \(batch.status.rawValue): \(answered) answered, \(failed) failed, \(max(0, job.lines - answered - failed)) unfinished")
         }
-        for job in try store.openBatchJobs() where job.state == .collected {
+        for job in try await store.openBatchJobs() where job.state == .collected {
             try await clean(job)
         }
     }
@@ -78,7 +78,7 @@ struct BatchCourier: Sendable {
             let name = "precis-\(UUID().uuidString.prefix(8).lowercased())-\(Int(Date().timeIntervalSince1970))"
             let data = try BatchLine.jsonl(group.map { BatchLine(customID: $0.key, request: $0.request) })
             var job = BatchJob(name: name, model: group[0].request.model, lines: group.count, bytes: data.count, window: settings.completionWindow)
-            try store.begin(job, lines: group.map { BatchLineRecord(job: name, customID: $0.key, key: $0.key, document: $0.document) })
+            try await store.begin(job, lines: group.map { BatchLineRecord(job: name, customID: $0.key, key: $0.key, document: $0.document) })
             FailPoint.hit("submit.after-intent")
             let file: RemoteFile
             do {
@@ -87,13 +87,13 @@ struct BatchCourier: Sendable {
                 }
             } catch {
                 // Nothing reached the platform that a rerun could find; the calls stay wanted.
-                try? store.drop(job)
+                try? await store.drop(job)
                 throw error
             }
             FailPoint.hit("submit.after-upload")
             job.fileID = file.id
             job.state = .uploaded
-            try store.update(job)
+            try await store.update(job)
             FailPoint.hit("submit.after-upload-recorded")
             try await create(job)
             step.submitted += 1
@@ -106,11 +106,11 @@ struct BatchCourier: Sendable {
     func cancel() async throws -> [BatchJob] {
         try await recover()
         var cancelled: [BatchJob] = []
-        for var job in try store.openBatchJobs() where job.state == .submitted {
+        for var job in try await store.openBatchJobs() where job.state == .submitted {
             guard let id = job.batchID, !(job.remoteStatus.flatMap(Batch.Status.init(rawValue:))?.isFinal ?? false) else { continue }
             let batch = try await call("cancel batch \(id)") { try await client.cancelBatch(id) }
             job.remoteStatus = batch.status.rawValue
-            try store.update(job)
+            try await store.update(job)
             cancelled.append(job)
         }
         return cancelled
@@ -134,7 +134,7 @@ struct BatchCourier: Sendable {
         }
         job.state = .submitted
         job.submittedAt = Date()
-        try store.update(job)
+        try await store.update(job)
         FailPoint.hit("submit.after-create-recorded")
         logger.info("batch \(job.name) submitted as \(job.batchID ?? "?"): \(job.lines) call(s) on \(job.model), window \(job.window)")
     }
@@ -172,7 +172,7 @@ struct BatchCourier: Sendable {
         }
         if status == .failed {
             // A batch that failed as a whole (validation) answered none of its lines.
-            let lines = try store.batchLines(job: job.name)
+            let lines = try await store.batchLines(job: job.name)
             for line in lines where results[line.customID] == nil {
                 results[line.customID] = (.failed, nil, "batch \(job.batchID ?? job.name) failed")
             }
@@ -190,7 +190,7 @@ struct BatchCourier: Sendable {
             FailPoint.hit("collect.after-delete")
         }
         job.state = .done
-        try store.update(job)
+        try await store.update(job)
     }
 
     /// Splits calls into batches: one model each, in order, at most `maxLines` lines and 100 MB.

@@ -40,14 +40,14 @@ actor BatchLedger {
     }
 
     /// Replaces what the ledger knows with the store's batch lines, and forgets what was wanted.
-    func load(_ store: CheckpointStore) throws {
-        let jobs = Dictionary(try store.batchJobs().map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+    func load(_ store: CheckpointStore) async throws {
+        let jobs = Dictionary(try await store.batchJobs().map { ($0.name, $0) }, uniquingKeysWith: { $1 })
         answers = [:]
         waiting = []
         failures = [:]
         wanted = [:]
         order = []
-        for line in try store.batchLines() {
+        for line in try await store.batchLines() {
             guard let job = jobs[line.job] else { continue }
             switch line.state {
             case .answered:

@@ -64,11 +64,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     /// The shard's store, beside the others in the output folder.
     public func storeURL(in outputDirectory: URL) -> URL {
-        outputDirectory.appendingPathComponent(".precis/shard-\(index)-of-\(count).sqlite")
+        outputDirectory.appendingPathComponent(OutputLayout.shardStore(index, of: count))
     }
 
     /// The shard's own report, which `precis merge` joins with the others.
     public func reportURL(in outputDirectory: URL) -> URL {
-        outputDirectory.appendingPathComponent(".precis/shard-\(index)-of-\(count).report.json")
+        outputDirectory.appendingPathComponent(OutputLayout.shardReport(index, of: count))
     }
 }

@@ -64,6 +64,6 @@ public struct RunOptions: Sendable {
 
     /// The store's location inside the output directory.
     public var storeURL: URL {
-        shard?.storeURL(in: outputDirectory) ?? outputDirectory.appendingPathComponent(".precis/state.sqlite")
+        shard?.storeURL(in: outputDirectory) ?? outputDirectory.appendingPathComponent(OutputLayout.store)
     }
 }

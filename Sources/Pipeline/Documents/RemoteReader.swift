@@ -17,7 +17,7 @@ struct RemoteReader: Sendable {
 
     /// The text of `file`, from the store or from Kimi.
     func text(of file: InputFile, data: Data, hash: String) async throws -> String {
-        if let cached = try store?.extractedText(contentHash: hash) { return cached.text }
+        if let cached = try await store?.extractedText(contentHash: hash) { return cached.text }
         guard let client else {
             throw IngestError(.unsupported, path: file.id, "read by Kimi's file extraction when run; its text is not known before")
         }
@@ -36,7 +36,7 @@ struct RemoteReader: Sendable {
         // The text is in hand: the upload has done its work either way.
         try? await client.deleteFile(uploaded.id)
         let text = Self.text(in: content)
-        try store?.save(ExtractedText(contentHash: hash, text: text, via: "kimi"))
+        try await store?.save(ExtractedText(contentHash: hash, text: text, via: "kimi"))
         return text
     }
 

@@ -6,22 +6,33 @@ import Summarization
 /// moment; both find it missing from the store. The second waits for the first's answer instead of
 /// paying for it again.
 actor InFlightCalls {
-    private var running: [String: Task<Summary, any Error>] = [:]
+    /// Where a call's answer came from.
+    enum Answer: Sendable {
+        /// This caller made the call and committed it.
+        case made(Summary)
+        /// The answer was already there: in the store, or another caller's, made while this one waited.
+        case found(Summary)
 
-    /// The answer of `make` for `key`, or of the call with that key already running, or, when one
-    /// finished since the caller looked, the stored answer `stored` finds; `shared` says the answer
-    /// was another caller's.
-    func run(_ key: String, stored: @Sendable () throws -> Summary?,
-             _ make: @escaping @Sendable () async throws -> Summary) async throws -> (summary: Summary, shared: Bool) {
-        if let leader = running[key] { return (try await leader.value, true) }
-        // A leader leaves only after committing its answer, so a key neither running nor stored is new.
-        if let answer = try stored() { return (answer, true) }
-        let task = Task { try await make() }
+        var summary: Summary {
+            switch self {
+            case .made(let summary), .found(let summary): summary
+            }
+        }
+    }
+
+    private var running: [String: Task<Answer, any Error>] = [:]
+
+    /// The answer `answer` gives for `key`, or that of the caller already answering it, as found.
+    ///
+    /// The leader is registered before anything suspends, so a second caller can never start the
+    /// same key while the first looks in the store.
+    func run(_ key: String, _ answer: @escaping @Sendable () async throws -> Answer) async throws -> Answer {
+        if let leader = running[key] { return .found(try await leader.value.summary) }
+        let task = Task { try await answer() }
         running[key] = task
         defer { running[key] = nil }
         // The call runs in a task of its own so that followers can await it; cancelling the leader
         // (an abandoned run) cancels it.
-        let summary = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
-        return (summary, false)
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 }

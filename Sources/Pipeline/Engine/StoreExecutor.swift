@@ -22,39 +22,27 @@ struct StoreExecutor: CallExecutor {
     /// Calls other workers of a fleet are making now; nil on one machine.
     var claims: (any CallClaims)? = nil
 
-    /// Another worker made the call while this one waited; its answer is in the shared store.
-    private struct AnsweredElsewhere: Error {
-        let summary: Summary
-    }
-
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         spend.use(call.key)
-        if let stored = try stored(call.key) {
-            spend.reused()
-            await progress?.callReused()
-            return CallOutcome(summary: stored, reused: true)
+        let answer = try await inFlight.run(call.key) {
+            if let stored = try await stored(call.key) { return .found(stored) }
+            return try await makeOnce(call, summarizer: summarizer)
         }
-        let summary: Summary, shared: Bool
-        do {
-            (summary, shared) = try await inFlight.run(call.key, stored: { try stored(call.key) }) {
-                try await makeOnce(call, summarizer: summarizer)
-            }
-        } catch let elsewhere as AnsweredElsewhere {
-            (summary, shared) = (elsewhere.summary, true)
-        }
-        if shared {
-            // Another document's identical call answered it, and the store holds it: reused.
+        switch answer {
+        case .made(let summary):
+            return CallOutcome(summary: summary, reused: false)
+        case .found(let summary):
+            // The store held it, or another document's identical call answered it: reused.
             spend.reused()
             await progress?.callReused()
             return CallOutcome(summary: summary, reused: true)
         }
-        return CallOutcome(summary: summary, reused: false)
     }
 
     /// The answer the store holds for `key`.
-    private func stored(_ key: String) throws -> Summary? {
+    private func stored(_ key: String) async throws -> Summary? {
         let found: StoredCall?
-        do { found = try store.call(key: key) } catch {
+        do { found = try await store.call(key: key) } catch {
             // A store that cannot be read (damaged, its disk failing) would have every call paid again.
             gate.stopForStorage(error)
             throw error
@@ -66,24 +54,25 @@ struct StoreExecutor: CallExecutor {
     }
 
     /// Makes the call unless another worker of the fleet is making it: then waits for its answer in the store.
-    private func makeOnce(_ call: SummaryCall, summarizer: any Summarizer) async throws -> Summary {
-        guard let claims else { return try await make(call, summarizer: summarizer) }
+    private func makeOnce(_ call: SummaryCall, summarizer: any Summarizer) async throws -> InFlightCalls.Answer {
+        guard let claims else { return .made(try await make(call, summarizer: summarizer)) }
         while try await !claims.claim(call.key) {
-            if let answer = try stored(call.key) { throw AnsweredElsewhere(summary: answer) }
+            if let answer = try await stored(call.key) { return .found(answer) }
             try gate.check()
             try await Task.sleep(for: .milliseconds(200))
         }
         do {
             // Stored between this worker's look and its claim.
-            if let answer = try stored(call.key) {
-                await claims.release(call.key)
-                throw AnsweredElsewhere(summary: answer)
+            let answer: InFlightCalls.Answer
+            if let stored = try await stored(call.key) {
+                answer = .found(stored)
+            } else {
+                answer = .made(try await make(call, summarizer: summarizer))
             }
-            let summary = try await make(call, summarizer: summarizer)
             await claims.release(call.key)
-            return summary
+            return answer
         } catch {
-            if !(error is AnsweredElsewhere) { await claims.release(call.key) }
+            await claims.release(call.key)
             throw error
         }
     }
@@ -123,7 +112,7 @@ struct StoreExecutor: CallExecutor {
                    cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
                    truncated: summary.truncated, estimated: summary.usageEstimated, requests: summary.requests)
         do {
-            try store.save(StoredCall(
+            try await store.save(StoredCall(
                 key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
                 promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
                 reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated,

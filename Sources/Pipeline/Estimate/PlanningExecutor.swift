@@ -52,7 +52,7 @@ final class PlanningExecutor: CallExecutor {
     var reused: Int { state.withLock { $0.reused } }
 
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
-        if let stored = try store?.call(key: call.key) {
+        if let stored = try await store?.call(key: call.key) {
             state.withLock { $0.reused += 1 }
             return CallOutcome(summary: Summary(text: stored.output, promptTokens: stored.promptTokens,
                                                 completionTokens: stored.completionTokens, model: stored.model), reused: true)

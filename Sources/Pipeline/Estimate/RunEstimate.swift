@@ -75,7 +75,7 @@ public struct RunEstimate: Sendable, Codable {
     }
 
     /// The estimate as pretty, key-sorted JSON.
-    public func json() -> Data { JSONOutput.encode(self) }
+    public func json() throws(PipelineError) -> Data { try JSONOutput.encode(self) }
 
     /// The estimate for people: one line per figure.
     public var text: String {

@@ -23,7 +23,7 @@ struct FleetWorker: Sendable {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
         let id = "\(host)-\(pid)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        let (store, queue) = try connect(options, settings: settings, worker: id)
+        let (store, queue) = try await connect(options, settings: settings, worker: id)
         let address = store.database.address
         do {
             try await queue.register(host: host, pid: pid)
@@ -40,11 +40,11 @@ struct FleetWorker: Sendable {
     }
 
     /// The job's store and queue; without a `worker`, for `merge` and `status`, which take no part in the work.
-    static func connect(_ options: FleetOptions, settings: RunSettings, worker: String = "") throws(PipelineError) -> (store: PostgresStore, queue: WorkQueue) {
+    static func connect(_ options: FleetOptions, settings: RunSettings, worker: String = "") async throws(PipelineError) -> (store: PostgresStore, queue: WorkQueue) {
         let scope = options.scope(for: settings.options.outputDirectory)
         do {
             let address = try StoreAddress(options.store, fromCommandLine: options.fromCommandLine)
-            let store = try PostgresStore(address, scope: scope)
+            let store = try await PostgresStore(address, scope: scope)
             return (store, WorkQueue(database: Database(address), scope: scope, worker: worker, lease: options.lease))
         } catch {
             throw failure(error)

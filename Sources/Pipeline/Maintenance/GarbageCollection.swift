@@ -54,16 +54,16 @@ public struct GarbageCollection: Sendable {
         let lock = try await OutputLock.acquire(in: out, wait: waitForLock, control: control)
         defer { lock.release() }
         do {
-            let store = try CheckpointStore(url: storeURL, create: false)
+            let store = try await CheckpointStore(url: storeURL, create: false)
             let before = store.diskBytes
             let temps = Self.tempFiles(in: out)
             if dryRun {
-                return Result(dryRun: true, calls: try store.garbageTotals(), tempFiles: temps, storeBytesBefore: before, storeBytesAfter: before)
+                return Result(dryRun: true, calls: try await store.garbageTotals(), tempFiles: temps, storeBytesBefore: before, storeBytesAfter: before)
             }
             for temp in temps {
                 if let url = OutputPath.existing(temp, in: out) { try? FileManager.default.removeItem(at: url) }
             }
-            let freed = try store.collectGarbage()
+            let freed = try await store.collectGarbage()
             return Result(dryRun: false, calls: freed, tempFiles: temps, storeBytesBefore: before, storeBytesAfter: store.diskBytes)
         } catch {
             throw PipelineError(.output, "cannot collect garbage in \(out.path)", cause: error)
@@ -76,7 +76,7 @@ public struct GarbageCollection: Sendable {
         guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            if relative == ".precis" { walker.skipDescendants(); continue }
+            if relative == OutputLayout.state { walker.skipDescendants(); continue }
             let name = (relative as NSString).lastPathComponent
             if AtomicFile.isTempName(name) { found.append(relative) }
         }

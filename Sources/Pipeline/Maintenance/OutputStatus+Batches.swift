@@ -25,11 +25,11 @@ extension OutputStatus {
     }
 
     /// The folder's batches in flight, and the documents waiting on them.
-    static func batches(in store: CheckpointStore, now: Date = Date()) throws(CheckpointError) -> (batches: [BatchInFlight], waiting: Set<String>) {
-        let open = try store.openBatchJobs().filter(\.inFlight)
+    static func batches(in store: CheckpointStore, now: Date = Date()) async throws(CheckpointError) -> (batches: [BatchInFlight], waiting: Set<String>) {
+        let open = try await store.openBatchJobs().filter(\.inFlight)
         var waiting: Set<String> = []
         for job in open {
-            for line in try store.batchLines(job: job.name) where line.state == .queued { waiting.insert(line.document) }
+            for line in try await store.batchLines(job: job.name) where line.state == .queued { waiting.insert(line.document) }
         }
         let batches = open.map { job in
             let start = job.submittedAt ?? job.createdAt

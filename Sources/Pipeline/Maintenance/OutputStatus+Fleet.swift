@@ -8,7 +8,7 @@ extension OutputStatus {
     /// What the job of `out` looks like in the shared store: its workers, their files and leases.
     public static func readFleet(_ out: URL, options: FleetOptions) async throws(PipelineError) -> FleetStatus {
         let settings = RunSettings(options: RunOptions(inputs: [], outputDirectory: out), config: PipelineConfig())
-        let (_, queue) = try FleetWorker.connect(options, settings: settings)
+        let (_, queue) = try await FleetWorker.connect(options, settings: settings)
         do { return try await FleetStatus.read(queue) } catch {
             throw PipelineError(.output, "cannot read the shared store", cause: error)
         }

@@ -48,8 +48,8 @@ extension OutputStatus {
     }
 
     /// The status as pretty, key-sorted JSON.
-    public func json() -> Data {
-        JSONOutput.encode(self)
+    public func json() throws(PipelineError) -> Data {
+        try JSONOutput.encode(self)
     }
 
     static func bytes(_ count: Int) -> String {

@@ -99,7 +99,7 @@ public struct OutputStatus: Sendable, Codable {
 extension OutputStatus {
     /// Reads the status of the output directory `out`.
     /// - Throws: ``PipelineError`` `.usage` when `out` holds no precis store.
-    public static func read(_ out: URL) throws(PipelineError) -> OutputStatus {
+    public static func read(_ out: URL) async throws(PipelineError) -> OutputStatus {
         let storeURL = RunOptions(inputs: [], outputDirectory: out).storeURL
         let store: CheckpointStore
         guard FileManager.default.fileExists(atPath: storeURL.path) else {
@@ -107,8 +107,8 @@ extension OutputStatus {
         }
         // A store that is there but cannot be opened (damaged, emptied, on a read-only disk) is not
         // "no output": saying so would invite a run that starts over and pays for everything again.
-        do { store = try CheckpointStore(url: storeURL, create: false) } catch {
-            guard error.code != .damaged, let copy = readOnlyCopy(of: storeURL) else {
+        do { store = try await CheckpointStore(url: storeURL, create: false) } catch {
+            guard error.code != .damaged, let copy = await readOnlyCopy(of: storeURL) else {
                 throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
             }
             store = copy
@@ -118,14 +118,14 @@ extension OutputStatus {
             if store.url != storeURL { try? FileManager.default.removeItem(at: store.url.deletingLastPathComponent()) }
         }
         do {
-            let states = try store.fileStates()
-            let record = try store.runs(limit: 1).first
+            let states = try await store.fileStates()
+            let record = try await store.runs(limit: 1).first
             var status = OutputStatus(
                 output: out.path, runningPID: OutputLock.holder(of: out)?.pid, inputsChecked: false, files: Files(),
-                attention: [], stored: try store.callTotals(), unused: try store.garbageTotals(),
+                attention: [], stored: try await store.callTotals(), unused: try await store.garbageTotals(),
                 currency: record?.currency ?? "CNY", storeBytes: store.diskBytes, lastRun: record.map(LastRun.init)
             )
-            let (batches, waiting) = try batches(in: store)
+            let (batches, waiting) = try await batches(in: store)
             status.batches = batches
             status.count(states, inputs: record?.inputList ?? [], walker: IngestOptions(json: record?.walk).walker(excluding: [out]), waiting: waiting)
             return status
@@ -136,7 +136,7 @@ extension OutputStatus {
 
     /// The store copied to a temporary folder, when its own folder cannot be written: SQLite
     /// cannot open a write-ahead-logged database on a read-only disk, and status only reads.
-    private static func readOnlyCopy(of storeURL: URL) -> CheckpointStore? {
+    private static func readOnlyCopy(of storeURL: URL) async -> CheckpointStore? {
         let folder = storeURL.deletingLastPathComponent()
         guard !FileManager.default.isWritableFile(atPath: folder.path) else { return nil }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("precis-status-\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -145,7 +145,7 @@ extension OutputStatus {
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: storeURL.path + suffix) {
                 try FileManager.default.copyItem(atPath: storeURL.path + suffix, toPath: copy.appendingPathComponent("state.sqlite" + suffix).path)
             }
-            return try CheckpointStore(url: copy.appendingPathComponent("state.sqlite"), create: false)
+            return try await CheckpointStore(url: copy.appendingPathComponent("state.sqlite"), create: false)
         } catch {
             return nil
         }

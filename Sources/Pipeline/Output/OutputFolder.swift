@@ -11,7 +11,7 @@ enum OutputFolder {
         guard isFolder.boolValue else {
             throw PipelineError(.usage, "--out \(out.path) is a file, not a folder; name a new or empty folder")
         }
-        if FileManager.default.fileExists(atPath: out.appendingPathComponent(".precis").path) { return }
+        if FileManager.default.fileExists(atPath: out.appendingPathComponent(OutputLayout.state).path) { return }
         let entries: [String]
         do { entries = try FileManager.default.contentsOfDirectory(atPath: out.path) } catch {
             throw PipelineError(.output, "cannot read the output directory \(out.path)", cause: error)

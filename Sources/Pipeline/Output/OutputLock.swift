@@ -32,7 +32,7 @@ final class OutputLock: Sendable {
 
     /// The lock file of an output directory.
     static func url(in directory: URL, shard: Shard? = nil) -> URL {
-        directory.appendingPathComponent(shard.map { ".precis/lock-shard-\($0.index)-of-\($0.count)" } ?? ".precis/lock")
+        directory.appendingPathComponent(shard.map { OutputLayout.shardLock($0.index, of: $0.count) } ?? OutputLayout.lock)
     }
 
     /// Takes the lock, or waits for it when `wait` is set; otherwise a held lock is a `.locked` error.

@@ -94,7 +94,7 @@ enum OutputPages {
     /// and the index links to it.
     static func pagePath(for input: String) -> String {
         let page = input + ".md"
-        let mine = page == "index.md" || page == BatchRun.corpusPage ? input + ".summary.md" : page
+        let mine = page == OutputLayout.index || page == OutputLayout.corpusPage ? input + ".summary.md" : page
         guard mine.utf8.count > longPage || mine.split(separator: "/").contains(where: { $0.utf8.count > 255 }) else { return mine }
         let digest = ContentHash.sha256(Data(input.utf8)).prefix(16)
         var leaf = String(input.split(separator: "/").last ?? "")

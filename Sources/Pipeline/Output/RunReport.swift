@@ -180,8 +180,8 @@ public struct RunReport: Sendable, Codable {
     }
 
     /// The report as pretty, key-sorted JSON.
-    public func json() -> Data {
-        JSONOutput.encode(self)
+    public func json() throws(PipelineError) -> Data {
+        try JSONOutput.encode(self)
     }
 
     /// The outcome in a few words, for the run record.

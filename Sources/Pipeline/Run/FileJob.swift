@@ -78,7 +78,7 @@ struct FileJob: Sendable {
                 // Touched but not changed: note the new size and mtime so the next run need not read it.
                 var state = state
                 (state.size, state.modified, state.updatedAt) = (file.size, file.modified, Date())
-                try keep { try context.store.save(state) }
+                try await keep { try await context.store.save(state) }
             }
             return skipped(state)
         case .changed(let bytes, let contentHash):
@@ -100,8 +100,8 @@ struct FileJob: Sendable {
             // A call stopped by the gate, or waiting for a batch, says nothing about this file: leave its state as it was.
             if context.gate.reason != nil || (error as? PipelineError)?.code == .waiting { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
-            try keep {
-                try context.store.save(FileState(
+            try await keep {
+                try await context.store.save(FileState(
                     path: file.id, contentHash: hash, size: file.size, modified: file.modified,
                     pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
                     outputPath: previous?.outputPath, title: previous?.title
@@ -130,7 +130,7 @@ struct FileJob: Sendable {
         let config = context.config
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
-        let all = (try? context.store.callTotals(keys: spent.keys)) ?? CallTotals()
+        let all = (try? await context.store.callTotals(keys: spent.keys)) ?? CallTotals()
         let facts = OutputPages.Facts(
             source: document.id, contentHash: document.contentHash, pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models,
             totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks, levels: result.levels
@@ -145,8 +145,8 @@ struct FileJob: Sendable {
             throw error
         }
         let gist = OutputPages.gist(of: result.summary.text)
-        try keep {
-            try context.store.save(FileState(
+        try await keep {
+            try await context.store.save(FileState(
             path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
             pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
             gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
@@ -170,8 +170,8 @@ struct FileJob: Sendable {
     }
 
     /// Runs a store write; one that fails stops the run, since every later answer would be lost too.
-    private func keep(_ write: () throws -> Void) throws {
-        do { try write() } catch {
+    private func keep(_ write: () async throws -> Void) async throws {
+        do { try await write() } catch {
             context.gate.stopForStorage(error)
             throw error
         }

@@ -1,13 +1,13 @@
 import Checkpoint
 import Foundation
 
-extension BatchRun {
+extension FolderRun {
     /// Removes the outputs and stored state of files whose inputs are gone; returns their paths.
     ///
     /// Only files really under the output directory are removed (not through a symlinked folder
     /// that leads elsewhere), and folders left empty go with them. Their stored calls stay until
     /// `precis gc`, so restoring an input costs nothing.
-    func prune(_ gone: [FileState], store: any RunStore) throws(PipelineError) -> [String] {
+    func prune(_ gone: [FileState], store: any RunStore) async throws(PipelineError) -> [String] {
         guard !gone.isEmpty else { return [] }
         let out = options.outputDirectory.standardizedFileURL
         for state in gone {
@@ -21,7 +21,7 @@ extension BatchRun {
                 folder = folder.deletingLastPathComponent().standardizedFileURL
             }
         }
-        do { try store.removeFiles(gone.map(\.path)) } catch {
+        do { try await store.removeFiles(gone.map(\.path)) } catch {
             throw PipelineError(.output, "cannot prune the store", cause: error)
         }
         logger.info("pruned \(gone.count) output(s) whose inputs are gone")

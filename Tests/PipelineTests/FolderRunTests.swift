@@ -4,7 +4,7 @@ import Pipeline
 import PrecisTesting
 import Testing
 
-struct BatchRunTests {
+struct FolderRunTests {
     /// A copy of the samples to edit, and an output directory.
     func workspace(_ name: String = #function) throws -> (input: URL, out: URL) {
         let dir = try TestSupport.temporaryDirectory(name)
@@ -16,7 +16,7 @@ struct BatchRunTests {
     func run(_ input: URL, _ out: URL, config: PipelineConfig = .builtIn) async throws -> RunReport {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try await BatchRun(options: RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 2), config: config, logger: logger).run()
+        return try await FolderRun(options: RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 2), config: config, logger: logger).run()
     }
 
     func file(_ report: RunReport, _ path: String) throws -> RunReport.File {

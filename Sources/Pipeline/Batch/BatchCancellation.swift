@@ -24,11 +24,14 @@ public struct BatchCancellation: Sendable {
     public func run(logger: Logger = Logger(label: "precis")) async throws(PipelineError) -> [String] {
         let options = RunOptions(inputs: [], outputDirectory: outputDirectory, baseURL: baseURL)
         let store: CheckpointStore
-        do { store = try CheckpointStore(url: options.storeURL, create: false) } catch {
+        do { store = try await CheckpointStore(url: options.storeURL, create: false) } catch {
             throw PipelineError(.usage, "\(outputDirectory.path) holds no precis output (no .precis/state.sqlite)")
         }
         let name: String
-        do { name = try pipeline ?? store.runs(limit: 1).first?.pipeline ?? "kimi-batch" } catch {
+        do {
+            let last = try await store.runs(limit: 1).first?.pipeline
+            name = pipeline ?? last ?? "kimi-batch"
+        } catch {
             throw PipelineError(.output, "cannot read the store in \(outputDirectory.path)", cause: error)
         }
         let settings = RunSettings(options: options, config: try PipelineLoader.load(name))

@@ -2,11 +2,7 @@ import Checkpoint
 import Foundation
 import Summarization
 
-extension BatchRun {
-    /// The page the folder summary is written to; no document's page can have this name, as theirs
-    /// keep their source's extension (`x.txt.md`).
-    static let corpusPage = "corpus-summary.md"
-
+extension FolderRun {
     /// Summarizes the document summaries into one summary of the whole folder (`--corpus-summary`),
     /// with the tree's own rules: packed groups, reduce levels that must shrink, one `final` call.
     func summarizeCorpus(_ reports: [RunReport.File], context: FileJob.Context) async -> RunReport.File {
@@ -17,10 +13,10 @@ extension BatchRun {
         do {
             report = try await combine(reports, context: context, spend: spend)
         } catch let error as PipelineError where error.code == .waiting {
-            report = RunReport.File(path: Self.corpusPage, status: .pending, error: FileJob.waitingReason)
+            report = RunReport.File(path: OutputLayout.corpusPage, status: .pending, error: FileJob.waitingReason)
             report.count(spend.value)
         } catch {
-            report = RunReport.File(path: Self.corpusPage, status: context.gate.reason == nil ? .failed : .pending, error: FileJob.reason(error))
+            report = RunReport.File(path: OutputLayout.corpusPage, status: context.gate.reason == nil ? .failed : .pending, error: FileJob.reason(error))
             report.count(spend.value)
         }
         report.seconds = (clock.now - start).seconds
@@ -39,7 +35,7 @@ extension BatchRun {
         let store = context.store
         var summaries: [String] = []
         for file in reports where file.status == .ok || file.status == .skipped {
-            if let summary = try store.summary(of: file.path) { summaries.append(summary) }
+            if let summary = try await store.summary(of: file.path) { summaries.append(summary) }
         }
         guard !summaries.isEmpty else {
             throw PipelineError(.usage, "no document was summarized, so there is nothing to combine")
@@ -53,15 +49,15 @@ extension BatchRun {
         let result = try await tree.summarize(summaries: summaries, documentID: CheckpointStore.corpusPath, title: title, language: language,
                                               summarizer: engine.summarizer, executor: executor)
         let spent = spend.value
-        try store.link(spent.keys, to: CheckpointStore.corpusPath)
-        let all = try store.callTotals(keys: spent.keys)
+        try await store.link(spent.keys, to: CheckpointStore.corpusPath)
+        let all = try await store.callTotals(keys: spent.keys)
         let facts = OutputPages.Facts(
             source: options.inputs.joined(separator: ", "), pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models, totals: all,
             currency: config.currency, tokensEstimated: all.usageEstimated, chunks: summaries.count, levels: result.levels
         )
         let page = OutputPages.document(title: title, summary: result.summary.text, facts: facts)
-        try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(Self.corpusPage, in: options.outputDirectory))
-        var report = RunReport.File(path: Self.corpusPage, status: .ok, title: title, output: Self.corpusPage, chunks: summaries.count,
+        try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(OutputLayout.corpusPage, in: options.outputDirectory))
+        var report = RunReport.File(path: OutputLayout.corpusPage, status: .ok, title: title, output: OutputLayout.corpusPage, chunks: summaries.count,
                                     levels: result.levels, language: language.rawValue, gist: OutputPages.gist(of: result.summary.text))
         report.count(spent)
         return report
