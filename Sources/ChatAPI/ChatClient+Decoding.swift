@@ -109,7 +109,7 @@ extension ChatClient {
 
     /// `{"data":[{"id", "context_length"}]}`, with the other names servers use for the window.
     static func decodeModels(_ bytes: [UInt8]) throws -> [ModelInfo] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+        guard let object = JSONObject.parse(bytes),
               let data = object["data"] as? [[String: Any]] else {
             throw ChatAPIError(.malformedResponse, "the models answer has no data list")
         }

@@ -78,7 +78,9 @@ extension ChatClient {
 
     /// The window a llama-server was started with (`/props`), which its `/models` does not say.
     public func serverContextWindow() async -> Int? {
-        guard let object = try? await fetchJSON(.GET, url: configuration.serverRoot + "/props") else { return nil }
+        // Only llama-server answers /props; any other server's refusal means it does not say.
+        let object: [String: Any]
+        do { object = try await fetchJSON(.GET, url: configuration.serverRoot + "/props") } catch { return nil }
         let settings = object["default_generation_settings"] as? [String: Any]
         return settings?["n_ctx"] as? Int ?? object["n_ctx"] as? Int
     }
@@ -89,7 +91,7 @@ extension ChatClient {
             let response = try await self.send(method, url: url, body: body, stream: false)
             return try await self.collect(response.body, limit: 1 << 20)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        guard let object = JSONObject.parse(bytes) else {
             throw ChatAPIError(.malformedResponse, "\(url) answered something other than a JSON object")
         }
         return object

@@ -23,7 +23,8 @@ public final class ChatClient: ChatTransport, Sendable {
 
     /// Closes the client's connections.
     public func shutdown() async {
-        try? await http.shutdown()
+        // The one failure is a client already shut down, which is what this wants.
+        do { try await http.shutdown() } catch { return }
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
@@ -40,6 +41,13 @@ public final class ChatClient: ChatTransport, Sendable {
             completion.rateLimit = RateLimitStatus.parse(response.headers.map { ($0.name, $0.value) })
             return completion
         }
+    }
+
+    /// The models the server lists, for callers that use the list as a hint: nil when it cannot
+    /// list them (a refused key, a server without the endpoint), whose first real call then meets
+    /// the same trouble and reports it.
+    public func listedModels() async -> [ModelInfo]? {
+        do { return try await models() } catch { return nil }
     }
 
     /// The models the server offers, with context windows where it gives them.
@@ -74,7 +82,9 @@ public final class ChatClient: ChatTransport, Sendable {
             throw Self.transportError(error)
         }
         guard (200..<300).contains(Int(response.status.code)) else {
-            let bytes = (try? await collect(response.body, limit: 1 << 20)) ?? []
+            // An error body that breaks off still leaves the status to classify by.
+            let bytes: [UInt8]
+            do { bytes = try await collect(response.body, limit: 1 << 20) } catch { bytes = [] }
             throw ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
         }
         return response

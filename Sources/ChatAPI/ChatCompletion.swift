@@ -35,9 +35,10 @@ public struct ChatCompletion: Sendable, Hashable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             promptTokens = try c.decode(Int.self, forKey: .promptTokens)
             completionTokens = try c.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0
-            let prompt = try? c.decodeIfPresent(Details.self, forKey: .promptDetails)
-            cachedTokens = prompt?.cachedTokens ?? (try? c.decodeIfPresent(Int.self, forKey: .cachedTokens)) ?? 0
-            reasoningTokens = (try? c.decodeIfPresent(Details.self, forKey: .completionDetails))?.reasoningTokens
+            // The details' shapes differ between servers; one they send otherwise counts as absent.
+            let prompt = c.lenient(Details.self, forKey: .promptDetails)
+            cachedTokens = prompt?.cachedTokens ?? c.lenient(Int.self, forKey: .cachedTokens) ?? 0
+            reasoningTokens = c.lenient(Details.self, forKey: .completionDetails)?.reasoningTokens
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -74,4 +75,11 @@ public struct ChatCompletion: Sendable, Hashable {
 
     /// Whether the answer was cut at `max_tokens`.
     public var isTruncated: Bool { finishReason == "length" }
+}
+
+extension KeyedDecodingContainer {
+    /// A field read when it is there in the expected shape; nil when it is missing or shaped otherwise.
+    func lenient<T: Decodable>(_ type: T.Type, forKey key: Key) -> T? {
+        do { return try decodeIfPresent(type, forKey: key) } catch { return nil }
+    }
 }

@@ -36,7 +36,7 @@ enum ErrorClassifier {
 
     /// The error type and message from `{"error":{"type","message"}}`, `{"detail": …}` or `{"message": …}`.
     static func parseBody(_ body: [UInt8]) -> (type: String?, message: String?) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let object = JSONObject.parse(body) else {
             let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return (nil, text.isEmpty ? nil : text)
         }

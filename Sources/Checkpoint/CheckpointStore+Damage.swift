@@ -13,8 +13,8 @@ extension CheckpointStore {
     /// A store of zero bytes with no write-ahead log beside it was emptied (a truncation, a
     /// restore gone wrong); SQLite would take it for a new one and every call would be paid again.
     static func refuseEmptied(_ url: URL) throws(CheckpointError) {
-        func size(_ path: String) -> Int? { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
-        guard let bytes = size(url.path), bytes == 0, (size(url.path + "-wal") ?? 0) == 0 else { return }
+        guard let bytes = FileManager.default.size(atPath: url.path), bytes == 0,
+              (FileManager.default.size(atPath: url.path + "-wal") ?? 0) == 0 else { return }
         throw CheckpointError(.damaged, "the checkpoint store at \(url.path) is empty (0 bytes): it was truncated. "
             + "Restore it from a backup, or delete it to start over, paying again for every call")
     }

@@ -70,8 +70,7 @@ extension CheckpointStore {
     /// The bytes the store takes on disk, its WAL included.
     public var diskBytes: Int {
         ["", "-wal", "-shm"].reduce(0) { total, suffix in
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path + suffix)[.size] as? Int) ?? nil
-            return total + (size ?? 0)
+            total + (FileManager.default.size(atPath: url.path + suffix) ?? 0)
         }
     }
 

@@ -35,7 +35,8 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
         self.startedAt = startedAt
         self.pipeline = pipeline
         self.pid = pid
-        self.inputs = (try? Self.encoder.encode(inputs)).map { String(decoding: $0, as: UTF8.self) }
+        // A list of strings always encodes.
+        self.inputs = String(decoding: (try? Self.encoder.encode(inputs)) ?? Data("[]".utf8), as: UTF8.self)
         self.filesOK = 0
         self.filesFailed = 0
         self.filesSkipped = 0
@@ -51,7 +52,9 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
 
     /// The inputs the run was given.
     public var inputList: [String] {
-        inputs.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        // Written by the initializer above; a record from before runs kept their inputs has none.
+        guard let inputs else { return [] }
+        do { return try JSONDecoder().decode([String].self, from: Data(inputs.utf8)) } catch { return [] }
     }
 
     private static let encoder: JSONEncoder = {

@@ -39,7 +39,7 @@ extension FakeMoonshotServer {
         func bad(_ message: String) async throws { try await writer.error(400, type: "invalid_request_error", "Invalid request: \(message)") }
         switch (head.method, parts.count) {
         case (.POST, 2):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            guard let object = JSONBody.object(body),
                   let input = object["input_file_id"] as? String, let window = object["completion_window"] as? String else {
                 return try await bad("input_file_id and completion_window are required")
             }
@@ -53,7 +53,7 @@ extension FakeMoonshotServer {
             let lines = file.data.split(separator: 0x0A).map(Array.init)
             var ids: Set<String> = [], models: Set<String> = []
             for line in lines {
-                guard let entry = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let id = entry["custom_id"] as? String,
+                guard let entry = JSONBody.object(line), let id = entry["custom_id"] as? String,
                       let request = entry["body"] as? [String: Any], let model = request["model"] as? String else {
                     return try await bad("every line needs custom_id, method, url and body")
                 }
@@ -132,9 +132,9 @@ extension FakeMoonshotServer {
     private func finish(_ batch: inout FakeBatch, status: String, lines count: Int) {
         var output: [UInt8] = [], errors: [UInt8] = []
         for line in batch.lines.prefix(count) {
-            let entry = (try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]) ?? [:]
+            let entry = JSONBody.object(line) ?? [:]
             let customID = entry["custom_id"] as? String ?? ""
-            let body = (try? JSONSerialization.data(withJSONObject: entry["body"] ?? [:])).map(Array.init) ?? []
+            let body = JSONBody.bytes(entry["body"] ?? [String: Any]())
             var result: [String: Any] = ["id": "batch_req_\(UUID().uuidString.prefix(8))", "custom_id": customID]
             if drawBatchFailure() {
                 result["response"] = NSNull()
@@ -179,7 +179,7 @@ extension FakeMoonshotServer {
     }
 
     private static func jsonLine(_ object: [String: Any]) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()) + [0x0A]
+        JSONBody.bytes(object, sorted: true) + [0x0A]
     }
 
     static func hours(_ window: String) -> Int? {

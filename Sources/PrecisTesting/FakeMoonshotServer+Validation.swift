@@ -12,7 +12,7 @@ extension FakeMoonshotServer {
         func bad(_ message: String) -> Result<ChatCall, Refusal> {
             .failure(Refusal(status: 400, type: "invalid_request_error", message: "Invalid request: \(message)"))
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return bad("the body is not a JSON object") }
+        guard let object = JSONBody.object(body) else { return bad("the body is not a JSON object") }
         guard let model = object["model"] as? String else { return bad("model is required") }
         guard !configuration.refusedModels.contains(model), let window = configuration.models.first(where: { $0.id == model })?.window else {
             return .failure(Refusal(status: 404, type: "resource_not_found_error", message: "Not found the model \(model) or Permission denied"))

@@ -78,8 +78,11 @@ public final class FakeMoonshotServer: Sendable {
 
     /// Stops accepting, closes open connections and waits for the server to wind down.
     public func stop() async {
-        try? await serverChannel.close()
-        for channel in state.withLock({ Array($0.connections.values) }) { try? await channel.close() }
+        // A channel already closed (by its client, or by a fault the test injected) is what stop wants.
+        do { try await serverChannel.close() } catch {}
+        for channel in state.withLock({ Array($0.connections.values) }) {
+            do { try await channel.close() } catch { continue }
+        }
         await acceptTask.withLock { $0 }?.value
     }
 
@@ -92,7 +95,8 @@ public final class FakeMoonshotServer: Sendable {
     public var stats: FakeServerStats { state.withLock { $0.stats } }
 
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        try? await connection.executeThenClose { inbound, outbound in
+        // A client that hangs up mid-request ends the connection, which is all the fake does then.
+        do { try await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body = ByteBuffer()
             for try await part in inbound {
@@ -108,6 +112,8 @@ public final class FakeMoonshotServer: Sendable {
                     if !keepOpen { return }
                 }
             }
+        } } catch {
+            return
         }
     }
 
@@ -135,7 +141,7 @@ public final class FakeMoonshotServer: Sendable {
             try await writer.json(200, ["object": "list", "data": data])
             return true
         case (.POST, "/v1/tokenizers/estimate-token-count"):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            guard let object = JSONBody.object(body),
                   let messages = object["messages"] as? [[String: Any]] else {
                 try await writer.error(400, type: "invalid_request_error", "Invalid request: malformed body")
                 return true

@@ -71,8 +71,10 @@ public final class PrecisProcess: @unchecked Sendable {
     }
 
     deinit {
-        try? FileManager.default.removeItem(at: errorFile)
-        try? FileManager.default.removeItem(at: outputFile)
+        for file in [errorFile, outputFile] {
+            // Files in the temporary folder; one already gone is what this wanted.
+            do { try FileManager.default.removeItem(at: file) } catch { continue }
+        }
     }
 
     /// Runs `precis` to its end and returns what it printed.
@@ -90,10 +92,15 @@ public final class PrecisProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
 
     /// What the process wrote to stderr so far.
-    public var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+    public var stderr: String { Self.text(of: errorFile) }
 
     /// What the process wrote to stdout so far.
-    public var stdout: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+    public var stdout: String { Self.text(of: outputFile) }
+
+    /// What the process wrote to `file`; nothing yet when the file is not there.
+    private static func text(of file: URL) -> String {
+        do { return try String(contentsOf: file, encoding: .utf8) } catch { return "" }
+    }
 
     public func signal(_ number: Int32) {
         kill(pid, number)

@@ -13,7 +13,7 @@ struct ProgressLine: Sendable {
                 let snapshot = await progress.snapshot()
                 // Nothing to show until the walk has found the files.
                 if snapshot.files > 0 { console.status(Self.render(snapshot, console: console)) }
-                try? await Task.sleep(for: .milliseconds(250))
+                do { try await Task.sleep(for: .milliseconds(250)) } catch { break }
             }
             console.clearStatus()
         }

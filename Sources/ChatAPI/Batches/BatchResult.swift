@@ -21,7 +21,7 @@ public struct BatchResult: Sendable {
     public static func parse(_ data: Data, model: String) throws -> [BatchResult] {
         var results: [BatchResult] = []
         for (number, line) in data.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+            guard let object = JSONObject.parse(line),
                   let customID = object["custom_id"] as? String else {
                 throw ChatAPIError(.malformedResponse, "batch result line \(number + 1) is not {custom_id, response, error}: \(String(decoding: line.prefix(120), as: UTF8.self))")
             }
@@ -42,7 +42,9 @@ public struct BatchResult: Sendable {
         }
         let bytes: [UInt8]
         if let text = body as? String { bytes = Array(text.utf8) } else {
-            bytes = Array((try? JSONSerialization.data(withJSONObject: body)) ?? Data())
+            do { bytes = Array(try JSONSerialization.data(withJSONObject: body)) } catch {
+                throw ChatAPIError(.malformedResponse, "batch result line \(line) has a body that cannot be written as JSON: \(error)")
+            }
         }
         guard (200..<300).contains(status) else {
             return (.failure(ErrorClassifier.error(status: status, headers: [], body: bytes)), nil)

@@ -61,6 +61,16 @@ public final class Database: Sendable {
         try await send(query)
     }
 
+    /// Runs a statement whose failure costs only time: a claim or an admission it would end runs
+    /// out by its lease instead. The failure is logged, not thrown, so that a worker winding down
+    /// is not stopped by a database that has gone away.
+    public func bestEffort(_ what: String, _ query: PostgresQuery) async {
+        do { try await send(query) } catch {
+            Logger(label: "precis.fleet").warning("cannot \(what) in the shared store; its lease runs out instead",
+                                                  metadata: ["error": "\(error)", "store": "\(address)"])
+        }
+    }
+
     /// Closes the connection; a later statement opens a new one.
     public func close() {
         if let connection = state.withLock({ value -> PostgresConnection? in defer { value = nil }; return value }) {

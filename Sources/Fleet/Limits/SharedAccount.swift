@@ -52,14 +52,14 @@ public actor SharedAccount: AccountGate {
     }
 
     public func finish(_ admission: Int64, chargedTokens: Int?) async {
-        _ = try? await database.run("""
+        await database.bestEffort("end an admission", """
             UPDATE precis.admission SET finished_at = clock_timestamp(), tokens = coalesce(\(chargedTokens), tokens) WHERE id = \(admission)
             """)
     }
 
     public func pause(for duration: Duration) async {
         let seconds = duration / .seconds(1)
-        _ = try? await database.run("""
+        await database.bestEffort("pause the account", """
             UPDATE precis.account SET paused_until = greatest(paused_until, clock_timestamp() + \(seconds) * interval '1 second'),
               pauses = pauses + 1 WHERE name = \(name)
             """)

@@ -25,6 +25,6 @@ public final class SharedCalls: CallClaims {
     }
 
     public func release(_ key: String) async {
-        _ = try? await database.run("DELETE FROM precis.call_claim WHERE key = \(key) AND worker = \(worker)")
+        await database.bestEffort("give a call's claim back", "DELETE FROM precis.call_claim WHERE key = \(key) AND worker = \(worker)")
     }
 }

@@ -70,7 +70,7 @@ public final class WorkQueue: Sendable {
 
     /// Says this worker has stopped: its admissions end now and its claims go back to the queue.
     public func leave(filesDone: Int, callsMade: Int) async {
-        _ = try? await database.run("""
+        await database.bestEffort("leave the job", """
             WITH back AS (UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL WHERE worker = \(worker) AND state = 'claimed')
             UPDATE precis.worker SET ended_at = clock_timestamp(), alive_until = clock_timestamp(),
               files_done = files_done + \(filesDone), calls_made = calls_made + \(callsMade) WHERE id = \(worker)
@@ -83,8 +83,8 @@ public final class WorkQueue: Sendable {
             if let row = try await database.run("""
                 WITH opened AS (INSERT INTO precis.round (scope) VALUES (\(scope)) ON CONFLICT (scope) WHERE closed_at IS NULL DO NOTHING RETURNING id)
                 SELECT id FROM opened UNION ALL SELECT id FROM precis.round WHERE scope = \(scope) AND closed_at IS NULL
-                """).first, let id = try? row.decode(Int64.self) {
-                return id
+                """).first {
+                return try PostgresStore.decode(row, Int64.self)
             }
         }
     }
@@ -120,7 +120,8 @@ public final class WorkQueue: Sendable {
             return .file(Claim(path: path, attempts: attempts))
         }
         let open = try await database.run("SELECT count(*) FROM precis.work WHERE round = \(round) AND state <> 'done'")
-        return (open.first.flatMap { try? $0.decode(Int.self) } ?? 0) > 0 ? .wait : .empty
+        let unfinished = try PostgresStore.first(open, Int.self) ?? 0
+        return unfinished > 0 ? .wait : .empty
     }
 
     /// Records a claimed file as done, with its report.
@@ -135,7 +136,7 @@ public final class WorkQueue: Sendable {
     /// worker holds in `round`: for a worker with no file open, those claims are strays, and waiting on
     /// them would wait on itself.
     public func release(round: Int64, path: String? = nil) async {
-        _ = try? await database.run("""
+        await database.bestEffort("give a claimed file back", """
             UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL
             WHERE round = \(round) AND (\(path)::text IS NULL OR path = \(path)) AND worker = \(worker) AND state = 'claimed'
             """)
@@ -160,13 +161,13 @@ public final class WorkQueue: Sendable {
 
     /// The job's latest round, open or closed.
     public func latestRound() async throws(FleetError) -> Int64? {
-        try await database.run("SELECT id FROM precis.round WHERE scope = \(scope) ORDER BY id DESC LIMIT 1").first.flatMap { try? $0.decode(Int64.self) }
+        try PostgresStore.first(try await database.run("SELECT id FROM precis.round WHERE scope = \(scope) ORDER BY id DESC LIMIT 1"), Int64.self)
     }
 }
 
 extension WorkQueue {
     /// When a round opened.
     public func opened(round: Int64) async throws(FleetError) -> Date? {
-        try await database.run("SELECT opened_at FROM precis.round WHERE id = \(round)").first.flatMap { try? $0.decode(Date.self) }
+        try PostgresStore.first(try await database.run("SELECT opened_at FROM precis.round WHERE id = \(round)"), Date.self)
     }
 }

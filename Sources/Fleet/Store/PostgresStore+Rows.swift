@@ -47,4 +47,10 @@ extension PostgresStore {
             throw FleetError(.query, "cannot read a row of the shared store", cause: error)
         }
     }
+
+    /// The first row's one column, or nil when there is no row.
+    static func first<T: PostgresDecodable>(_ rows: [PostgresRow], _ type: T.Type) throws(FleetError) -> T? {
+        guard let row = rows.first else { return nil }
+        return try decode(row, T.self)
+    }
 }

@@ -6,10 +6,10 @@ extension PostgresStore {
     public func begin(_ run: RunRecord) async throws(CheckpointError) -> RunRecord {
         var run = run
         run.id = try await checked(.write) { () async throws(FleetError) in
-            try await database.query("""
+            try PostgresStore.first(try await database.query("""
                 INSERT INTO precis.run (scope, started_at, pipeline, pid, inputs, currency, walk)
                 VALUES (\(scope), \(run.startedAt), \(run.pipeline), \(run.pid), \(run.inputs), \(run.currency), \(run.walk)) RETURNING id
-                """).first.flatMap { try? Self.decode($0, Int64.self) }
+                """), Int64.self)
         }
         return run
     }

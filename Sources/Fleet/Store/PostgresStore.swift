@@ -80,10 +80,10 @@ public final class PostgresStore: RunStore {
 
     public func summary(of path: String) async throws(CheckpointError) -> String? {
         try await checked(.read) { () async throws(FleetError) in
-            try await database.query("""
+            try PostgresStore.first(try await database.query("""
                 SELECT c.output FROM precis.call c JOIN precis.file_call l ON l.key = c.key
                 WHERE l.scope = \(scope) AND l.path = \(Self.linkPath(path)) AND c.stage = 'final' ORDER BY c.created_at DESC LIMIT 1
-                """).first.flatMap { try? Self.decode($0, String.self) }
+                """), String.self)
         }
     }
 
@@ -96,7 +96,7 @@ public final class PostgresStore: RunStore {
     /// The number of stored calls, in every job.
     public func callCount() async throws(CheckpointError) -> Int {
         try await checked(.read) { () async throws(FleetError) in
-            try await database.query("SELECT count(*) FROM precis.call").first.flatMap { try? Self.decode($0, Int.self) } ?? 0
+            try PostgresStore.first(try await database.query("SELECT count(*) FROM precis.call"), Int.self) ?? 0
         }
     }
 

@@ -106,7 +106,7 @@ enum Schema {
               version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())
             """)
         let rows = try await database.query("SELECT coalesce(max(version), 0) FROM precis.migration")
-        let current = (try? rows.first?.decode(Int.self)) ?? 0
+        let current = try PostgresStore.first(rows, Int.self) ?? 0
         let known = migrations.last?.version ?? 0
         if current > known {
             throw FleetError(.schema, "the database at \(database.address) is at schema version \(current), newer than this precis knows (\(known)); upgrade precis")

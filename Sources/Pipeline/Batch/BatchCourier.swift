@@ -86,8 +86,11 @@ struct BatchCourier: Sendable {
                     try await client.uploadFile(named: Self.fileName(name), data: data, purpose: .batch)
                 }
             } catch {
-                // Nothing reached the platform that a rerun could find; the calls stay wanted.
-                try? await store.drop(job)
+                // Nothing reached the platform that a rerun could find; the calls stay wanted. A job
+                // the store cannot drop is found by the next run's recovery, which drops it then.
+                do { try await store.drop(job) } catch {
+                    logger.warning("cannot drop the unsent batch \(name) from the store; the next run drops it", metadata: ["error": "\(error)"])
+                }
                 throw error
             }
             FailPoint.hit("submit.after-upload")

@@ -97,7 +97,8 @@ public struct PipelineSearch: Sendable {
     public func all() -> [(found: Source, hidden: [Source])] {
         var byName: [String: [Source]] = [:]
         for (origin, folder) in folders {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            // A folder on the search path that is not there holds no pipelines.
+            let files = FileManager.default.fileExists(atPath: folder) ? FileManager.default.entries(of: folder) : []
             for file in files.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
                 let path = URL(fileURLWithPath: folder + "/" + file).standardizedFileURL.path
                 byName[Self.stem(file), default: []].append(Source(name: Self.stem(file), origin: origin, location: path))

@@ -12,9 +12,9 @@ public enum TokenRatio: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let value = try? c.decode(Double.self) {
+        if let value = c.lenient(Double.self) {
             self = .fixed(value)
-        } else if let word = try? c.decode(String.self), word == "auto" {
+        } else if c.lenient(String.self) == "auto" {
             self = .auto
         } else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "token_ratio must be a number from 1 to 10, or auto")
@@ -52,4 +52,11 @@ struct MeasuredTokenRatio: Sendable, Hashable {
     var source: String
     /// Whether this run's server counted it, so the store keeps it for estimates.
     var counted = false
+}
+
+extension SingleValueDecodingContainer {
+    /// The value as `type`, or nil when it is of another type, for values that take more than one.
+    func lenient<T: Decodable>(_ type: T.Type) -> T? {
+        do { return try decode(type) } catch { return nil }
+    }
 }

@@ -2,6 +2,7 @@ import ChatAPI
 import Checkpoint
 import Foundation
 import Ingest
+import Logging
 
 /// Reads what precis cannot read locally through Kimi's file extraction: office files, EPUB and
 /// HTML under `formats: kimi`, and scanned PDFs under `ocr: kimi`.
@@ -14,6 +15,7 @@ struct RemoteReader: Sendable {
     let client: ChatClient?
     /// Where extracted text is kept; nil when an estimate plans without a store.
     let store: (any RunStore)?
+    var logger = Logger(label: "precis")
 
     /// The text of `file`, from the store or from Kimi.
     func text(of file: InputFile, data: Data, hash: String) async throws -> String {
@@ -30,11 +32,11 @@ struct RemoteReader: Sendable {
         }
         let content: Data
         do { content = try await client.fileContent(uploaded.id) } catch {
-            try? await client.deleteFile(uploaded.id)
+            await discard(uploaded, of: file, client: client)
             throw IngestError(.unreadable, path: file.id, "Kimi's file extraction could not read it: \(error)")
         }
         // The text is in hand: the upload has done its work either way.
-        try? await client.deleteFile(uploaded.id)
+        await discard(uploaded, of: file, client: client)
         let text = Self.text(in: content)
         try await store?.save(ExtractedText(contentHash: hash, text: text, via: "kimi"))
         return text
@@ -43,9 +45,18 @@ struct RemoteReader: Sendable {
     /// The extracted text in a file-content answer: the docs give plain text; the platform has also
     /// been seen to send `{"content": …, "file_type": …}`, which is read too.
     static func text(in content: Data) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: content) as? [String: Any], let text = object["content"] as? String {
+        if let object = JSONObject.parse(content), let text = object["content"] as? String {
             return text
         }
         return String(decoding: content, as: UTF8.self)
+    }
+
+    /// Deletes an upload; one that cannot be deleted stays in the account, which the user is told,
+    /// since the file may be confidential and counts against the account's 1,000.
+    private func discard(_ uploaded: RemoteFile, of file: InputFile, client: ChatClient) async {
+        do { try await client.deleteFile(uploaded.id) } catch {
+            logger.warning("cannot delete the upload \(uploaded.id) of \(file.id) from Kimi's files; delete it there: \(error)",
+                           metadata: ["path": "\(file.id)"])
+        }
     }
 }

@@ -15,7 +15,7 @@ extension Engine {
         guard family.onPlatform, let client else { return }
         // A refused key or a server that cannot list: the first call meets the same trouble and
         // reports it as a run does; a model it does not find stops the run then.
-        guard let listed = try? await client.models() else { return }
+        guard let listed = await client.listedModels() else { return }
         guard !listed.isEmpty, !listed.contains(where: { $0.id == model }) else { return }
         throw PipelineError(.config, unlisted(model, listed: listed.map(\.id)))
     }

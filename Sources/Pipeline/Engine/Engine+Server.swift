@@ -10,7 +10,7 @@ extension Engine {
     static func contextWindow(_ llm: PipelineConfig.LLM, client: ChatClient) async -> Int? {
         if let window = llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model) { return window }
         if let window = await client.serverContextWindow() { return window }
-        guard let listed = try? await client.models() else { return nil }
+        guard let listed = await client.listedModels() else { return nil }
         let named = listed.first { $0.id == llm.model } ?? (listed.count == 1 ? listed.first : nil)
         return named?.contextLength
     }

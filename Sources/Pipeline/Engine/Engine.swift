@@ -157,7 +157,7 @@ struct Engine: Sendable {
 
     /// Moonshot's v1 models the server lists, smallest window first; the published ones if it lists none.
     private static func autoCandidates(_ client: ChatClient) async -> [ModelInfo] {
-        let listed = ((try? await client.models()) ?? []).filter { autoModels.contains($0.id) }
+        let listed = (await client.listedModels() ?? []).filter { autoModels.contains($0.id) }
         let models = listed.isEmpty ? autoModels.map { ModelInfo(id: $0, contextLength: nil) } : listed
         return models.map { ModelInfo(id: $0.id, contextLength: $0.contextLength ?? ModelInfo.knownWindow(of: $0.id)) }
             .filter { $0.contextLength != nil }

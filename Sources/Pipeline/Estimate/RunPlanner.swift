@@ -27,18 +27,17 @@ public struct RunPlanner: Sendable {
 
     /// The estimate; reads the store of the output directory, when there is one, without writing it.
     public func estimate() async throws(PipelineError) -> RunEstimate {
-        let store = FileManager.default.fileExists(atPath: options.storeURL.path) ? try? await CheckpointStore(url: options.storeURL, create: false) : nil
-        let learned = config.backend == .openAICompatible
-            ? try? await store?.serverFacts(server: settings.baseURL, model: config.llm.model) : nil
+        let kept = try await KeptState.read(options.storeURL, settings: settings)
+        let store = kept.store
+        let learned = kept.learned
         let counted = await Engine.countedTokenRatio(settings)
         let engine = try Engine.planning(settings, learned: learned, counted: counted)
         let files = try settings.files()
-        let previous = Dictionary(((try? await store?.fileStates()) ?? []).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+        let previous = kept.previous
         // Text Kimi extracted in an earlier run is known; the rest is not, and nothing is uploaded.
         let path = DocumentPath(settings: settings, engine: engine, remote: config.readsThroughKimi ? RemoteReader(client: nil, store: store) : nil)
-        let lengths = (try? await store?.answerLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
+        let (lengths, reasoned) = try await kept.lengths(summarizer: engine.summarizer.fingerprint)
         let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
-        let reasoned = (try? await store?.reasoningLengths(summarizer: engine.summarizer.fingerprint)) ?? [:]
         let reasoning = Dictionary(uniqueKeysWithValues: reasoned.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
         estimate.files = files.count

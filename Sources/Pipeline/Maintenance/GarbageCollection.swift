@@ -61,7 +61,10 @@ public struct GarbageCollection: Sendable {
                 return Result(dryRun: true, calls: try await store.garbageTotals(), tempFiles: temps, storeBytesBefore: before, storeBytesAfter: before)
             }
             for temp in temps {
-                if let url = OutputPath.existing(temp, in: out) { try? FileManager.default.removeItem(at: url) }
+                guard let url = OutputPath.existing(temp, in: out) else { continue }
+                do { try FileManager.default.removeItem(at: url) } catch {
+                    throw PipelineError(.output, "cannot remove the unfinished write \(temp) in \(out.path)", cause: error)
+                }
             }
             let freed = try await store.collectGarbage()
             return Result(dryRun: false, calls: freed, tempFiles: temps, storeBytesBefore: before, storeBytesAfter: store.diskBytes)

@@ -32,7 +32,7 @@ public enum OutputLayout {
     /// The shards' reports in a folder's state folder, with the store beside each, in name order.
     static func shardReports(in out: URL) -> [(report: URL, store: URL)] {
         let folder = out.appendingPathComponent(state)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let names = FileManager.default.entries(of: folder.path)
         let suffix = ".report.json"
         return names.sorted().filter { $0.hasPrefix("shard-") && $0.hasSuffix(suffix) }.map { name in
             let stem = String(name.dropLast(suffix.count))

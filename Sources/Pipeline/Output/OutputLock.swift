@@ -77,7 +77,10 @@ final class OutputLock: Sendable {
                 closeBoth()
                 throw PipelineError(signal.errorCode, "interrupted by \(signal) while waiting for \(directory.path)")
             }
-            try? await Task.sleep(for: .milliseconds(200))
+            do { try await Task.sleep(for: .milliseconds(200)) } catch {
+                closeBoth()
+                throw PipelineError(.stopped, "stopped while waiting for \(directory.path)")
+            }
         }
         let previous = contents(fd)
         let mine = "pid=\(getpid())\nstarted=\(Date().ISO8601Format())\n"

@@ -130,7 +130,7 @@ struct FileJob: Sendable {
         let config = context.config
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
-        let all = (try? await context.store.callTotals(keys: spent.keys)) ?? CallTotals()
+        let all = try await context.store.callTotals(keys: spent.keys)
         let facts = OutputPages.Facts(
             source: document.id, contentHash: document.contentHash, pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models,
             totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks, levels: result.levels

@@ -48,7 +48,7 @@ public final class RunControl: Sendable {
         first?(signal)
         let grace = self.grace
         Task { [weak self] in
-            try? await Task.sleep(for: grace)
+            do { try await Task.sleep(for: grace) } catch { return }
             self?.abandon()
         }
         return .draining
