@@ -6,7 +6,7 @@ OUT ?= precis-out
 APT_PACKAGES := libpoppler-glib-dev libpoppler-private-dev poppler-data pkg-config libsqlite3-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-integration postgres-server test-slurm test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv eval-model-venv corpus clean
+.PHONY: all deps build run format format-check test test-integration postgres-server test-slurm test-install install uninstall pipelines-source samples measure-estimator bench bench-venv eval eval-venv eval-model-venv corpus clean
 
 all: build
 
@@ -28,8 +28,18 @@ build: deps
 run: build
 	"$$($(SWIFT) build --show-bin-path)/precis" run samples --out $(OUT)
 
-## test: build and run the whole test suite
-test: deps
+## format: rewrite the Swift sources as .swift-format says (swift-format ships with the toolchain)
+FORMATTED := Package.swift Sources Tests Benchmarks
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
+
+## format-check: fail, naming each place, where the sources are not as `make format` leaves them
+format-check:
+	@$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED) || { \
+	  echo "make: the sources are not formatted as .swift-format says; run make format" >&2; exit 1; }
+
+## test: check the formatting, then build and run the whole test suite
+test: deps format-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -6,7 +6,7 @@ let package = Package(
     name: "precis",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "precis", targets: ["precis"]),
+        .executable(name: "precis", targets: ["precis"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2")
     ],
     targets: [
         .systemLibrary(
@@ -31,17 +31,21 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/poppler"])],
             linkerSettings: [.linkedLibrary("poppler")]
         ),
-        .target(name: "Ingest", dependencies: ["CPoppler", "CPopplerText", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Ingest",
+            dependencies: ["CPoppler", "CPopplerText", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Chunking"),
         .target(
             name: "ChatAPI",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio")
             ]
         ),
-        .target(name: "Summarization", dependencies: ["Chunking", "ChatAPI", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Summarization",
+            dependencies: ["Chunking", "ChatAPI", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Scheduling"),
         .target(name: "Checkpoint", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Many workers, one PostgreSQL: the shared store, the work queue and the account's limits.
@@ -52,7 +56,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .target(
@@ -60,7 +64,7 @@ let package = Package(
             dependencies: [
                 "Ingest", "Chunking", "ChatAPI", "Summarization", "Scheduling", "Checkpoint", "Fleet",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .executableTarget(
@@ -68,7 +72,7 @@ let package = Package(
             dependencies: [
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .target(
@@ -77,12 +81,15 @@ let package = Package(
                 "ChatAPI", "Scheduling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio")
             ]
         ),
         .executableTarget(
             name: "precis-bench",
-            dependencies: ["Chunking", "Fleet", "Pipeline", "PrecisTesting", "Scheduling", "Summarization", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Chunking", "Fleet", "Pipeline", "PrecisTesting", "Scheduling", "Summarization",
+                .product(name: "Logging", package: "swift-log")
+            ],
             path: "Benchmarks/PrecisBench"
         ),
         // One test target per module; EndToEndTests runs the built binary.
@@ -93,10 +100,11 @@ let package = Package(
             dependencies: [
                 "ChatAPI", "PrecisTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio")
             ]
         ),
-        .testTarget(name: "SummarizationTests", dependencies: ["Summarization", "Chunking", "ChatAPI", "PrecisTesting"]),
+        .testTarget(
+            name: "SummarizationTests", dependencies: ["Summarization", "Chunking", "ChatAPI", "PrecisTesting"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "PrecisTesting"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "PrecisTesting"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Checkpoint", "Scheduling", "PrecisTesting"]),
@@ -104,10 +112,14 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "PrecisTesting", "ChatAPI", "Checkpoint", "Chunking", "Scheduling", "Summarization",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis", .product(name: "Yams", package: "Yams")]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Pipeline", "PrecisTesting", "Checkpoint", "Ingest", "precis", .product(name: "Yams", package: "Yams")
+            ])
     ],
     cxxLanguageStandard: .cxx17
 )

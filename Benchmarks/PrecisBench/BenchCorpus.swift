@@ -17,7 +17,9 @@ enum BenchCorpus {
             let start = (i * 7) % source.count
             let paragraphs = (0..<count).map { source[(start + $0) % source.count] }
             let text = "Document \(i)\n\n" + paragraphs.joined(separator: "\n\n")
-            try text.write(to: directory.appendingPathComponent(String(format: "doc-%02d.txt", i)), atomically: true, encoding: .utf8)
+            try text.write(
+                to: directory.appendingPathComponent(String(format: "doc-%02d.txt", i)), atomically: true,
+                encoding: .utf8)
         }
         return directory
     }

@@ -12,7 +12,8 @@ enum CountsMoreBench {
         let files = manifest.split(separator: "\n").compactMap { line -> (String, Int)? in
             let fields = line.split(separator: "\t").map(String.init)
             guard fields.count >= 3, let path = fields.last, path.hasPrefix("txt/"), path.hasSuffix(".txt"),
-                  let bytes = Int(fields[1]), (20_000...60_000).contains(bytes) else { return nil }
+                let bytes = Int(fields[1]), (20_000...60_000).contains(bytes)
+            else { return nil }
             return (path, bytes)
         }
         return files.map(\.0).sorted().prefix(20).map { corpus.appendingPathComponent($0) }
@@ -24,7 +25,11 @@ enum CountsMoreBench {
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         let files = try sample(corpus)
         for file in files {
-            try FileManager.default.copyItem(at: file, to: input.appendingPathComponent(file.path.replacingOccurrences(of: corpus.path + "/", with: "").replacingOccurrences(of: "/", with: "_")))
+            try FileManager.default.copyItem(
+                at: file,
+                to: input.appendingPathComponent(
+                    file.path.replacingOccurrences(of: corpus.path + "/", with: "").replacingOccurrences(
+                        of: "/", with: "_")))
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
@@ -32,13 +37,17 @@ enum CountsMoreBench {
             let fake = try await FakeMoonshotServer.start(FakeServerConfiguration(tokenScale: 2))
             let out = scratch.appendingPathComponent("out-counts-more-\(name)")
             try? FileManager.default.removeItem(at: out)
-            let options = RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 8,
-                                     environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
-            let report = try await FolderRun(options: options, config: try PipelineLoader.load(name), logger: logger).run()
+            let options = RunOptions(
+                inputs: [input.path], outputDirectory: out, concurrency: 8,
+                environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": fake.baseURL])
+            let report = try await FolderRun(options: options, config: try PipelineLoader.load(name), logger: logger)
+                .run()
             let stats = fake.stats
             await fake.stop()
             let failed = report.files.filter { $0.status != .ok }.map { "\($0.path): \($0.error ?? "")" }
-            line("counts-more   \(name) on \(files.count) corpus texts of 20–60 kB, server counting 2× the estimate: \(report.totals.ok)/\(files.count) ok (target all), \(stats.badRequests) call(s) refused for length and split, \(stats.completed) calls, \(stats.repeatedCompletions) paid twice" + (failed.isEmpty ? "" : "; failed: \(failed.joined(separator: "; "))"))
+            line(
+                "counts-more   \(name) on \(files.count) corpus texts of 20–60 kB, server counting 2× the estimate: \(report.totals.ok)/\(files.count) ok (target all), \(stats.badRequests) call(s) refused for length and split, \(stats.completed) calls, \(stats.repeatedCompletions) paid twice"
+                    + (failed.isEmpty ? "" : "; failed: \(failed.joined(separator: "; "))"))
         }
     }
 }

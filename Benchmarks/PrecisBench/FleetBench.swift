@@ -8,7 +8,9 @@ import Scheduling
 enum FleetBench {
     static func report(scratch: URL, line: (String) -> Void) async throws {
         guard let url = PostgresServer.url, PostgresServer.available else {
-            line("fleet         skipped: no PostgreSQL; `make bench` starts one (scripts/with_postgres.sh) when Debian's postgresql is installed")
+            line(
+                "fleet         skipped: no PostgreSQL; `make bench` starts one (scripts/with_postgres.sh) when Debian's postgresql is installed"
+            )
             return
         }
         try await admissions(url: url, line: line)
@@ -24,7 +26,8 @@ enum FleetBench {
         var gates: [SharedAccount] = []
         for w in 0..<3 {
             let worker = "\(account)-w\(w)"
-            try await WorkQueue(database: Database(address), scope: "bench", worker: worker).register(host: "bench", pid: w)
+            try await WorkQueue(database: Database(address), scope: "bench", worker: worker).register(
+                host: "bench", pid: w)
             gates.append(SharedAccount(database: Database(address), name: account, worker: worker))
         }
         let clock = ContinuousClock()
@@ -51,10 +54,12 @@ enum FleetBench {
         }
         let elapsed = clock.now - start
         let perSecond = Double(latencies.count) / seconds(elapsed)
-        let p50 = latencies[latencies.count / 2], p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-        line("fleet admit   3 workers × 8 callers through one account in PostgreSQL: \(String(format: "%.0f", perSecond)) admissions/s "
-             + "(each admit + finish), admit p50 \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms; "
-             + "a 10,000-RPM account needs 167/s (target ≥ 167)")
+        let p50 = latencies[latencies.count / 2]
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        line(
+            "fleet admit   3 workers × 8 callers through one account in PostgreSQL: \(String(format: "%.0f", perSecond)) admissions/s "
+                + "(each admit + finish), admit p50 \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms; "
+                + "a 10,000-RPM account needs 167/s (target ≥ 167)")
     }
 
     /// The same thirty reports, fresh each time, through 1, 2 and 3 worker processes under one account's limits.
@@ -73,8 +78,9 @@ enum FleetBench {
             let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
             let job = "bench-\(workers)-\(UUID().uuidString.prefix(8))"
             let processes = try (0..<workers).map { _ in
-                try PrecisProcess(["run", input.path, "--pipeline", pipeline, "--out", out.path, "--store", url, "--job", job, "-q"],
-                                  environment: env, binary: RerunBench.binary)
+                try PrecisProcess(
+                    ["run", input.path, "--pipeline", pipeline, "--out", out.path, "--store", url, "--job", job, "-q"],
+                    environment: env, binary: RerunBench.binary)
             }
             var statuses: [Int32] = []
             for process in processes { statuses.append(try await process.exit()) }
@@ -83,10 +89,14 @@ enum FleetBench {
             await server.stop()
             let calls = Double(stats.completed)
             // The account lets `rpm` calls through a window and `concurrency` at once: no fleet beats either.
-            let bound = max((calls / Double(rpm) - 1) * seconds(window) + seconds(latency), calls * seconds(latency) / Double(concurrency))
-            line("fleet \(workers)w      30 reports, \(stats.completed) calls, RPM \(rpm) per \(Int(seconds(window))) s window, concurrency \(concurrency), L=\(Int(seconds(latency) * 1000))ms: "
-                 + "\(String(format: "%.1f", elapsed)) s vs bound \(String(format: "%.1f", bound)) s (ratio \(String(format: "%.2f", elapsed / bound))); "
-                 + "429s \(stats.tooManyRequests), peak concurrency \(stats.peakConcurrency), paid twice \(stats.repeatedCompletions), exits \(statuses)")
+            let bound = max(
+                (calls / Double(rpm) - 1) * seconds(window) + seconds(latency),
+                calls * seconds(latency) / Double(concurrency))
+            line(
+                "fleet \(workers)w      30 reports, \(stats.completed) calls, RPM \(rpm) per \(Int(seconds(window))) s window, concurrency \(concurrency), L=\(Int(seconds(latency) * 1000))ms: "
+                    + "\(String(format: "%.1f", elapsed)) s vs bound \(String(format: "%.1f", bound)) s (ratio \(String(format: "%.2f", elapsed / bound))); "
+                    + "429s \(stats.tooManyRequests), peak concurrency \(stats.peakConcurrency), paid twice \(stats.repeatedCompletions), exits \(statuses)"
+            )
         }
     }
 }

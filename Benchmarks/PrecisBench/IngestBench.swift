@@ -20,14 +20,17 @@ enum IngestBench {
 
     /// Runs `tool` and times it, start-up included; stdout comes back, and stderr when asked for
     /// (through a file, so neither pipe can fill and stall it).
-    static func time(_ tool: String, _ arguments: [String], keepErrors: Bool = false, discardOutput: Bool = false) throws
-        -> (seconds: Double, status: Int32, output: Data, errors: Data) {
+    static func time(_ tool: String, _ arguments: [String], keepErrors: Bool = false, discardOutput: Bool = false)
+        throws
+        -> (seconds: Double, status: Int32, output: Data, errors: Data)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = discardOutput ? FileHandle.nullDevice : pipe
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-bench-\(UUID().uuidString).err")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "precis-bench-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         process.standardError = keepErrors ? try FileHandle(forWritingTo: errorFile) : FileHandle.nullDevice
@@ -38,7 +41,10 @@ enum IngestBench {
         process.waitUntilExit()
         let elapsed = clock.now - start
         let errors = keepErrors ? (try? Data(contentsOf: errorFile)) ?? Data() : Data()
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, process.terminationStatus, output, errors)
+        return (
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            process.terminationStatus, output, errors
+        )
     }
 
     /// The figure: the first 60 corpus PDFs in path order, `pdftotext FILE /dev/null` run per
@@ -47,16 +53,26 @@ enum IngestBench {
     static func firstSixty(corpus: URL, line: (String) -> Void) throws {
         let pdfs = Array(try pdfs(in: corpus).sorted { $0.path < $1.path }.prefix(60))
         let pages = Double(pdfs.reduce(0) { $0 + $1.pages })
-        var anchor = Double.infinity, plain = Double.infinity, ocr = Double.infinity
+        var anchor = Double.infinity
+        var plain = Double.infinity
+        var ocr = Double.infinity
         // One shell loop, as a user runs pdftotext over files: Foundation's Process would add its
         // own start-up to each of the 60 and flatter precis.
         let loop = "for f in \"$@\"; do /usr/bin/pdftotext \"$f\" /dev/null; done"
         for _ in 0..<3 {
-            anchor = min(anchor, try time("/bin/sh", ["-c", loop, "sh"] + pdfs.map(\.path), discardOutput: true).seconds)
-            plain = min(plain, try time(RerunBench.binary, ["extract", "--jobs", "1", "--ocr", "never"] + pdfs.map(\.path), discardOutput: true).seconds)
+            anchor = min(
+                anchor, try time("/bin/sh", ["-c", loop, "sh"] + pdfs.map(\.path), discardOutput: true).seconds)
+            plain = min(
+                plain,
+                try time(
+                    RerunBench.binary, ["extract", "--jobs", "1", "--ocr", "never"] + pdfs.map(\.path),
+                    discardOutput: true
+                ).seconds)
         }
         ocr = try time(RerunBench.binary, ["extract", "--jobs", "1"] + pdfs.map(\.path), discardOutput: true).seconds
-        line("pdf60         the first \(pdfs.count) corpus PDFs in path order (\(Int(pages)) pages): pdftotext FILE /dev/null per file (one shell loop) \(f(anchor, 2)) s; precis extract --jobs 1 --ocr never \(f(plain, 2)) s = \(f(anchor / plain))× (target ≥ 0.95); with the default OCR \(f(ocr, 2)) s (OCR costs \(f(ocr - plain, 2)) s)")
+        line(
+            "pdf60         the first \(pdfs.count) corpus PDFs in path order (\(Int(pages)) pages): pdftotext FILE /dev/null per file (one shell loop) \(f(anchor, 2)) s; precis extract --jobs 1 --ocr never \(f(plain, 2)) s = \(f(anchor / plain))× (target ≥ 0.95); with the default OCR \(f(ocr, 2)) s (OCR costs \(f(ocr - plain, 2)) s)"
+        )
     }
 
     /// The tokens `precis extract --json` counts over `inputs`, cleaned or raw.

@@ -24,9 +24,11 @@ enum LocalBench {
     /// Seconds to chunk every text with `budget`-token chunks; best of `rounds`.
     static func chunk(_ texts: [String], budget: Int, rounds: Int = 3) -> (seconds: Double, chunks: Int) {
         let chunker = Chunker(budget: budget)
-        var best = Double.infinity, chunks = 0
+        var best = Double.infinity
+        var chunks = 0
         for _ in 0..<rounds {
-            let clock = ContinuousClock(), start = clock.now
+            let clock = ContinuousClock()
+            let start = clock.now
             chunks = 0
             for text in texts { chunks += chunker.chunks(of: text).count }
             best = min(best, seconds(clock.now - start))
@@ -36,7 +38,9 @@ enum LocalBench {
 
     /// English texts of 8–150 KB, every few files in path order up to about `megabytes`: sizes
     /// sumy's all-pairs graph can rank in minutes.
-    static func extractiveSample(_ texts: [(path: String, text: String)], megabytes: Double) -> [(path: String, text: String)] {
+    static func extractiveSample(_ texts: [(path: String, text: String)], megabytes: Double) -> [(
+        path: String, text: String
+    )] {
         let english = texts.filter { !$0.path.contains("/zh/") && (8_000...150_000).contains($0.text.utf8.count) }
         let total = Double(english.reduce(0) { $0 + $1.text.utf8.count })
         let step = max(1, Int((total / (megabytes * 1e6)).rounded(.down)))
@@ -49,10 +53,12 @@ enum LocalBench {
         let summarizer = ExtractiveSummarizer()
         let tree = MapReduce(budget: PipelineConfig.Chunking.extractiveDefault, maxLevels: 12)
         let chunker = Chunker(budget: tree.chunkBudget(for: summarizer))
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         for (i, text) in texts.enumerated() {
-            _ = try await tree.summarize(documentID: "bench-\(i)", title: "", chunks: chunker.chunks(of: text),
-                                         summarizer: summarizer, executor: Direct())
+            _ = try await tree.summarize(
+                documentID: "bench-\(i)", title: "", chunks: chunker.chunks(of: text),
+                summarizer: summarizer, executor: Direct())
         }
         return seconds(clock.now - start)
     }
@@ -60,7 +66,9 @@ enum LocalBench {
     /// Makes every call at once, with no store: the summarizer's own time.
     struct Direct: CallExecutor {
         func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
-            CallOutcome(summary: try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context), reused: false)
+            CallOutcome(
+                summary: try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context),
+                reused: false)
         }
     }
 

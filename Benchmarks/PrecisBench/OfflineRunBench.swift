@@ -26,16 +26,23 @@ enum OfflineRunBench {
             try paths.joined(separator: "\n").write(to: listing, atomically: true, encoding: .utf8)
             var anchors: [String] = []
             for method in ["textrank", "lexrank"] {
-                let run = try IngestBench.time(python, [root.appendingPathComponent("scripts/bench_anchors.py").path, "\(method)-run",
-                                                        listing.path, scratch.appendingPathComponent("offline-\(method)").path])
+                let run = try IngestBench.time(
+                    python,
+                    [
+                        root.appendingPathComponent("scripts/bench_anchors.py").path, "\(method)-run",
+                        listing.path, scratch.appendingPathComponent("offline-\(method)").path
+                    ])
                 let name = method == "textrank" ? "TextRank" : "LexRank"
-                anchors.append(run.status == 0
-                    ? "sumy \(name) \(f(run.seconds, 1)) s = \(f(run.seconds / best, 1))×"
-                    : "sumy \(name) failed (exit \(run.status))")
+                anchors.append(
+                    run.status == 0
+                        ? "sumy \(name) \(f(run.seconds, 1)) s = \(f(run.seconds / best, 1))×"
+                        : "sumy \(name) failed (exit \(run.status))")
             }
             versus = anchors.joined(separator: ", ") + " (target ≥ 20× TextRank)"
         }
-        line("offline run   precis run, offline default, \(sample.count) English corpus texts (\(f(megabytes, 1)) MB, every few in path order), "
-             + "whole process: \(f(best, 2)) s = \(f(best / megabytes, 3)) s/MB (best of 3), exit \(status); vs \(versus)")
+        line(
+            "offline run   precis run, offline default, \(sample.count) English corpus texts (\(f(megabytes, 1)) MB, every few in path order), "
+                + "whole process: \(f(best, 2)) s = \(f(best / megabytes, 3)) s/MB (best of 3), exit \(status); vs \(versus)"
+        )
     }
 }

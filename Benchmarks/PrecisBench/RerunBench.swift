@@ -17,12 +17,14 @@ enum RerunBench {
         for i in 0..<count {
             let folder = directory.appendingPathComponent(String(format: "box-%02d", i % 10))
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let text = "Note \(i)\n\n" + (0..<3).map { paragraphs[(i + $0 * 5) % paragraphs.count] }.joined(separator: "\n\n")
+            let text =
+                "Note \(i)\n\n" + (0..<3).map { paragraphs[(i + $0 * 5) % paragraphs.count] }.joined(separator: "\n\n")
             try text.write(to: folder.appendingPathComponent("note-\(i).txt"), atomically: true, encoding: .utf8)
         }
         // Old enough that the fast path trusts size and mtime (see FileJob.statUnchanged).
         let past = Date().addingTimeInterval(-3600)
-        for case let url as URL in FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)! where url.pathExtension == "txt" {
+        for case let url as URL in FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)!
+        where url.pathExtension == "txt" {
             try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: url.path)
         }
     }
@@ -34,7 +36,8 @@ enum RerunBench {
     /// Runs the `precis` binary beside this one and times it.
     static func precis(_ arguments: [String]) throws -> Timing {
         let run = try IngestBench.time(binary, arguments, keepErrors: true)
-        let last = String(decoding: run.errors, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("precis: ") } ?? ""
+        let last =
+            String(decoding: run.errors, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("precis: ") } ?? ""
         return Timing(seconds: run.seconds, status: run.status, summary: String(last.dropFirst(8)))
     }
 }

@@ -54,8 +54,10 @@ public struct ChatAPIError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Duration?
     public var cause: (any Error & Sendable)?
 
-    public init(_ code: Code, status: Int? = nil, type: String? = nil, _ message: String,
-                retryAfter: Duration? = nil, cause: (any Error & Sendable)? = nil) {
+    public init(
+        _ code: Code, status: Int? = nil, type: String? = nil, _ message: String,
+        retryAfter: Duration? = nil, cause: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.status = status
         self.type = type

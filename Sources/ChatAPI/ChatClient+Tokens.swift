@@ -14,9 +14,13 @@ extension ChatClient {
 
     /// The server's exact count of the tokens `messages` would take as a prompt for `model` (Moonshot).
     public func estimateTokenCount(model: String, messages: [ChatMessage]) async throws -> Int {
-        struct Body: Encodable { var model: String; var messages: [ChatMessage] }
+        struct Body: Encodable {
+            var model: String
+            var messages: [ChatMessage]
+        }
         let body = try JSONEncoder().encode(Body(model: model, messages: messages))
-        let object = try await fetchJSON(.POST, url: configuration.baseURL + "/tokenizers/estimate-token-count", body: body)
+        let object = try await fetchJSON(
+            .POST, url: configuration.baseURL + "/tokenizers/estimate-token-count", body: body)
         guard let data = object["data"] as? [String: Any], let total = data["total_tokens"] as? Int else {
             throw ChatAPIError(.malformedResponse, "the token estimate answer has no data.total_tokens")
         }
@@ -55,11 +59,16 @@ extension ChatClient {
             switch counter {
             case .llamaCppPython:
                 let body = try JSONSerialization.data(withJSONObject: ["input": text])
-                guard let count = try await fetchJSON(.POST, url: root + "/extras/tokenize/count", body: body)["count"] as? Int else { return nil }
+                guard
+                    let count = try await fetchJSON(.POST, url: root + "/extras/tokenize/count", body: body)["count"]
+                        as? Int
+                else { return nil }
                 return TokenCount(tokens: count, endpoint: "/extras/tokenize/count", includesFraming: false)
             case .tokenize:
                 // vLLM reads `model` and `prompt`, llama-server `content`; each ignores the other's fields.
-                let body = try JSONSerialization.data(withJSONObject: ["model": model, "prompt": text, "content": text, "add_special": false])
+                let body = try JSONSerialization.data(withJSONObject: [
+                    "model": model, "prompt": text, "content": text, "add_special": false
+                ])
                 let object = try await fetchJSON(.POST, url: root + "/tokenize", body: body)
                 guard let count = object["count"] as? Int ?? (object["tokens"] as? [Any])?.count else { return nil }
                 return TokenCount(tokens: count, endpoint: "/tokenize", includesFraming: false)
@@ -67,9 +76,11 @@ extension ChatClient {
                 let total = try await estimateTokenCount(model: model, messages: [.user(text)])
                 return TokenCount(tokens: total, endpoint: "/tokenizers/estimate-token-count", includesFraming: true)
             case .chatUsage:
-                let answer = try await complete(ChatRequest(model: model, messages: [.user(text)], temperature: 0, maxTokens: 1))
+                let answer = try await complete(
+                    ChatRequest(model: model, messages: [.user(text)], temperature: 0, maxTokens: 1))
                 guard let usage = answer.usage else { return nil }
-                return TokenCount(tokens: usage.promptTokens, endpoint: "usage of a one-token chat call", includesFraming: true)
+                return TokenCount(
+                    tokens: usage.promptTokens, endpoint: "usage of a one-token chat call", includesFraming: true)
             }
         } catch let error as ChatAPIError where !error.stopsProbing {
             return nil

@@ -35,7 +35,8 @@ public final class ChatClient: ChatTransport, Sendable {
         }
         return try await withDeadline(configuration.requestTimeout) {
             let response = try await self.send(.POST, "/chat/completions", body: body, stream: request.stream)
-            var completion = try await request.stream
+            var completion =
+                try await request.stream
                 ? self.readStream(response.body, model: request.model)
                 : Self.decodeCompletion(try await self.collect(response.body, limit: 32 << 20), model: request.model)
             completion.rateLimit = RateLimitStatus.parse(response.headers.map { ($0.name, $0.value) })
@@ -64,8 +65,10 @@ public final class ChatClient: ChatTransport, Sendable {
     }
 
     /// Sends to a full URL, for the endpoints servers keep outside the API's base path.
-    func send(_ method: HTTPMethod, url: String, body: Data?, stream: Bool,
-              contentType: String = "application/json") async throws -> HTTPClientResponse {
+    func send(
+        _ method: HTTPMethod, url: String, body: Data?, stream: Bool,
+        contentType: String = "application/json"
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "User-Agent", value: "precis/0.1")
@@ -85,7 +88,8 @@ public final class ChatClient: ChatTransport, Sendable {
             // An error body that breaks off still leaves the status to classify by.
             let bytes: [UInt8]
             do { bytes = try await collect(response.body, limit: 1 << 20) } catch { bytes = [] }
-            throw ErrorClassifier.error(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            throw ErrorClassifier.error(
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
         }
         return response
     }
@@ -125,7 +129,9 @@ public final class ChatClient: ChatTransport, Sendable {
     ///
     /// Every call of the client comes through here, so this is where an error's text, which may
     /// quote what the server was sent, loses the key.
-    func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
         do {
             return try await raceDeadline(limit, body)
         } catch {
@@ -133,7 +139,9 @@ public final class ChatClient: ChatTransport, Sendable {
         }
     }
 
-    private func raceDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    private func raceDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {

@@ -17,9 +17,11 @@ public struct ChatClientConfiguration: Sendable {
     /// Allows sending the key over plain HTTP to a host other than this machine.
     public var allowInsecureHTTP: Bool
 
-    public init(baseURL: String = ChatClientConfiguration.moonshotBaseURL, apiKey: String? = nil,
-                connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(120),
-                requestTimeout: Duration = .seconds(300), allowInsecureHTTP: Bool = false) {
+    public init(
+        baseURL: String = ChatClientConfiguration.moonshotBaseURL, apiKey: String? = nil,
+        connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(120),
+        requestTimeout: Duration = .seconds(300), allowInsecureHTTP: Bool = false
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.connectTimeout = connectTimeout
@@ -45,11 +47,15 @@ public struct ChatClientConfiguration: Sendable {
     /// Refuses a configuration that would send the key in the clear across a network.
     public func checkTransport() throws(ChatAPIError) {
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), url.host != nil,
-              scheme == "http" || scheme == "https" else {
+            scheme == "http" || scheme == "https"
+        else {
             throw ChatAPIError(.invalidRequest, "base URL '\(baseURL)' is not an http(s) URL")
         }
         if sendsKeyInTheClear, !allowInsecureHTTP {
-            throw ChatAPIError(.insecureTransport, "refusing to send the API key over plain http:// to \(url.host ?? baseURL); use https, or set allow_insecure_http: true in the pipeline")
+            throw ChatAPIError(
+                .insecureTransport,
+                "refusing to send the API key over plain http:// to \(url.host ?? baseURL); use https, or set allow_insecure_http: true in the pipeline"
+            )
         }
     }
 }

@@ -18,14 +18,20 @@ public struct ChatCompletion: Sendable, Hashable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", cachedTokens = "cached_tokens"
-            case promptDetails = "prompt_tokens_details", completionDetails = "completion_tokens_details"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case cachedTokens = "cached_tokens"
+            case promptDetails = "prompt_tokens_details"
+            case completionDetails = "completion_tokens_details"
         }
 
         private struct Details: Codable {
             var cachedTokens: Int?
             var reasoningTokens: Int?
-            enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens", reasoningTokens = "reasoning_tokens" }
+            enum CodingKeys: String, CodingKey {
+                case cachedTokens = "cached_tokens"
+                case reasoningTokens = "reasoning_tokens"
+            }
         }
 
         /// Kimi's K2 models report the cached part as `prompt_tokens_details.cached_tokens` (and
@@ -46,7 +52,9 @@ public struct ChatCompletion: Sendable, Hashable {
             try c.encode(promptTokens, forKey: .promptTokens)
             try c.encode(completionTokens, forKey: .completionTokens)
             if cachedTokens > 0 { try c.encode(Details(cachedTokens: cachedTokens), forKey: .promptDetails) }
-            if let reasoningTokens { try c.encode(Details(reasoningTokens: reasoningTokens), forKey: .completionDetails) }
+            if let reasoningTokens {
+                try c.encode(Details(reasoningTokens: reasoningTokens), forKey: .completionDetails)
+            }
         }
     }
 

@@ -18,7 +18,9 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     public static func system(_ content: String) -> ChatMessage { ChatMessage(role: .system, content: content) }
     public static func user(_ content: String) -> ChatMessage { ChatMessage(role: .user, content: content) }
     /// The start of an answer for the model to continue (partial mode).
-    public static func prefix(_ content: String) -> ChatMessage { ChatMessage(role: .assistant, content: content, partial: true) }
+    public static func prefix(_ content: String) -> ChatMessage {
+        ChatMessage(role: .assistant, content: content, partial: true)
+    }
 
     enum CodingKeys: String, CodingKey { case role, content, partial }
 

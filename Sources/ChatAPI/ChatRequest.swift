@@ -20,9 +20,11 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
     /// The caller's conservative count of the prompt's tokens; never sent.
     public var estimatedPromptTokens: Int?
 
-    public init(model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil, n: Int? = nil,
-                stop: [String]? = nil, maxTokens: Int? = nil, stream: Bool = false, thinking: Bool? = nil,
-                reasoningEffort: ReasoningEffort? = nil, contextWindow: Int? = nil, estimatedPromptTokens: Int? = nil) {
+    public init(
+        model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil, n: Int? = nil,
+        stop: [String]? = nil, maxTokens: Int? = nil, stream: Bool = false, thinking: Bool? = nil,
+        reasoningEffort: ReasoningEffort? = nil, contextWindow: Int? = nil, estimatedPromptTokens: Int? = nil
+    ) {
         self.model = model
         self.messages = messages
         self.temperature = temperature
@@ -48,7 +50,9 @@ public struct ChatRequest: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case model, messages, temperature, n, stop, stream, thinking
-        case topP = "top_p", maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
+        case topP = "top_p"
+        case maxTokens = "max_tokens"
+        case maxCompletionTokens = "max_completion_tokens"
         case reasoningEffort = "reasoning_effort"
     }
 

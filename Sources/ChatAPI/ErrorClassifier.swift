@@ -15,7 +15,8 @@ enum ErrorClassifier {
         case 401: code = .authentication
         case 403: code = .permission
         // Moonshot's answer for a model it does not serve: "Not found the model X or Permission denied".
-        case 404 where type == "resource_not_found_error" && serverMessage?.lowercased().contains("the model") == true: code = .modelRetired
+        case 404 where type == "resource_not_found_error" && serverMessage?.lowercased().contains("the model") == true:
+            code = .modelRetired
         case 404: code = .notFound
         case 408: code = .timeout
         case 429:
@@ -55,7 +56,9 @@ enum ErrorClassifier {
     static func isContextLength(type: String?, message: String?) -> Bool {
         if type == "context_length_exceeded" { return true }
         guard let message = message?.lowercased() else { return false }
-        return ["token limit", "context length", "context_length_exceeded", "maximum context"].contains { message.contains($0) }
+        return ["token limit", "context length", "context_length_exceeded", "maximum context"].contains {
+            message.contains($0)
+        }
     }
 
     /// Whether a server's message is a schema's refusal (pydantic's "1 validation error: …").
@@ -68,7 +71,8 @@ enum ErrorClassifier {
     /// servers append.
     static func firstParagraph(_ message: String) -> String {
         let head = message.range(of: "\n\n").map { String(message[..<$0.lowerBound]) } ?? message
-        return head.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return head.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+            separator: " ")
     }
 
     /// `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date).

@@ -23,8 +23,10 @@ public struct RateLimitStatus: Sendable, Hashable {
             headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1.trimmingCharacters(in: .whitespaces)
         }
         guard let remaining = value("x-ratelimit-remaining").flatMap({ Int($0) }), remaining >= 0,
-              let raw = value("x-ratelimit-reset"), let reset = duration(raw, now: now) else { return nil }
-        return RateLimitStatus(limit: value("x-ratelimit-limit").flatMap { Int($0) }, remaining: remaining, reset: reset)
+            let raw = value("x-ratelimit-reset"), let reset = duration(raw, now: now)
+        else { return nil }
+        return RateLimitStatus(
+            limit: value("x-ratelimit-limit").flatMap { Int($0) }, remaining: remaining, reset: reset)
     }
 
     private static func duration(_ raw: String, now: Date) -> Duration? {

@@ -8,7 +8,8 @@ public enum RequestValidator {
         for (i, message) in request.messages.enumerated() where message.content.isEmpty {
             try fail("messages[\(i)] (\(message.role.rawValue)) has empty content")
         }
-        for (i, message) in request.messages.enumerated() where message.partial && (i != request.messages.count - 1 || message.role != .assistant) {
+        for (i, message) in request.messages.enumerated()
+        where message.partial && (i != request.messages.count - 1 || message.role != .assistant) {
             try fail("messages[\(i)]: partial mode applies to the last message only, and only to an assistant's")
         }
         let family = ModelFamily.of(request.model)
@@ -20,8 +21,11 @@ public enum RequestValidator {
             try fail("\(request.model) takes no thinking switch")
         }
         if let effort = request.reasoningEffort, !family.efforts.contains(effort) {
-            try fail(family.efforts.isEmpty ? "\(request.model) takes no reasoning_effort"
-                : "reasoning_effort \(effort.rawValue) is not one of \(family.efforts.map(\.rawValue).joined(separator: ", ")) for \(request.model)")
+            try fail(
+                family.efforts.isEmpty
+                    ? "\(request.model) takes no reasoning_effort"
+                    : "reasoning_effort \(effort.rawValue) is not one of \(family.efforts.map(\.rawValue).joined(separator: ", ")) for \(request.model)"
+            )
         }
         if let t = request.temperature, !(0...1).contains(t) { try fail("temperature \(t) is outside 0…1") }
         if let p = request.topP, !(0...1).contains(p) { try fail("top_p \(p) is outside 0…1") }
@@ -31,13 +35,18 @@ public enum RequestValidator {
         }
         if let stop = request.stop {
             if stop.count > 5 { try fail("stop has \(stop.count) strings; at most 5") }
-            if let long = stop.first(where: { $0.utf8.count > 32 }) { try fail("stop string '\(long)' is over 32 bytes") }
+            if let long = stop.first(where: { $0.utf8.count > 32 }) {
+                try fail("stop string '\(long)' is over 32 bytes")
+            }
         }
         let limit = family.limitField.rawValue
         if let max = request.maxTokens, max < 1 { try fail("\(limit) \(max) must be at least 1") }
         if let window = request.contextWindow, let prompt = request.estimatedPromptTokens,
-           prompt + request.effectiveMaxTokens > window {
-            try fail("prompt (~\(prompt) tokens) + \(limit) (\(request.effectiveMaxTokens)) exceeds the \(window)-token window of \(request.model)")
+            prompt + request.effectiveMaxTokens > window
+        {
+            try fail(
+                "prompt (~\(prompt) tokens) + \(limit) (\(request.effectiveMaxTokens)) exceeds the \(window)-token window of \(request.model)"
+            )
         }
     }
 }

@@ -53,7 +53,8 @@ public struct SSEParser: Sendable {
         }
         if line.first == UInt8(ascii: ":") { return }
         let text = String(decoding: line, as: UTF8.self)
-        let field: Substring, value: Substring
+        let field: Substring
+        let value: Substring
         if let colon = text.firstIndex(of: ":") {
             field = text[..<colon]
             let rest = text[text.index(after: colon)...]

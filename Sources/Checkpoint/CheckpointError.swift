@@ -23,4 +23,3 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
         cause.map { "\(message): \($0)" } ?? message
     }
 }
-

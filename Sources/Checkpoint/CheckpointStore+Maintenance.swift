@@ -19,8 +19,12 @@ public struct CallTotals: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case calls, cost
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", outputBytes = "output_bytes"
-        case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", batchCalls = "batch_calls"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case outputBytes = "output_bytes"
+        case reasoningTokens = "reasoning_tokens"
+        case cachedTokens = "cached_tokens"
+        case batchCalls = "batch_calls"
     }
 
     public init() {}
@@ -77,12 +81,14 @@ extension CheckpointStore {
     private static let unlinked = "NOT EXISTS (SELECT 1 FROM file_call WHERE file_call.key = call.key)"
 
     private static func totals(_ db: Database, where condition: String) throws -> CallTotals {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT COUNT(*), COALESCE(SUM(promptTokens), 0), COALESCE(SUM(completionTokens), 0),
-                   COALESCE(SUM(cost), 0), COALESCE(SUM(LENGTH(CAST(output AS BLOB))), 0),
-                   COALESCE(SUM(reasoningTokens), 0), COALESCE(SUM(cachedTokens), 0), COALESCE(SUM(batch), 0)
-            FROM call WHERE \(condition)
-            """)
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*), COALESCE(SUM(promptTokens), 0), COALESCE(SUM(completionTokens), 0),
+                       COALESCE(SUM(cost), 0), COALESCE(SUM(LENGTH(CAST(output AS BLOB))), 0),
+                       COALESCE(SUM(reasoningTokens), 0), COALESCE(SUM(cachedTokens), 0), COALESCE(SUM(batch), 0)
+                FROM call WHERE \(condition)
+                """)
         var totals = CallTotals()
         if let row {
             totals.calls = row[0]

@@ -11,7 +11,9 @@ extension CheckpointStore {
     public func save(_ facts: ServerFacts) async throws(CheckpointError) {
         try await write { db in
             var facts = facts
-            if let kept = try ServerFacts.fetchOne(db, key: ["server": facts.server, "model": facts.model]), kept.tokenRatio != nil {
+            if let kept = try ServerFacts.fetchOne(db, key: ["server": facts.server, "model": facts.model]),
+                kept.tokenRatio != nil
+            {
                 (facts.tokenRatio, facts.cjkPerCharacter, facts.ratioSource, facts.measuredAt) =
                     (kept.tokenRatio, kept.cjkPerCharacter, kept.ratioSource, kept.measuredAt)
             }

@@ -27,10 +27,12 @@ extension CheckpointStore {
     /// The summary at the top of the tree linked to `path`: its one `final` call's answer.
     public func summary(of path: String) async throws(CheckpointError) -> String? {
         try await read { db in
-            try String.fetchOne(db, sql: """
-                SELECT call.output FROM call JOIN file_call ON file_call.key = call.key
-                WHERE file_call.path = ? AND call.stage = 'final' ORDER BY call.createdAt DESC LIMIT 1
-                """, arguments: [path])
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT call.output FROM call JOIN file_call ON file_call.key = call.key
+                    WHERE file_call.path = ? AND call.stage = 'final' ORDER BY call.createdAt DESC LIMIT 1
+                    """, arguments: [path])
         }
     }
 
@@ -45,11 +47,15 @@ extension CheckpointStore {
         try await meanPerStage("reasoningTokens", summarizer: summarizer, minimum: minimum)
     }
 
-    private func meanPerStage(_ expression: String, summarizer: String, minimum: Int) async throws(CheckpointError) -> [String: Int] {
+    private func meanPerStage(_ expression: String, summarizer: String, minimum: Int) async throws(CheckpointError)
+        -> [String: Int]
+    {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT stage, AVG(\(expression)), COUNT(*) FROM call WHERE summarizer = ? AND usageEstimated = 0 GROUP BY stage
-                """, arguments: [summarizer])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT stage, AVG(\(expression)), COUNT(*) FROM call WHERE summarizer = ? AND usageEstimated = 0 GROUP BY stage
+                    """, arguments: [summarizer])
             var lengths: [String: Int] = [:]
             for row in rows where (row[2] as Int) >= minimum {
                 lengths[row[0]] = Int((row[1] as Double).rounded())

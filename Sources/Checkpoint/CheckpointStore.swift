@@ -21,7 +21,8 @@ public final class CheckpointStore: Sendable {
         }
         try Self.refuseEmptied(url)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             pool = try await Self.open(url)
         } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
             throw Self.damaged(url, cause: error)
@@ -45,7 +46,9 @@ public final class CheckpointStore: Sendable {
                 let pool = try DatabasePool(path: url.path, configuration: config)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where attempts < 40 && [.SQLITE_ERROR, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+            } catch let error as DatabaseError
+                where attempts < 40 && [.SQLITE_ERROR, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+            {
                 attempts += 1
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -254,7 +257,9 @@ public final class CheckpointStore: Sendable {
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CheckpointError) -> T {
-        do { return try await pool.read(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+        do { return try await pool.read(body) } catch let error as DatabaseError
+            where Self.damage.contains(error.resultCode)
+        {
             throw Self.damaged(url, cause: error)
         } catch {
             throw CheckpointError(.read, "cannot read the checkpoint store at \(url.path)", cause: error)
@@ -262,7 +267,9 @@ public final class CheckpointStore: Sendable {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CheckpointError) -> T {
-        do { return try await pool.write(body) } catch let error as DatabaseError where Self.damage.contains(error.resultCode) {
+        do { return try await pool.write(body) } catch let error as DatabaseError
+            where Self.damage.contains(error.resultCode)
+        {
             throw Self.damaged(url, cause: error)
         } catch {
             throw CheckpointError(.write, "cannot write the checkpoint store at \(url.path)", cause: error)

@@ -30,10 +30,12 @@ public struct FileState: Codable, Sendable, Hashable, FetchableRecord, Persistab
     public var completionTokens: Int
     public var updatedAt: Date
 
-    public init(path: String, contentHash: String, size: Int, modified: Date, pipelineFingerprint: String,
-                status: Status, error: String? = nil, outputPath: String? = nil, title: String? = nil, gist: String? = nil,
-                chunks: Int = 0, levels: Int = 0, calls: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
-                updatedAt: Date = Date()) {
+    public init(
+        path: String, contentHash: String, size: Int, modified: Date, pipelineFingerprint: String,
+        status: Status, error: String? = nil, outputPath: String? = nil, title: String? = nil, gist: String? = nil,
+        chunks: Int = 0, levels: Int = 0, calls: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
+        updatedAt: Date = Date()
+    ) {
         self.path = path
         self.contentHash = contentHash
         self.size = size

@@ -31,7 +31,10 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     /// How the inputs were walked (hidden files, globs, size limit) as JSON, so `status` walks them alike.
     public var walk: String?
 
-    public init(startedAt: Date, pipeline: String, pid: Int? = nil, inputs: [String] = [], currency: String? = nil, walk: String? = nil) {
+    public init(
+        startedAt: Date, pipeline: String, pid: Int? = nil, inputs: [String] = [], currency: String? = nil,
+        walk: String? = nil
+    ) {
         self.startedAt = startedAt
         self.pipeline = pipeline
         self.pid = pid

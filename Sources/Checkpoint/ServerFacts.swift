@@ -17,8 +17,11 @@ public struct ServerFacts: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var ratioSource: String?
     public var measuredAt: Date
 
-    public init(server: String, model: String, contextWindow: Int? = nil, tokenRatio: Double? = nil, cjkPerCharacter: Double? = nil,
-                ratioSource: String? = nil, measuredAt: Date = Date()) {
+    public init(
+        server: String, model: String, contextWindow: Int? = nil, tokenRatio: Double? = nil,
+        cjkPerCharacter: Double? = nil,
+        ratioSource: String? = nil, measuredAt: Date = Date()
+    ) {
         self.server = server
         self.model = model
         self.contextWindow = contextWindow

@@ -28,8 +28,11 @@ public struct StoredCall: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var batch: Bool
     public var createdAt: Date
 
-    public init(key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
-                reasoningTokens: Int = 0, cachedTokens: Int = 0, model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false, cost: Double = 0, batch: Bool = false, createdAt: Date = Date()) {
+    public init(
+        key: String, stage: String, summarizer: String, output: String, promptTokens: Int, completionTokens: Int,
+        reasoningTokens: Int = 0, cachedTokens: Int = 0, model: String? = nil, truncated: Bool = false,
+        usageEstimated: Bool = false, cost: Double = 0, batch: Bool = false, createdAt: Date = Date()
+    ) {
         self.key = key
         self.stage = stage
         self.summarizer = summarizer

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds cut points of one boundary strength in a range of UTF-8 text.
@@ -36,8 +36,14 @@ enum BoundaryScanner {
                 // Only a newline can start a blank line, and newlines are ASCII: memchr finds them.
                 guard let found = memchr(base + i, 0x0A, end - i) else { break }
                 i = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-                var j = i + 1, blank = false
-                while j < end { let n = UTF8Scan.whitespace(at: j, in: text); if n == 0 { break }; if text[j] == 0x0A { blank = true }; j += n }
+                var j = i + 1
+                var blank = false
+                while j < end {
+                    let n = UTF8Scan.whitespace(at: j, in: text)
+                    if n == 0 { break }
+                    if text[j] == 0x0A { blank = true }
+                    j += n
+                }
                 if blank, j < end { cuts.append(j) }
                 i = j
             }
@@ -45,10 +51,16 @@ enum BoundaryScanner {
             while i < end {
                 let b = text[i]
                 // Terminators are `.!?` or start with 0xE2, 0xE3 or 0xEF.
-                guard b == 0x2E || b == 0x21 || b == 0x3F || b == 0xE2 || b == 0xE3 || b == 0xEF else { i += 1; continue }
+                guard b == 0x2E || b == 0x21 || b == 0x3F || b == 0xE2 || b == 0xE3 || b == 0xEF else {
+                    i += 1
+                    continue
+                }
                 let s = UTF8Scan.scalar(at: i, in: text)
                 let cjk = isCJKTerminator(s.value)
-                guard cjk || isLatinTerminator(s.value) else { i += s.length; continue }
+                guard cjk || isLatinTerminator(s.value) else {
+                    i += s.length
+                    continue
+                }
                 var j = i + s.length
                 while j < end {
                     let t = UTF8Scan.scalar(at: j, in: text)
@@ -65,7 +77,10 @@ enum BoundaryScanner {
         case .whitespace:
             while i < end {
                 let n = UTF8Scan.whitespace(at: i, in: text)
-                guard n > 0 else { i += 1; continue }
+                guard n > 0 else {
+                    i += 1
+                    continue
+                }
                 let j = UTF8Scan.skipWhitespace(from: i + n, to: end, in: text)
                 if j < end { cuts.append(j) }
                 i = j

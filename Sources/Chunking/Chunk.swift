@@ -14,7 +14,10 @@ public struct Chunk: Sendable, Hashable {
     public var chapter: String?
 
     /// Creates a chunk.
-    public init(index: Int, text: String, tokens: Int, pages: ClosedRange<Int>? = nil, headingPath: [String] = [], chapter: String? = nil) {
+    public init(
+        index: Int, text: String, tokens: Int, pages: ClosedRange<Int>? = nil, headingPath: [String] = [],
+        chapter: String? = nil
+    ) {
         self.index = index
         self.text = text
         self.tokens = tokens

@@ -43,11 +43,15 @@ public struct Chunker: Sendable {
             text.withUnsafeBufferPointer { bytes in
                 // Chunks are trimmed, so leading whitespace is never counted.
                 let first = UTF8Scan.skipWhitespace(from: 0, to: bytes.count, in: bytes)
-                if first < bytes.count { split(bytes, first..<bytes.count, section: i, level: .paragraph, into: &pieces) }
+                if first < bytes.count {
+                    split(bytes, first..<bytes.count, section: i, level: .paragraph, into: &pieces)
+                }
             }
             if pieces.count > start { pieces[start].before = .section }
         }
-        return pack(pieces, sections: sections, texts: texts, byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
+        return pack(
+            pieces, sections: sections, texts: texts,
+            byChapter: Self.hasChapters(pieces, sections: sections, budget: budget))
     }
 
     /// Whether the document has two or more chapters averaging a quarter of a budget or more.
@@ -58,7 +62,10 @@ public struct Chunker: Sendable {
         for piece in pieces {
             hundredths += piece.count.hundredths
             let chapter = sections[piece.section].headingPath.first
-            if last == .none || last! != chapter { chapters += 1; last = .some(chapter) }
+            if last == .none || last! != chapter {
+                chapters += 1
+                last = .some(chapter)
+            }
         }
         return chapters >= 2 && hundredths * 4 >= budget * 100 * chapters
     }
@@ -70,7 +77,10 @@ public struct Chunker: Sendable {
 
     private func split(_ text: Bytes, _ range: Range<Int>, section: Int, level: Boundary, into out: inout [Piece]) {
         if let count = estimator.measure(utf8: Bytes(rebasing: text[range]), limit: budget) {
-            out.append(Piece(section: section, range: range, count: count, before: level, absorbsSpace: TokenCounter.absorbsSpace(text[range.lowerBound])))
+            out.append(
+                Piece(
+                    section: section, range: range, count: count, before: level,
+                    absorbsSpace: TokenCounter.absorbsSpace(text[range.lowerBound])))
             return
         }
         if level == .hard {
@@ -111,7 +121,8 @@ public struct Chunker: Sendable {
         let run = String(decoding: Bytes(rebasing: text[range]), as: UTF8.self)
         // A token spans at most ~16 characters under the estimator, so no fitting prefix is longer.
         let window = budget * 16
-        var lower = run.startIndex, offset = range.lowerBound
+        var lower = run.startIndex
+        var offset = range.lowerBound
         while lower < run.endIndex {
             var ends: [String.Index] = []
             var i = lower
@@ -120,7 +131,8 @@ public struct Chunker: Sendable {
                 ends.append(i)
             }
             // Binary search for the longest prefix that fits.
-            var lo = 0, hi = ends.count - 1
+            var lo = 0
+            var hi = ends.count - 1
             while lo < hi {
                 let mid = (lo + hi + 1) / 2
                 if estimator.estimate(run[lower..<ends[mid]]) <= budget { lo = mid } else { hi = mid - 1 }
@@ -129,13 +141,18 @@ public struct Chunker: Sendable {
             let length = run.utf8.distance(from: lower, to: upper)
             let range = offset..<offset + length
             let count = estimator.measure(utf8: Bytes(rebasing: text[range]), limit: .max)!
-            out.append(Piece(section: section, range: range, count: count, before: .hard, absorbsSpace: TokenCounter.absorbsSpace(text[offset])))
+            out.append(
+                Piece(
+                    section: section, range: range, count: count, before: .hard,
+                    absorbsSpace: TokenCounter.absorbsSpace(text[offset])))
             lower = upper
             offset += length
         }
     }
 
-    private func pack(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], byChapter: Bool) -> [Chunk] {
+    private func pack(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], byChapter: Bool)
+        -> [Chunk]
+    {
         var chunks: [Chunk] = []
         var current: [Piece] = []
         var hundredths = 0
@@ -143,13 +160,20 @@ public struct Chunker: Sendable {
             let taken = Array(current[..<count])
             current.removeFirst(count)
             hundredths = Self.hundredths(of: current)
-            if let chunk = makeChunk(taken, sections: sections, texts: texts, index: chunks.count, byChapter: byChapter) { chunks.append(chunk) }
+            if let chunk = makeChunk(taken, sections: sections, texts: texts, index: chunks.count, byChapter: byChapter)
+            {
+                chunks.append(chunk)
+            }
         }
         for piece in pieces {
-            if byChapter, let last = current.last, sections[last.section].headingPath.first != sections[piece.section].headingPath.first {
+            if byChapter, let last = current.last,
+                sections[last.section].headingPath.first != sections[piece.section].headingPath.first
+            {
                 emit(current.count)
             }
-            while let last = current.last, estimator.tokens(hundredths: hundredths + Self.link(last, piece) + piece.count.hundredths) > budget {
+            while let last = current.last,
+                estimator.tokens(hundredths: hundredths + Self.link(last, piece) + piece.count.hundredths) > budget
+            {
                 emit(bestCut(current, next: piece))
             }
             hundredths += current.last.map { Self.link($0, piece) } ?? 0
@@ -163,7 +187,9 @@ public struct Chunker: Sendable {
     /// What joining `piece` after `previous` costs: the whitespace between them, priced by what
     /// follows it, or the blank line that joins two sections.
     static func link(_ previous: Piece, _ piece: Piece) -> Int {
-        if previous.section != piece.section { return TokenCounter.spaceCost(newlines: 2, spaces: 0, absorbed: piece.absorbsSpace) }
+        if previous.section != piece.section {
+            return TokenCounter.spaceCost(newlines: 2, spaces: 0, absorbed: piece.absorbsSpace)
+        }
         guard let space = previous.count.trailing else { return 0 }
         return TokenCounter.spaceCost(newlines: space.newlines, spaces: space.spaces, absorbed: piece.absorbsSpace)
     }
@@ -196,19 +222,25 @@ public struct Chunker: Sendable {
         return best
     }
 
-    private func makeChunk(_ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], index: Int, byChapter: Bool) -> Chunk? {
+    private func makeChunk(
+        _ pieces: [Piece], sections: [Section], texts: [ContiguousArray<UInt8>], index: Int, byChapter: Bool
+    ) -> Chunk? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.range.count } + 2 * pieces.count)
         func append(_ section: Int, _ range: Range<Int>) {
             texts[section].withUnsafeBufferPointer { text in
                 let part = UTF8Scan.trimmed(range, in: text)
                 guard !part.isEmpty else { return }
-                if !bytes.isEmpty { bytes.append(0x0A); bytes.append(0x0A) }
+                if !bytes.isEmpty {
+                    bytes.append(0x0A)
+                    bytes.append(0x0A)
+                }
                 bytes.append(contentsOf: text[part])
             }
         }
         var section = pieces[0].section
-        var lower = pieces[0].range.lowerBound, upper = lower
+        var lower = pieces[0].range.lowerBound
+        var upper = lower
         for piece in pieces {
             if piece.section != section {
                 append(section, lower..<upper)
@@ -233,7 +265,9 @@ public struct Chunker: Sendable {
     /// A chunk's tokens: the sum of its pieces' counts, which is the count of its text when no piece
     /// but the last ends inside a run (a hard cut); else its text counted again.
     private func tokens(of pieces: [Piece], bytes: [UInt8]) -> Int {
-        if pieces.dropLast().allSatisfy({ $0.count.exact }) { return estimator.tokens(hundredths: Self.hundredths(of: pieces)) }
+        if pieces.dropLast().allSatisfy({ $0.count.exact }) {
+            return estimator.tokens(hundredths: Self.hundredths(of: pieces))
+        }
         return bytes.withUnsafeBufferPointer { estimator.estimate(utf8: $0) }
     }
 }

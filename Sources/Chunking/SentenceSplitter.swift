@@ -9,7 +9,8 @@ public enum SentenceSplitter {
         for paragraphEnd in BoundaryScanner.cuts(in: text, whole, level: .paragraph) + [whole.upperBound] {
             var lower = paragraphStart
             let paragraph = paragraphStart..<paragraphEnd
-            let cuts = (BoundaryScanner.cuts(in: text, paragraph, level: .sentence) + headingBreaks(text[paragraph])).sorted()
+            let cuts = (BoundaryScanner.cuts(in: text, paragraph, level: .sentence) + headingBreaks(text[paragraph]))
+                .sorted()
             for cut in cuts + [paragraphEnd] where cut > lower {
                 let sentence = fold(text[lower..<cut])
                 if !sentence.isEmpty { out.append(sentence) }
@@ -29,7 +30,8 @@ public enum SentenceSplitter {
         let scalars = paragraph.unicodeScalars
         var lines: [Range<String.Index>] = []
         var start = scalars.startIndex
-        var longest = 0, length = 0
+        var longest = 0
+        var length = 0
         for index in scalars.indices {
             if scalars[index] == "\n" {
                 lines.append(start..<index)
@@ -45,7 +47,8 @@ public enum SentenceSplitter {
         for line in lines {
             let text = scalars[line]
             guard let last = text.lastIndex(where: { !$0.isWhitespaceFast }),
-                  let first = text.firstIndex(where: { !$0.isWhitespaceFast }) else { continue }
+                let first = text.firstIndex(where: { !$0.isWhitespaceFast })
+            else { continue }
             let trimmed = scalars[first...last]
             guard !continuing.contains(trimmed.last!), trimmed.count * 10 < longest * 6 else { continue }
             breaks.append(line.upperBound)
@@ -55,21 +58,27 @@ public enum SentenceSplitter {
 
     /// Marks after which a line goes on: sentence ends are cut already, and these join.
     static let continuing: Set<Unicode.Scalar> = [
-        ".", "!", "?", ",", ";", ":", "-", "–", "—", "。", "！", "？", "；", "，", "、", "：", "…",
+        ".", "!", "?", ",", ";", ":", "-", "–", "—", "。", "！", "？", "；", "，", "、", "：", "…"
     ]
 
     /// Whether `scalar` ends a sentence in Chinese (`。！？；…`), where no space need follow.
-    public static func isCJKTerminator(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isCJKTerminator(scalar.value) }
+    public static func isCJKTerminator(_ scalar: Unicode.Scalar) -> Bool {
+        BoundaryScanner.isCJKTerminator(scalar.value)
+    }
 
     /// Whether `scalar` ends a sentence in Latin script (`.!?`) when a space or a closer follows.
-    public static func isLatinTerminator(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isLatinTerminator(scalar.value) }
+    public static func isLatinTerminator(_ scalar: Unicode.Scalar) -> Bool {
+        BoundaryScanner.isLatinTerminator(scalar.value)
+    }
 
     /// Whether `scalar` is a closing quote or bracket that may follow a sentence end.
     public static func isCloser(_ scalar: Unicode.Scalar) -> Bool { BoundaryScanner.isCloser(scalar.value) }
 
     /// Whether a sentence ends with a sentence mark (optionally inside closing quotes or brackets).
     public static func isComplete(_ sentence: String) -> Bool {
-        guard let last = sentence.unicodeScalars.reversed().first(where: { !BoundaryScanner.isCloser($0.value) }) else { return false }
+        guard let last = sentence.unicodeScalars.reversed().first(where: { !BoundaryScanner.isCloser($0.value) }) else {
+            return false
+        }
         return BoundaryScanner.isCJKTerminator(last.value) || BoundaryScanner.isLatinTerminator(last.value)
     }
 

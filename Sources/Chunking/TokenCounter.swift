@@ -39,18 +39,39 @@ struct TokenCounter {
                     letters += j - i
                     i = j
                 case 0x41...0x5A: letter(upper: true)
-                case 0x30...0x39: closeWord(); closeSymbols(); closeSpace(absorbed: false); digits += 1
+                case 0x30...0x39:
+                    closeWord()
+                    closeSymbols()
+                    closeSpace(absorbed: false)
+                    digits += 1
                 case 0x20 where !inSpace && i < n && bytes[i] &- 0x61 < 26:
                     // One space before a lowercase word goes into the word's token: start the word.
                     closeRuns()
                     var j = i + 1
                     while j < n, bytes[j] &- 0x61 < 26 { j += 1 }
-                    letters = j - i; allUpper = false; firstUpper = false; previousUpper = false
+                    letters = j - i
+                    allUpper = false
+                    firstUpper = false
+                    previousUpper = false
                     i = j
-                case 0x20, 0x09, 0x0B, 0x0C: closeRuns(); inSpace = true; spaces += 1
-                case 0x0A, 0x0D: closeRuns(); inSpace = true; newlines += 1; spaces = 0
-                case 0x00...0x1F, 0x7F: closeRuns(); closeSpace(absorbed: false); total += 100
-                default: closeWord(); closeDigits(); closeSpace(absorbed: true); symbols += 1
+                case 0x20, 0x09, 0x0B, 0x0C:
+                    closeRuns()
+                    inSpace = true
+                    spaces += 1
+                case 0x0A, 0x0D:
+                    closeRuns()
+                    inSpace = true
+                    newlines += 1
+                    spaces = 0
+                case 0x00...0x1F, 0x7F:
+                    closeRuns()
+                    closeSpace(absorbed: false)
+                    total += 100
+                default:
+                    closeWord()
+                    closeDigits()
+                    closeSpace(absorbed: true)
+                    symbols += 1
                 }
                 continue
             }
@@ -68,7 +89,11 @@ struct TokenCounter {
     /// with, unpriced, since its price depends on what follows it (see ``spaceCost``).
     mutating func endPiece() -> (newlines: Int, spaces: Int)? {
         closeRuns()
-        defer { inSpace = false; spaces = 0; newlines = 0 }
+        defer {
+            inSpace = false
+            spaces = 0
+            newlines = 0
+        }
         return inSpace ? (newlines, spaces) : nil
     }
 
@@ -99,9 +124,15 @@ struct TokenCounter {
 
     private mutating func scalar(_ v: UInt32) {
         if UTF8Scan.isWhitespace(v) {
-            closeRuns(); inSpace = true
+            closeRuns()
+            inSpace = true
             // NEL and the line and paragraph separators break lines; the rest are spaces.
-            if v == 0x85 || v == 0x2028 || v == 0x2029 { newlines += 1; spaces = 0 } else { spaces += 1 }
+            if v == 0x85 || v == 0x2028 || v == 0x2029 {
+                newlines += 1
+                spaces = 0
+            } else {
+                spaces += 1
+            }
             return
         }
         switch v {
@@ -117,19 +148,33 @@ struct TokenCounter {
     }
 
     @inline(__always) private mutating func other(_ cost: Int) {
-        closeWord(); closeDigits(); closeSymbols(); closeSpace(absorbed: true)
+        closeWord()
+        closeDigits()
+        closeSymbols()
+        closeSpace(absorbed: true)
         total += cost
     }
 
     @inline(__always) private mutating func letter(upper: Bool) {
-        closeDigits(); closeSymbols(); closeSpace(absorbed: true)
+        closeDigits()
+        closeSymbols()
+        closeSpace(absorbed: true)
         if letters == 0 {
-            letters = 1; allUpper = upper; firstUpper = upper
+            letters = 1
+            allUpper = upper
+            firstUpper = upper
         } else if upper && !previousUpper {
-            total += wordCost(); letters = 1; allUpper = true; firstUpper = true
+            total += wordCost()
+            letters = 1
+            allUpper = true
+            firstUpper = true
         } else if !upper && previousUpper && allUpper && letters >= 2 {
             // "XMLHttp": the last capital starts the next piece.
-            letters -= 1; total += wordCost(); letters = 2; allUpper = false; firstUpper = true
+            letters -= 1
+            total += wordCost()
+            letters = 2
+            allUpper = false
+            firstUpper = true
         } else {
             letters += 1
             if !upper { allUpper = false }
@@ -144,24 +189,40 @@ struct TokenCounter {
         return l <= 3 ? 100 : l <= 6 ? 100 + (l - 3) * 5 : l <= 14 ? 115 + (l - 6) * 10 : l * 100 / 6
     }
 
-    @inline(__always) private mutating func closeRuns() { closeWord(); closeDigits(); closeSymbols() }
+    @inline(__always) private mutating func closeRuns() {
+        closeWord()
+        closeDigits()
+        closeSymbols()
+    }
 
     @inline(__always) private mutating func closeWord() {
-        if letters > 0 { total += wordCost(); letters = 0; previousUpper = false }
+        if letters > 0 {
+            total += wordCost()
+            letters = 0
+            previousUpper = false
+        }
     }
 
     @inline(__always) private mutating func closeDigits() {
-        if digits > 0 { total += (digits + 2) / 3 * 100; digits = 0 }
+        if digits > 0 {
+            total += (digits + 2) / 3 * 100
+            digits = 0
+        }
     }
 
     @inline(__always) private mutating func closeSymbols() {
-        if symbols > 0 { total += symbols <= 6 ? 100 + (symbols - 1) * 50 : 350 + (symbols - 6) * 25; symbols = 0 }
+        if symbols > 0 {
+            total += symbols <= 6 ? 100 + (symbols - 1) * 50 : 350 + (symbols - 6) * 25
+            symbols = 0
+        }
     }
 
     /// Prices a whitespace run once the next piece is known: a word or a symbol takes one space with it, a digit or a control character none.
     @inline(__always) private mutating func closeSpace(absorbed: Bool) {
         guard inSpace else { return }
         total += Self.spaceCost(newlines: newlines, spaces: spaces, absorbed: absorbed)
-        inSpace = false; spaces = 0; newlines = 0
+        inSpace = false
+        spaces = 0
+        newlines = 0
     }
 }

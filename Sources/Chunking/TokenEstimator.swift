@@ -89,7 +89,7 @@ extension Unicode.Scalar {
     @inlinable public var isCJK: Bool {
         switch value {
         case 0x2E80...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF,
-             0x20000...0x3FFFF:
+            0x20000...0x3FFFF:
             return true
         default:
             return false

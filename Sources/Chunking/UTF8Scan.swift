@@ -40,7 +40,11 @@ enum UTF8Scan {
     /// The end of the whitespace run starting at `i`, at most `end`.
     @inline(__always) static func skipWhitespace(from i: Int, to end: Int, in bytes: Bytes) -> Int {
         var j = i
-        while j < end { let n = whitespace(at: j, in: bytes); if n == 0 { break }; j += n }
+        while j < end {
+            let n = whitespace(at: j, in: bytes)
+            if n == 0 { break }
+            j += n
+        }
         return j
     }
 

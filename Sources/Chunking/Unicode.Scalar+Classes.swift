@@ -12,7 +12,8 @@ extension Unicode.Scalar {
 
     /// A letter or a digit of any script (`isAlphabetic`, or a numeric type), fast for ASCII.
     @inlinable public var isAlphanumericFast: Bool {
-        value < 0x80 ? (0x61...0x7A).contains(value | 0x20) || (0x30...0x39).contains(value)
+        value < 0x80
+            ? (0x61...0x7A).contains(value | 0x20) || (0x30...0x39).contains(value)
             : properties.isAlphabetic || properties.numericType != nil
     }
 }

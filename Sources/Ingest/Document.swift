@@ -40,9 +40,13 @@ public struct Document: Sendable {
     public var warnings: [String]
     /// Pages in the file, for PDFs.
     public var pageCount: Int?
+    /// Pages of a PDF with no text layer that no local OCR read: their text is missing from `parts`.
+    public var unreadPages = 0
 
-    public init(id: String, url: URL, format: Format, contentHash: String, byteCount: Int, title: String,
-                parts: [Part], encoding: String? = nil, warnings: [String] = [], pageCount: Int? = nil) {
+    public init(
+        id: String, url: URL, format: Format, contentHash: String, byteCount: Int, title: String,
+        parts: [Part], encoding: String? = nil, warnings: [String] = [], pageCount: Int? = nil
+    ) {
         self.id = id
         self.url = url
         self.format = format

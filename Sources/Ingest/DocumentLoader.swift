@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads an ``InputFile`` into a ``Document``: bytes, hash, text and structure.
@@ -18,7 +19,8 @@ public struct DocumentLoader: Sendable {
     /// When pages without a text layer are read by OCR.
     public var ocr: OCRMode
 
-    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil, clean: Bool = true, ocr: OCRMode = .auto) {
+    public init(maxBytes: Int = 256 * 1024 * 1024, pdfPassword: String? = nil, clean: Bool = true, ocr: OCRMode = .auto)
+    {
         self.maxBytes = maxBytes
         self.pdfPassword = pdfPassword
         self.clean = clean
@@ -59,7 +61,9 @@ public struct DocumentLoader: Sendable {
     public func streamedHash(_ file: InputFile) throws(IngestError) -> String {
         guard file.size <= maxBytes else { throw tooLarge(file, size: file.size) }
         let fd = file.location.open(O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var hasher = SHA256()
         var block = [UInt8](repeating: 0, count: 1 << 20)
@@ -67,7 +71,10 @@ public struct DocumentLoader: Sendable {
         while true {
             let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(offset)) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n < 0 {
+                throw IngestError(
+                    .unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { break }
             hasher.update(data: block[..<n])
             offset += n
@@ -98,13 +105,17 @@ public struct DocumentLoader: Sendable {
             throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(failure)))")
         }
         guard done == size else {
-            throw IngestError(.unreadable, path: file.id, "the file shrank from \(size) to \(done) bytes while it was read; run again once it is written")
+            throw IngestError(
+                .unreadable, path: file.id,
+                "the file shrank from \(size) to \(done) bytes while it was read; run again once it is written")
         }
         return data
     }
 
     private func tooLarge(_ file: InputFile, size: Int) -> IngestError {
-        IngestError(.tooLarge, path: file.id, "file is \(size) bytes, over the \(maxBytes)-byte limit (--max-file-size raises it)")
+        IngestError(
+            .tooLarge, path: file.id,
+            "file is \(size) bytes, over the \(maxBytes)-byte limit (--max-file-size raises it)")
     }
 
     /// The document in `file`, from bytes already read.
@@ -118,30 +129,43 @@ public struct DocumentLoader: Sendable {
             let title = TextStructure.title(of: decoded.text) ?? fileTitle(file)
             return Document(
                 id: file.id, url: file.url, format: .text, contentHash: hash, byteCount: data.count, title: title,
-                parts: TextStructure.parts(of: clean ? TextCleaner.clean(text: decoded.text) : decoded.text), encoding: decoded.encoding,
+                parts: TextStructure.parts(of: clean ? TextCleaner.clean(text: decoded.text) : decoded.text),
+                encoding: decoded.encoding,
                 warnings: decoded.warning.map { [$0] } ?? []
             )
         case .office:
             let ext = (file.id as NSString).pathExtension.uppercased()
-            throw IngestError(.unsupported, path: file.id, "\(ext) files are read through Kimi's file extraction: set formats: kimi in the pipeline, with MOONSHOT_API_KEY set")
+            throw IngestError(
+                .unsupported, path: file.id,
+                "\(ext) files are read through Kimi's file extraction: set formats: kimi in the pipeline, with MOONSHOT_API_KEY set"
+            )
         case .pdf:
             var contents = try PDFReader.read(file.location, path: file.id, password: pdfPassword, ocr: ocr)
             if clean { contents.pages = TextCleaner.clean(pages: contents.pages) }
             let parts = Self.parts(of: contents)
             guard !parts.isEmpty else {
-                let why = contents.pages.isEmpty ? "the PDF has no pages"
-                    : contents.scannedPages == 0 ? "no text in \(contents.pages.count) page(s): the pages are blank"
-                    : ocr == .never ? "scanned PDF: no text layer in \(contents.scannedPages) page(s), and OCR is off (ocr: never)"
-                    : ocr == .kimi ? "scanned PDF: no text layer in \(contents.scannedPages) page(s); ocr: kimi reads it through Kimi's file extraction, which needs MOONSHOT_API_KEY"
-                    : "scanned PDF: OCR not available (install tesseract-ocr to read its \(contents.scannedPages) page(s))"
+                let why =
+                    contents.pages.isEmpty
+                    ? "the PDF has no pages"
+                    : contents.scannedPages == 0
+                        ? "no text in \(contents.pages.count) page(s): the pages are blank"
+                        : ocr == .never
+                            ? "scanned PDF: no text layer in \(contents.scannedPages) page(s), and OCR is off (ocr: never)"
+                            : ocr == .kimi
+                                ? "scanned PDF: no text layer in \(contents.scannedPages) page(s); ocr: kimi reads it through Kimi's file extraction, which needs MOONSHOT_API_KEY"
+                                : "scanned PDF: OCR not available (install tesseract-ocr to read its \(contents.scannedPages) page(s))"
                 throw IngestError(.noText, path: file.id, why)
             }
             var warnings: [String] = []
             if contents.ocrPages > 0 { warnings.append("\(contents.ocrPages) page(s) read by OCR") }
             if contents.scannedPages > 0 { warnings.append(Self.scannedWarning(contents.scannedPages)) }
             let title = contents.title ?? parts.first.flatMap { TextStructure.title(of: $0.text) } ?? fileTitle(file)
-            return Document(id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title, parts: parts,
-                            warnings: warnings, pageCount: contents.pages.count)
+            var document = Document(
+                id: file.id, url: file.url, format: .pdf, contentHash: hash, byteCount: data.count, title: title,
+                parts: parts,
+                warnings: warnings, pageCount: contents.pages.count)
+            document.unreadPages = contents.scannedPages
+            return document
         }
     }
 
@@ -156,7 +180,9 @@ public struct DocumentLoader: Sendable {
                 let section = chapter.flatMap { chapter in
                     contents.outline.last { $0.level == 2 && $0.page <= page && $0.page >= chapter.page }
                 }
-                parts.append(Document.Part(text: text, page: page, headingPath: [chapter?.title, section?.title].compactMap { $0 }))
+                parts.append(
+                    Document.Part(
+                        text: text, page: page, headingPath: [chapter?.title, section?.title].compactMap { $0 }))
             }
             return parts
         }
@@ -167,20 +193,24 @@ public struct DocumentLoader: Sendable {
         return parts
     }
 
-    /// The warning of a PDF read with pages that have no text layer; a remote reader looks for it.
+    /// The warning of a PDF read with pages that have no text layer, for the user; code asks
+    /// ``Document/unreadPages``.
     public static func scannedWarning(_ pages: Int) -> String {
         "\(pages) page(s) have no text layer and were not read by OCR"
     }
 
     /// A document from text a remote reader (Kimi's file extraction) gave for `file`.
-    public func document(_ file: InputFile, text: String, hash: String, byteCount: Int, format: Document.Format) throws(IngestError) -> Document {
+    public func document(_ file: InputFile, text: String, hash: String, byteCount: Int, format: Document.Format)
+        throws(IngestError) -> Document
+    {
         let cleaned = clean ? TextCleaner.clean(text: text) : text
         guard cleaned.contains(where: { !$0.isWhitespace }) else {
             throw IngestError(.noText, path: file.id, "Kimi's file extraction found no text in it")
         }
-        return Document(id: file.id, url: file.url, format: format, contentHash: hash, byteCount: byteCount,
-                        title: TextStructure.title(of: cleaned) ?? fileTitle(file), parts: TextStructure.parts(of: cleaned),
-                        warnings: ["read by Kimi's file extraction"])
+        return Document(
+            id: file.id, url: file.url, format: format, contentHash: hash, byteCount: byteCount,
+            title: TextStructure.title(of: cleaned) ?? fileTitle(file), parts: TextStructure.parts(of: cleaned),
+            warnings: ["read by Kimi's file extraction"])
     }
 
     /// The parts plain text splits into at its headings.

@@ -15,10 +15,17 @@ struct GlibDocument: ~Copyable {
         }
         defer { g_free(uri) }
         guard let document = poppler_document_new_from_file(uri, password, &error) else {
-            let encrypted = error.map { $0.pointee.domain == poppler_error_quark() && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) } ?? false
+            let encrypted =
+                error.map {
+                    $0.pointee.domain == poppler_error_quark()
+                        && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue)
+                } ?? false
             let reason = consume(&error)
             if encrypted {
-                let why = password == nil ? "a password is required (--pdf-password, or pdf_password in the pipeline)" : "the password given does not open it"
+                let why =
+                    password == nil
+                    ? "a password is required (--pdf-password, or pdf_password in the pipeline)"
+                    : "the password given does not open it"
                 throw IngestError(.pdfEncrypted, path: path, "encrypted PDF: \(why)")
             }
             throw IngestError(.pdfDamaged, path: path, "damaged or unreadable PDF: \(reason)")
@@ -38,7 +45,8 @@ struct GlibDocument: ~Copyable {
         let title = Self.take(poppler_document_get_title(document))?.trimmingWhitespace()
         let count = Int(poppler_document_get_n_pages(document))
         var pages: [String] = []
-        var ocrPages = 0, scannedPages = 0
+        var ocrPages = 0
+        var scannedPages = 0
         for index in 0..<count {
             guard let page = page(index) else {
                 pages.append("")
@@ -49,14 +57,18 @@ struct GlibDocument: ~Copyable {
             let blank = !text.contains { !$0.isWhitespace } && Self.hasImage(page)
             switch PDFReader.treatment(blank: blank, ocr: ocr) {
             case .readByOCR:
-                do { text = try OCR.read(page); ocrPages += 1 } catch { throw IngestError(error.code, path: path, error.message) }
+                do {
+                    text = try OCR.read(page)
+                    ocrPages += 1
+                } catch { throw IngestError(error.code, path: path, error.message) }
             case .scannedUnread: scannedPages += 1
             case .asIs: break
             }
             pages.append(text)
         }
-        return PDFReader.Contents(title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document),
-                                  ocrPages: ocrPages, scannedPages: scannedPages)
+        return PDFReader.Contents(
+            title: title?.isEmpty == false ? title : nil, pages: pages, outline: PDFOutline.entries(of: document),
+            ocrPages: ocrPages, scannedPages: scannedPages)
     }
 
     /// Whether the page draws at least one image.
@@ -76,7 +88,10 @@ struct GlibDocument: ~Copyable {
     /// The message of a `GError`, which is then freed.
     private static func consume(_ error: inout UnsafeMutablePointer<GError>?) -> String {
         guard let e = error else { return "unknown error" }
-        defer { g_error_free(e); error = nil }
+        defer {
+            g_error_free(e)
+            error = nil
+        }
         return e.pointee.message.map { String(cString: $0) } ?? "unknown error"
     }
 }

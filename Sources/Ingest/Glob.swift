@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A shell-style pattern over relative paths: `*`, `?` and `[…]` within a name, `**` across folders.

@@ -20,12 +20,15 @@ public struct IngestOptions: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case include, exclude, ocr
-        case includeHidden = "hidden", maxFileBytes = "max_file_bytes"
+        case includeHidden = "hidden"
+        case maxFileBytes = "max_file_bytes"
     }
 
-    public init(includeHidden: Bool = false, include: [String] = [], exclude: [String] = [],
-                maxFileBytes: Int = IngestOptions.defaultMaxFileBytes, pdfPassword: String? = nil,
-                ocr: OCRMode? = nil) {
+    public init(
+        includeHidden: Bool = false, include: [String] = [], exclude: [String] = [],
+        maxFileBytes: Int = IngestOptions.defaultMaxFileBytes, pdfPassword: String? = nil,
+        ocr: OCRMode? = nil
+    ) {
         self.includeHidden = includeHidden
         self.include = include
         self.exclude = exclude
@@ -36,13 +39,17 @@ public struct IngestOptions: Sendable, Hashable, Codable {
 
     /// A walker with these options, never entering `excluded` folders.
     public func walker(excluding excluded: [URL]) -> InputWalker {
-        InputWalker(excluding: excluded, includeHidden: includeHidden, include: include.map(Glob.init), exclude: exclude.map(Glob.init))
+        InputWalker(
+            excluding: excluded, includeHidden: includeHidden, include: include.map(Glob.init),
+            exclude: exclude.map(Glob.init))
     }
 
     /// Reads a size such as `256M`, `1G`, `500k` or a number of bytes.
     public static func parseSize(_ text: String) -> Int? {
         let trimmed = text.trimmingWhitespace().uppercased()
-        let units: [(String, Int)] = [("GB", 1 << 30), ("G", 1 << 30), ("MB", 1 << 20), ("M", 1 << 20), ("KB", 1 << 10), ("K", 1 << 10), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("GB", 1 << 30), ("G", 1 << 30), ("MB", 1 << 20), ("M", 1 << 20), ("KB", 1 << 10), ("K", 1 << 10), ("B", 1)
+        ]
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
             guard let value = Double(trimmed.dropLast(suffix.count).trimmingWhitespace()), value > 0 else { return nil }
             return Int(value * Double(factor))

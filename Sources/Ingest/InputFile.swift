@@ -24,7 +24,9 @@ public struct InputFile: Sendable, Hashable {
     /// Why the walk could not look further, such as a folder it may not open.
     public var problem: String?
 
-    public init(id: String, location: SystemPath, size: Int, modified: Date, kind: Kind = .regular, problem: String? = nil) {
+    public init(
+        id: String, location: SystemPath, size: Int, modified: Date, kind: Kind = .regular, problem: String? = nil
+    ) {
         self.id = id
         self.location = location
         self.size = size

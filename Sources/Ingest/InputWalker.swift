@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Finds the TXT and PDF files under the inputs a user named, in a stable order.
@@ -20,8 +21,10 @@ public struct InputWalker: Sendable {
     /// Whether folders yield office, EPUB and HTML files too, for a reader that sends them to Kimi.
     public var includeOffice: Bool
 
-    public init(excluding excluded: [URL] = [], includeHidden: Bool = false, include: [Glob] = [], exclude: [Glob] = [],
-                includeOffice: Bool = false) {
+    public init(
+        excluding excluded: [URL] = [], includeHidden: Bool = false, include: [Glob] = [], exclude: [Glob] = [],
+        includeOffice: Bool = false
+    ) {
         self.excluded = excluded
         self.includeHidden = includeHidden
         self.include = include
@@ -29,7 +32,10 @@ public struct InputWalker: Sendable {
         self.includeOffice = includeOffice
     }
 
-    private struct FileID: Hashable { var device: UInt64; var inode: UInt64 }
+    private struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
 
     /// The files under `inputs`, sorted by id.
     ///
@@ -55,8 +61,10 @@ public struct InputWalker: Sendable {
                 }
                 let kind: InputFile.Kind = error == ELOOP ? .symlinkLoop : .brokenLink
                 let name = URL(fileURLWithPath: input).lastPathComponent
-                found.append(InputFile(id: seen.insert(name).inserted ? name : "_" + name, location: root, size: 0,
-                                       modified: Date(timeIntervalSince1970: 0), kind: kind))
+                found.append(
+                    InputFile(
+                        id: seen.insert(name).inserted ? name : "_" + name, location: root, size: 0,
+                        modified: Date(timeIntervalSince1970: 0), kind: kind))
                 continue
             }
             let prefix = inputs.count > 1 ? URL(fileURLWithPath: input).standardizedFileURL.lastPathComponent + "/" : ""
@@ -79,13 +87,18 @@ public struct InputWalker: Sendable {
         return found.sorted { $0.id < $1.id }
     }
 
-    private func walk(_ folder: SystemPath, relative: [UInt8], into files: inout [InputFile], visited: inout Set<FileID>,
-                      excluded: Set<FileID>) {
+    private func walk(
+        _ folder: SystemPath, relative: [UInt8], into files: inout [InputFile], visited: inout Set<FileID>,
+        excluded: Set<FileID>
+    ) {
         guard let id = Self.identity(folder), visited.insert(id).inserted || relative.isEmpty else { return }
         guard let stream = folder.openDirectory() else {
             let reason = String(cString: strerror(errno))
-            files.append(InputFile(id: SystemPath.display(relative) + "/", location: folder, size: 0, modified: Date(timeIntervalSince1970: 0),
-                                   kind: .other, problem: "cannot open the folder: \(reason)"))
+            files.append(
+                InputFile(
+                    id: SystemPath.display(relative) + "/", location: folder, size: 0,
+                    modified: Date(timeIntervalSince1970: 0),
+                    kind: .other, problem: "cannot open the folder: \(reason)"))
             return
         }
         defer { closedir(stream) }
@@ -107,17 +120,25 @@ public struct InputWalker: Sendable {
                 if error == ENOENT || error == ELOOP {
                     // A link whose target is missing, or links that point at each other.
                     let kind: InputFile.Kind = error == ELOOP ? .symlinkLoop : .brokenLink
-                    if wanted(display) { files.append(InputFile(id: display, location: path, size: 0, modified: never, kind: kind)) }
+                    if wanted(display) {
+                        files.append(InputFile(id: display, location: path, size: 0, modified: never, kind: kind))
+                    }
                 } else {
                     // It may be a folder: whatever it holds would be missed without a word.
-                    files.append(InputFile(id: display, location: path, size: 0, modified: never, kind: .other,
-                                           problem: "cannot look at it: \(String(cString: strerror(error)))"))
+                    files.append(
+                        InputFile(
+                            id: display, location: path, size: 0, modified: never, kind: .other,
+                            problem: "cannot look at it: \(String(cString: strerror(error)))"))
                 }
                 continue
             }
             if Self.isDirectory(info) {
                 let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-                if excluded.contains(id) || visited.contains(id) || exclude.contains(where: { $0.coversFolder(display) }) { continue }
+                if excluded.contains(id) || visited.contains(id)
+                    || exclude.contains(where: { $0.coversFolder(display) })
+                {
+                    continue
+                }
                 walk(path, relative: rel, into: &files, visited: &visited, excluded: excluded)
             } else if wanted(display) {
                 files.append(Self.file(id: display, at: path, info: info))
@@ -133,14 +154,15 @@ public struct InputWalker: Sendable {
     }
 
     private static func file(id: String, at path: SystemPath, info: stat) -> InputFile {
-        let kind: InputFile.Kind = switch info.st_mode & S_IFMT {
-        case S_IFREG: .regular
-        case S_IFIFO: .fifo
-        case S_IFSOCK: .socket
-        case S_IFCHR, S_IFBLK: .device
-        case S_IFDIR: .directory
-        default: .other
-        }
+        let kind: InputFile.Kind =
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: .regular
+            case S_IFIFO: .fifo
+            case S_IFSOCK: .socket
+            case S_IFCHR, S_IFBLK: .device
+            case S_IFDIR: .directory
+            default: .other
+            }
         let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
         return InputFile(id: id, location: path, size: Int(info.st_size), modified: modified, kind: kind)
     }

@@ -20,7 +20,9 @@ enum OCR {
     /// The tesseract executable on the PATH, found once.
     static let tesseract: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/tesseract" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/tesseract" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }()
 
     /// The languages to read: English and simplified Chinese, as far as their data is installed.
@@ -36,7 +38,8 @@ enum OCR {
     /// The text tesseract reads on `page`, rendered at `dpi`.
     static func read(_ page: OpaquePointer, dpi: Double = 200) throws(IngestError) -> String {
         guard let tesseract else { throw IngestError(.noText, path: "", "OCR not available") }
-        var width = 0.0, height = 0.0
+        var width = 0.0
+        var height = 0.0
         poppler_page_get_size(page, &width, &height)
         let scale = dpi / 72
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width * scale), Int32(height * scale))
@@ -68,12 +71,14 @@ enum OCR {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         var env = ProcessInfo.processInfo.environment
-        env["OMP_THREAD_LIMIT"] = "1"   // one thread per page: the ingest pool gives the parallelism
+        env["OMP_THREAD_LIMIT"] = "1"  // one thread per page: the ingest pool gives the parallelism
         process.environment = env
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw IngestError(.unreadable, path: "", "\(tool) exited \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw IngestError(.unreadable, path: "", "\(tool) exited \(process.terminationStatus)")
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }

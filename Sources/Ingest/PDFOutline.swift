@@ -33,11 +33,14 @@ enum PDFOutline {
     private static func entry(_ iter: OpaquePointer, document: OpaquePointer, level: Int) -> Entry? {
         guard let action = poppler_index_iter_get_action(iter) else { return nil }
         defer { poppler_action_free(action) }
-        guard action.pointee.type == POPPLER_ACTION_GOTO_DEST, let title = action.pointee.any.title.map({ String(cString: $0) }),
-              let dest = action.pointee.goto_dest.dest else { return nil }
+        guard action.pointee.type == POPPLER_ACTION_GOTO_DEST,
+            let title = action.pointee.any.title.map({ String(cString: $0) }),
+            let dest = action.pointee.goto_dest.dest
+        else { return nil }
         var page = Int(dest.pointee.page_num)
         if dest.pointee.type == POPPLER_DEST_NAMED, let name = dest.pointee.named_dest,
-           let found = poppler_document_find_dest(document, name) {
+            let found = poppler_document_find_dest(document, name)
+        {
             page = Int(found.pointee.page_num)
             poppler_dest_free(found)
         }

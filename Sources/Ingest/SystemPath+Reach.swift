@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Linux's `O_PATH` (the same on x86-64 and arm64), which Glibc's Swift overlay leaves out: a
@@ -14,7 +15,9 @@ extension SystemPath {
     /// folder with `openat`. Nil, with `errno` set, when a folder on the way cannot be entered.
     func reach<T>(_ body: (_ folder: Int32, _ name: UnsafePointer<CChar>) -> T) -> T? {
         if bytes.count < Int(PATH_MAX) - 1 { return withCString { body(AT_FDCWD, $0) } }
-        var parts = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { SystemPath(bytes: Array($0)) }
+        var parts = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map {
+            SystemPath(bytes: Array($0))
+        }
         guard let leaf = parts.popLast() else { return nil }
         var folder = bytes.first == UInt8(ascii: "/") ? Glibc.open("/", pathOnly | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD
         guard folder != -1 else { return nil }

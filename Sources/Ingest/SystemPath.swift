@@ -32,9 +32,11 @@ public struct SystemPath: Sendable, Hashable {
         var i = 0
         while i < bytes.count {
             let lead = bytes[i]
-            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            let length =
+                lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
             if length > 0, i + length <= bytes.count,
-               let scalar = String(validating: bytes[i..<i + length], as: UTF8.self)?.unicodeScalars.first {
+                let scalar = String(validating: bytes[i..<i + length], as: UTF8.self)?.unicodeScalars.first
+            {
                 switch scalar.value {
                 case 0x0A: out += "\\n"
                 case 0x0D: out += "\\r"

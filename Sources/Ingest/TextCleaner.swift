@@ -13,7 +13,9 @@ public enum TextCleaner {
         let running = runningLines(edges, pages: lines.count)
         return zip(lines, edges).map { page, edges in
             var dropped = Set<Int>()
-            for edge in edges where isPageNumber(page[edge.index]) || running.contains(edge.shape) { dropped.insert(edge.index) }
+            for edge in edges where isPageNumber(page[edge.index]) || running.contains(edge.shape) {
+                dropped.insert(edge.index)
+            }
             return unwrap(dropped.isEmpty ? page : page.indices.filter { !dropped.contains($0) }.map { page[$0] })
         }
     }
@@ -52,7 +54,9 @@ public enum TextCleaner {
         var counts: [String: Int] = [:]
         for page in edges {
             var seen = Set<String>()
-            for edge in page where edge.shape.count >= 3 && seen.insert(edge.shape).inserted { counts[edge.shape, default: 0] += 1 }
+            for edge in page where edge.shape.count >= 3 && seen.insert(edge.shape).inserted {
+                counts[edge.shape, default: 0] += 1
+            }
         }
         let needed = max(3, (pages + 1) / 2)
         return Set(counts.filter { $0.value >= needed }.keys)
@@ -63,8 +67,14 @@ public enum TextCleaner {
         var out = ""
         var space = false
         for character in line.trimmingWhitespace() {
-            if character.isWhitespace { space = true; continue }
-            if space { out.append(" "); space = false }
+            if character.isWhitespace {
+                space = true
+                continue
+            }
+            if space {
+                out.append(" ")
+                space = false
+            }
             out.append(character.isNumber ? "#" : character)
         }
         return out
@@ -78,10 +88,19 @@ public enum TextCleaner {
         if !core.isEmpty, core.allSatisfy(\.isNumber) { return true }
         if !core.isEmpty, core.count <= 6, core.allSatisfy({ "ivxlc".contains($0) }) { return true }
         let words = trimmed.split(separator: " ")
-        if words.count == 2, ["page", "p.", "pg."].contains(String(words[0])), words[1].allSatisfy(\.isNumber) { return true }
-        if let slash = core.firstIndex(of: "/"), core[..<slash].allSatisfy(\.isNumber), core[core.index(after: slash)...].allSatisfy(\.isNumber),
-           slash != core.startIndex { return true }
-        if core.hasPrefix("第"), core.hasSuffix("页"), core.dropFirst().dropLast().allSatisfy(\.isNumber), core.count > 2 { return true }
+        if words.count == 2, ["page", "p.", "pg."].contains(String(words[0])), words[1].allSatisfy(\.isNumber) {
+            return true
+        }
+        if let slash = core.firstIndex(of: "/"), core[..<slash].allSatisfy(\.isNumber),
+            core[core.index(after: slash)...].allSatisfy(\.isNumber),
+            slash != core.startIndex
+        {
+            return true
+        }
+        if core.hasPrefix("第"), core.hasSuffix("页"), core.dropFirst().dropLast().allSatisfy(\.isNumber), core.count > 2
+        {
+            return true
+        }
         return false
     }
 
@@ -96,7 +115,10 @@ public enum TextCleaner {
         out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
         for index in lines.indices {
             let line = lines[index]
-            guard index > 0 else { out += line; continue }
+            guard index > 0 else {
+                out += line
+                continue
+            }
             let last = lines[index - 1]
             if joins(last, facts[index - 1], line, facts[index], width: width) {
                 let tail = last.trimmingTrailingSpaces()
@@ -104,7 +126,7 @@ public enum TextCleaner {
                 // Trailing spaces and tabs are one byte and one character each.
                 let spaces = last.utf8.count - tail.utf8.count
                 if tail.last == "-", tail.dropLast().last?.isLowercase == true, head.first?.isLowercase == true {
-                    out.removeLast(spaces + 1)   // the spaces and the hyphen
+                    out.removeLast(spaces + 1)  // the spaces and the hyphen
                 } else if let a = tail.last, let b = head.first, isCJK(a) || isCJK(b) {
                     out.removeLast(spaces)
                 } else {
@@ -159,21 +181,34 @@ public enum TextCleaner {
     ///
     /// Worked on Unicode scalars rather than characters where it can: it runs for every pair of
     /// lines, and no test here needs a grapheme cluster.
-    static func joins(_ line: Substring, _ lineFacts: LineFacts, _ next: Substring, _ nextFacts: LineFacts, width: Int) -> Bool {
-        guard !lineFacts.blank, !lineFacts.heading, !nextFacts.heading, let first = next.unicodeScalars.first(where: { $0 != " " }) else { return false }
-        if next.hasPrefix("    ") || next.hasPrefix("\t") || line.hasPrefix("    ") || line.hasPrefix("\t") { return false }
+    static func joins(_ line: Substring, _ lineFacts: LineFacts, _ next: Substring, _ nextFacts: LineFacts, width: Int)
+        -> Bool
+    {
+        guard !lineFacts.blank, !lineFacts.heading, !nextFacts.heading,
+            let first = next.unicodeScalars.first(where: { $0 != " " })
+        else { return false }
+        if next.hasPrefix("    ") || next.hasPrefix("\t") || line.hasPrefix("    ") || line.hasPrefix("\t") {
+            return false
+        }
         // A `|` anywhere in the line, or three spaces in a row in either, is a table or columns.
         if listMarks.contains(first) || lineFacts.pipe || lineFacts.spaceRun || nextFacts.spaceRun { return false }
-        if first.properties.numericType != nil, next.prefix(4).contains(where: { $0 == "." || $0 == ")" || $0 == "、" }) { return false }
+        if first.properties.numericType != nil, next.prefix(4).contains(where: { $0 == "." || $0 == ")" || $0 == "、" })
+        {
+            return false
+        }
         // A word hyphenated across the break continues, whatever the width.
         let tail = line.trimmingTrailingSpaces().unicodeScalars
-        if tail.last == "-", tail.dropLast().last?.properties.isLowercase == true, first.properties.isLowercase { return true }
+        if tail.last == "-", tail.dropLast().last?.properties.isLowercase == true, first.properties.isLowercase {
+            return true
+        }
         // A short capitalized line without closing punctuation is a heading, not a paragraph's last line.
         if first.properties.isUppercase {
             // Widths in characters, as people see them (a Thai vowel mark is no column of its own).
             let nextTail = next.trimmingTrailingSpaces()
             let tailLength = nextFacts.length - (next.utf8.count - nextTail.utf8.count)
-            if tailLength * 5 < width * 3, let end = nextTail.unicodeScalars.last, !closers.contains(end) { return false }
+            if tailLength * 5 < width * 3, let end = nextTail.unicodeScalars.last, !closers.contains(end) {
+                return false
+            }
         }
         // A line well short of the typical width ends its paragraph (a last line, a title, a verse).
         let cjk = line.unicodeScalars.last.map { isCJK($0.value) } ?? false
@@ -186,7 +221,8 @@ public enum TextCleaner {
     static let closers = Set(".!?;,:)\"'”’。！？；，：）".unicodeScalars)
 
     static func isCJK(_ v: UInt32) -> Bool {
-        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3000...0x303F).contains(v) || (0xFF00...0xFFEF).contains(v)
+        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3000...0x303F).contains(v)
+            || (0xFF00...0xFFEF).contains(v)
     }
 
     static func isCJK(_ character: Character) -> Bool {
@@ -202,7 +238,9 @@ extension Substring {
 
     func trimmingTrailingSpaces() -> Substring {
         var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }
+        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
+            end = index(before: end)
+        }
         return self[startIndex..<end]
     }
 }

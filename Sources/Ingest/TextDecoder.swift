@@ -26,10 +26,13 @@ public enum TextDecoder {
             let units = stride(from: 2, to: bytes.count - 1, by: 2).map { i in
                 little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
             }
-            return Decoded(text: normalize(String(decoding: units, as: UTF16.self)), encoding: little ? "utf-16le" : "utf-16be")
+            return Decoded(
+                text: normalize(String(decoding: units, as: UTF16.self)), encoding: little ? "utf-16le" : "utf-16be")
         }
-        if let name = LegacyEncoding.utf16(bytes), let text = LegacyEncoding.decodeUTF16(bytes, littleEndian: name == "utf-16le"),
-           binaryReason(Array(text.utf8)) == nil {
+        if let name = LegacyEncoding.utf16(bytes),
+            let text = LegacyEncoding.decodeUTF16(bytes, littleEndian: name == "utf-16le"),
+            binaryReason(Array(text.utf8)) == nil
+        {
             return Decoded(text: normalize(text), encoding: name)
         }
         if let reason = binaryReason(bytes) {
@@ -56,9 +59,14 @@ public enum TextDecoder {
     static func binaryReason(_ bytes: [UInt8]) -> String? {
         let sample = bytes.prefix(65_536)
         guard !sample.isEmpty else { return nil }
-        var nul = 0, control = 0
+        var nul = 0
+        var control = 0
         for byte in sample {
-            if byte == 0 { nul += 1 } else if byte < 0x09 || (byte > 0x0D && byte < 0x20) || byte == 0x7F { control += 1 }
+            if byte == 0 {
+                nul += 1
+            } else if byte < 0x09 || (byte > 0x0D && byte < 0x20) || byte == 0x7F {
+                control += 1
+            }
         }
         if nul > 0 { return "\(nul) NUL bytes in the first \(sample.count)" }
         if control * 10 > sample.count { return "\(control * 100 / sample.count)% control bytes" }

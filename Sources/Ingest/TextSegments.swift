@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A large UTF-8 text file read a segment at a time, so that what a document holds in memory stays
@@ -44,11 +45,15 @@ public final class TextSegments: Sendable {
     /// - Parameter hash: the content hash the run found, which the segments must add up to.
     /// - Throws: ``IngestError`` when the file cannot be opened, or its opening is binary.
     /// - Parameter sizes: the threshold, segment and lookahead sizes, for tests that need small ones.
-    public init?(_ file: InputFile, hash: String, clean: Bool,
-                 sizes: (threshold: Int, segment: Int, lookahead: Int) = (threshold, segmentBytes, lookahead)) throws(IngestError) {
+    public init?(
+        _ file: InputFile, hash: String, clean: Bool,
+        sizes: (threshold: Int, segment: Int, lookahead: Int) = (threshold, segmentBytes, lookahead)
+    ) throws(IngestError) {
         guard file.kind == .regular, (file.format ?? .text) == .text, file.size > sizes.threshold else { return nil }
         let fd = file.location.open(O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw IngestError(.unreadable, path: file.id, "cannot open the file: \(String(cString: strerror(errno)))")
+        }
         var info = stat()
         var opening = [UInt8](repeating: 0, count: 65_536)
         let read = opening.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
@@ -89,7 +94,8 @@ public final class TextSegments: Sendable {
                 state.done = true
                 let hash = ContentHash.hex(state.hasher.finalize())
                 guard state.offset == size, hash == expectedHash else {
-                    throw IngestError(.unreadable, path: file.id, "the file changed while it was read; run again once it is written")
+                    throw IngestError(
+                        .unreadable, path: file.id, "the file changed while it was read; run again once it is written")
                 }
                 return nil
             }
@@ -97,10 +103,12 @@ public final class TextSegments: Sendable {
             let first = state.offset == 0
             state.offset += bytes.count
             let body = first && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
-            var text = String(validating: body, as: UTF8.self) ?? {
-                state.lossy = true
-                return String(decoding: body, as: UTF8.self)
-            }()
+            var text =
+                String(validating: body, as: UTF8.self)
+                ?? {
+                    state.lossy = true
+                    return String(decoding: body, as: UTF8.self)
+                }()
             text = TextDecoder.normalize(text)
             if clean { text = TextCleaner.clean(text: text) }
             if first { state.title = TextStructure.title(of: text) }
@@ -116,7 +124,10 @@ public final class TextSegments: Sendable {
         while got < want {
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, want - got, off_t(offset + got)) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw IngestError(.unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n < 0 {
+                throw IngestError(
+                    .unreadable, path: file.id, "cannot read the file: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { break }
             got += n
         }
@@ -142,7 +153,9 @@ public final class TextSegments: Sendable {
 
     /// Whether `bytes` are UTF-8, but for a character cut at their end.
     static func isUTF8(_ bytes: [UInt8]) -> Bool {
-        for drop in 0...min(3, bytes.count) where String(validating: bytes.dropLast(drop), as: UTF8.self) != nil { return true }
+        for drop in 0...min(3, bytes.count) where String(validating: bytes.dropLast(drop), as: UTF8.self) != nil {
+            return true
+        }
         return false
     }
 }

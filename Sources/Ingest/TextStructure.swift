@@ -45,7 +45,8 @@ enum TextStructure {
     /// The title: the first Markdown heading near the top, else a short first line set off by a blank line.
     static func title(of text: String) -> String? {
         // Only the opening is split: splitting a whole book by characters to read 60 lines was slow.
-        var end = text.utf8.startIndex, newlines = 0
+        var end = text.utf8.startIndex
+        var newlines = 0
         while end < text.utf8.endIndex, newlines < 60 {
             if text.utf8[end] == 0x0A { newlines += 1 }
             end = text.utf8.index(after: end)
@@ -65,7 +66,8 @@ enum TextStructure {
     static func heading(_ line: Substring) -> Heading? {
         // Every heading starts with `#`, a digit, `C`/`P` (Chapter, Part) or 第: most lines are out at once.
         guard let lead = line.unicodeScalars.first(where: { !$0.properties.isWhitespace }),
-              lead == "#" || lead == "第" || ("0"..."9").contains(lead) || "cCpP".unicodeScalars.contains(lead) else { return nil }
+            lead == "#" || lead == "第" || ("0"..."9").contains(lead) || "cCpP".unicodeScalars.contains(lead)
+        else { return nil }
         let trimmed = line.trimmingWhitespace()
         guard trimmed.count <= 120 else { return nil }
         if trimmed.hasPrefix("#") {
@@ -78,7 +80,9 @@ enum TextStructure {
         let lower = trimmed.lowercased()
         for word in ["chapter ", "part "] where lower.hasPrefix(word) {
             let number = lower.dropFirst(word.count).prefix { !$0.isWhitespace && $0 != ":" && $0 != "." }
-            if !number.isEmpty, number.allSatisfy({ $0.isNumber || "ivxlcdm".contains($0) }) || numberWords.contains(String(number)) {
+            if !number.isEmpty,
+                number.allSatisfy({ $0.isNumber || "ivxlcdm".contains($0) }) || numberWords.contains(String(number))
+            {
                 return Heading(level: 1, title: trimmed)
             }
         }
@@ -98,24 +102,30 @@ enum TextStructure {
         let number = line.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         let parts = number.split(separator: ".", omittingEmptySubsequences: false).filter { !$0.isEmpty }
         guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0.count <= 3 }), !number.contains(".."),
-              line.dropFirst(number.count).first == " " else { return nil }
+            line.dropFirst(number.count).first == " "
+        else { return nil }
         let title = line.dropFirst(number.count).trimmingWhitespace()
-        guard let first = title.first, first.isUppercase || first.unicodeScalars.first.map({ $0.value >= 0x4E00 && $0.value <= 0x9FFF }) == true,
-              title.count <= 80, let last = title.last, !".。!！?？;；,，:：".contains(last) else { return nil }
+        guard let first = title.first,
+            first.isUppercase || first.unicodeScalars.first.map({ $0.value >= 0x4E00 && $0.value <= 0x9FFF }) == true,
+            title.count <= 80, let last = title.last, !".。!！?？;；,，:：".contains(last)
+        else { return nil }
         return Heading(level: parts.count, title: line)
     }
 
-    static let chineseNumerals: Set<Character> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "零", "〇", "两"]
+    static let chineseNumerals: Set<Character> = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "零", "〇", "两"
+    ]
     static let numberWords: Set<String> = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"
     ]
 }
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
         guard let first = firstIndex(where: { !$0.isWhitespace }),
-              let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+            let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
         return String(self[first...last])
     }
 }

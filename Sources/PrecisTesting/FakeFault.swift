@@ -31,6 +31,7 @@ public enum FakeFault: Sendable, Hashable {
 
     /// Every fault a client should retry through, for random injection.
     public static let retryable: [FakeFault] = [
-        .serverError, .badGateway, .gatewayTimeout, .rateLimited(retryAfter: 1), .overloaded, .drop, .malformedJSON, .cutStream, .noFinishReason, .emptyBody,
+        .serverError, .badGateway, .gatewayTimeout, .rateLimited(retryAfter: 1), .overloaded, .drop, .malformedJSON,
+        .cutStream, .noFinishReason, .emptyBody
     ]
 }

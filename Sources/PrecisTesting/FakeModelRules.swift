@@ -48,12 +48,16 @@ struct FakeModelRules {
             }
         }
         guard let field else { return .success((alwaysThinks || switchable, ignored)) }
-        if isK3 { return .failure(Refusal(message: "thinking is not supported by \(model); it always thinks, use reasoning_effort")) }
+        if isK3 {
+            return .failure(
+                Refusal(message: "thinking is not supported by \(model); it always thinks, use reasoning_effort"))
+        }
         guard let type = (field as? [String: Any])?["type"] as? String, ["enabled", "disabled"].contains(type) else {
             return .failure(Refusal(message: "thinking.type must be enabled or disabled"))
         }
         if alwaysThinks {
-            return type == "disabled" ? .failure(Refusal(message: "thinking cannot be disabled for \(model)")) : .success((true, ignored))
+            return type == "disabled"
+                ? .failure(Refusal(message: "thinking cannot be disabled for \(model)")) : .success((true, ignored))
         }
         guard switchable else { return .failure(Refusal(message: "thinking is not supported by \(model)")) }
         return .success((type == "enabled", ignored))
@@ -62,7 +66,10 @@ struct FakeModelRules {
     /// Why a sampling field is refused: Kimi's models fix them all (1.0 thinking, 0.6 not).
     func sampling(_ object: [String: Any], thinks: Bool) -> String? {
         guard isKimi else { return nil }
-        let fixed: [(String, Double)] = [("temperature", thinks ? 1.0 : 0.6), ("top_p", 0.95), ("n", 1), ("presence_penalty", 0), ("frequency_penalty", 0)]
+        let fixed: [(String, Double)] = [
+            ("temperature", thinks ? 1.0 : 0.6), ("top_p", 0.95), ("n", 1), ("presence_penalty", 0),
+            ("frequency_penalty", 0)
+        ]
         for (field, value) in fixed {
             if let sent = (object[field] as? NSNumber)?.doubleValue, abs(sent - value) > 1e-9 {
                 return "invalid \(field): only \(value) is allowed for this model"

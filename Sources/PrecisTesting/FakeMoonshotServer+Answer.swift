@@ -17,21 +17,26 @@ extension FakeMoonshotServer {
     /// the answer and can use all of it; a repeated prompt start is served from the prefix cache.
     func answer(_ call: ChatCall) -> Answer {
         // A continuation goes on from its prefix; it reasoned before the prefix was written.
-        let reasoning = call.thinks && call.prefix == nil ? reasoning(limit: call.maxTokens, scale: call.reasoningScale) : ""
+        let reasoning =
+            call.thinks && call.prefix == nil ? reasoning(limit: call.maxTokens, scale: call.reasoningScale) : ""
         let reasoningTokens = configuration.tokens(reasoning)
-        let (text, finish) = reasoningTokens >= call.maxTokens && call.thinks
+        let (text, finish) =
+            reasoningTokens >= call.maxTokens && call.thinks
             ? ("", "length") : continued(call, room: call.maxTokens - reasoningTokens)
         let completionTokens = configuration.tokens(text) + reasoningTokens
         let cachedTokens = cached(call)
-        var usage: [String: Any] = ["prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
-                                    "total_tokens": call.promptTokens + completionTokens]
+        var usage: [String: Any] = [
+            "prompt_tokens": call.promptTokens, "completion_tokens": completionTokens,
+            "total_tokens": call.promptTokens + completionTokens
+        ]
         if cachedTokens > 0 {
             usage["cached_tokens"] = cachedTokens
             usage["prompt_tokens_details"] = ["cached_tokens": cachedTokens]
         }
         if call.thinks { usage["completion_tokens_details"] = ["reasoning_tokens": reasoningTokens] }
-        return Answer(text: text, reasoning: reasoning, finish: finish, completionTokens: completionTokens,
-                      reasoningTokens: reasoningTokens, cachedTokens: cachedTokens, usage: usage)
+        return Answer(
+            text: text, reasoning: reasoning, finish: finish, completionTokens: completionTokens,
+            reasoningTokens: reasoningTokens, cachedTokens: cachedTokens, usage: usage)
     }
 
     /// The answer's text: the whole summary, or in partial mode what follows the prefix.
@@ -52,7 +57,7 @@ extension FakeMoonshotServer {
         return [
             "id": answer.id, "object": "chat.completion", "created": 0, "model": call.model,
             "choices": [["index": 0, "message": message, "finish_reason": answer.finish]],
-            "usage": answer.usage,
+            "usage": answer.usage
         ]
     }
 
@@ -60,7 +65,9 @@ extension FakeMoonshotServer {
     /// to the same model sent it. Only Kimi's models cache on their own (moonshot-v1's cache is an
     /// explicit API); Kimi caches by token prefix, and whole messages are close enough here.
     func cached(_ call: ChatCall) -> Int {
-        guard configuration.prefixCache, call.model.hasPrefix("kimi-"), let first = call.messages.first, first.role == "system" else { return 0 }
+        guard configuration.prefixCache, call.model.hasPrefix("kimi-"), let first = call.messages.first,
+            first.role == "system"
+        else { return 0 }
         let prefix = call.model + "\u{1E}" + first.content
         let seen = state.withLock { s -> Bool in s.prefixes.insert(prefix).inserted == false }
         return seen ? configuration.promptTokens([first.content]) : 0

@@ -39,16 +39,20 @@ extension FakeMoonshotServer {
             try await writer.error(status, type: type, "injected fault \(status)")
             return true
         case .rateLimited(let seconds)?:
-            try await writer.error(429, type: "rate_limit_reached_error", "rate limit reached", headers: [("Retry-After", "\(seconds)")])
+            try await writer.error(
+                429, type: "rate_limit_reached_error", "rate limit reached", headers: [("Retry-After", "\(seconds)")])
             return true
         case .overloaded?:
-            try await writer.error(429, type: "engine_overloaded_error", "The engine is currently overloaded, please try again later")
+            try await writer.error(
+                429, type: "engine_overloaded_error", "The engine is currently overloaded, please try again later")
             return true
         case .quotaExceeded?:
-            try await writer.error(429, type: "exceeded_current_quota_error", "Your account is suspended due to insufficient balance")
+            try await writer.error(
+                429, type: "exceeded_current_quota_error", "Your account is suspended due to insufficient balance")
             return true
         case .contentFilter?:
-            try await writer.error(400, type: "content_filter", "The request was rejected because it was considered high risk")
+            try await writer.error(
+                400, type: "content_filter", "The request was rejected because it was considered high risk")
             return true
         case .detailUnauthorized?:
             try await writer.json(401, ["detail": "Invalid API Key"])
@@ -79,8 +83,9 @@ extension FakeMoonshotServer {
         }
         let (refusal, budgetHeaders) = admit(call)
         if let refusal {
-            try await writer.error(429, type: "rate_limit_reached_error", refusal.message,
-                                   headers: [("Retry-After", "\(refusal.retryAfter)")] + budgetHeaders)
+            try await writer.error(
+                429, type: "rate_limit_reached_error", refusal.message,
+                headers: [("Retry-After", "\(refusal.retryAfter)")] + budgetHeaders)
             return true
         }
         // A request stops counting against concurrency once its answer is ready to go out, as on a
@@ -101,22 +106,30 @@ extension FakeMoonshotServer {
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
 
         let answer = self.answer(call)
-        let (text, reasoning, finish, usage, id) = (answer.text, answer.reasoning, answer.finish, answer.usage, answer.id)
-        let (completionTokens, reasoningTokens, cachedTokens) = (answer.completionTokens, answer.reasoningTokens, answer.cachedTokens)
+        let (text, reasoning, finish, usage, id) = (
+            answer.text, answer.reasoning, answer.finish, answer.usage, answer.id
+        )
+        let (completionTokens, reasoningTokens, cachedTokens) = (
+            answer.completionTokens, answer.reasoningTokens, answer.cachedTokens
+        )
         if !call.stream {
             release()
             try await writer.json(200, completionObject(call, answer), headers: budgetHeaders)
-            record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
+            record(
+                call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             return true
         }
         try await writer.startStream(headers: budgetHeaders)
         func event(_ object: Any) throws -> [UInt8] {
-            Array("data: ".utf8) + Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) + Array("\n\n".utf8)
+            Array("data: ".utf8) + Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+                + Array("\n\n".utf8)
         }
         func chunk(_ delta: [String: Any], finish: String?, usage: [String: Any]? = nil) throws -> [UInt8] {
             var choice: [String: Any] = ["index": 0, "delta": delta, "finish_reason": finish ?? NSNull()]
             if let usage { choice["usage"] = usage }
-            return try event(["id": id, "object": "chat.completion.chunk", "created": 0, "model": call.model, "choices": [choice]])
+            return try event([
+                "id": id, "object": "chat.completion.chunk", "created": 0, "model": call.model, "choices": [choice]
+            ])
         }
         var bytes = try chunk(["role": "assistant", "content": ""], finish: nil)
         bytes += Array(": keep-alive\n\n".utf8)
@@ -124,12 +137,21 @@ extension FakeMoonshotServer {
         // In a stream, reasoning_content deltas come first, then the answer's.
         for character in reasoning {
             piece.append(character)
-            if piece.count >= 9 { bytes += try chunk(["reasoning_content": piece], finish: nil); piece = "" }
+            if piece.count >= 9 {
+                bytes += try chunk(["reasoning_content": piece], finish: nil)
+                piece = ""
+            }
         }
-        if !piece.isEmpty { bytes += try chunk(["reasoning_content": piece], finish: nil); piece = "" }
+        if !piece.isEmpty {
+            bytes += try chunk(["reasoning_content": piece], finish: nil)
+            piece = ""
+        }
         for character in text {
             piece.append(character)
-            if piece.count >= 9 { bytes += try chunk(["content": piece], finish: nil); piece = "" }
+            if piece.count >= 9 {
+                bytes += try chunk(["content": piece], finish: nil)
+                piece = ""
+            }
         }
         if !piece.isEmpty { bytes += try chunk(["content": piece], finish: nil) }
         if fault == .cutStream {
@@ -145,7 +167,8 @@ extension FakeMoonshotServer {
         try await writer.send(bytes)
         try await writer.endStream()
         if fault != .noFinishReason {
-            record(call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
+            record(
+                call, completionTokens: completionTokens, reasoningTokens: reasoningTokens, cachedTokens: cachedTokens)
             state.withLock { $0.stats.streamed += 1 }
         }
         return true
@@ -156,7 +179,7 @@ extension FakeMoonshotServer {
         state.withLock { s -> FakeFault? in
             if !s.faults.isEmpty { return s.faults.removeFirst() }
             guard configuration.faultRate > 0, !configuration.faultKinds.isEmpty else { return nil }
-            s.random = s.random &* 6364136223846793005 &+ 1442695040888963407
+            s.random = s.random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let draw = Double(s.random >> 11) / Double(1 << 53)
             guard draw < configuration.faultRate else { return nil }
             s.stats.injectedFaults += 1
@@ -179,7 +202,8 @@ extension FakeMoonshotServer {
 
     /// Admits a call or refuses it, with the `X-RateLimit-*` headers as the window stood at that
     /// instant: counted under the same lock, so another client's turn cannot fall between the two.
-    private func admit(_ call: ChatCall) -> (refusal: (message: String, retryAfter: Int)?, headers: [(String, String)]) {
+    private func admit(_ call: ChatCall) -> (refusal: (message: String, retryAfter: Int)?, headers: [(String, String)])
+    {
         let now = ContinuousClock.now
         return state.withLock { s in
             let refusal = admit(call, &s, now: now)
@@ -188,7 +212,9 @@ extension FakeMoonshotServer {
     }
 
     /// Admits a call against the account limits, or says why not and when to come back.
-    private func admit(_ call: ChatCall, _ s: inout State, now: ContinuousClock.Instant) -> (message: String, retryAfter: Int)? {
+    private func admit(_ call: ChatCall, _ s: inout State, now: ContinuousClock.Instant) -> (
+        message: String, retryAfter: Int
+    )? {
         let charge = call.promptTokens + call.maxTokens
         let window = configuration.window
         s.admitted.removeAll { now - $0.at >= window }
@@ -220,8 +246,10 @@ extension FakeMoonshotServer {
         let live = s.admitted.filter { now - $0.at < window }
         let reset = live.first.map { window - (now - $0.at) } ?? window
         let seconds = Double(reset.components.seconds) + Double(reset.components.attoseconds) / 1e18
-        return [("X-RateLimit-Limit", "\(rpm)"), ("X-RateLimit-Remaining", "\(max(0, rpm - live.count))"),
-                ("X-RateLimit-Reset", String(format: "%.3f", seconds))]
+        return [
+            ("X-RateLimit-Limit", "\(rpm)"), ("X-RateLimit-Remaining", "\(max(0, rpm - live.count))"),
+            ("X-RateLimit-Reset", String(format: "%.3f", seconds))
+        ]
     }
 
     /// The other client's requests that are due by `now`, spread evenly over each window.
@@ -230,7 +258,9 @@ extension FakeMoonshotServer {
         let every = configuration.window / configuration.otherClientRequests
         if s.otherClientNext == nil {
             // It was already at its pace when this test began: a window's worth is in flight.
-            for k in 1...configuration.otherClientRequests { s.admitted.append((now - configuration.window + every * k, 0)) }
+            for k in 1...configuration.otherClientRequests {
+                s.admitted.append((now - configuration.window + every * k, 0))
+            }
             s.otherClientNext = now + every
         }
         while let next = s.otherClientNext, next <= now {

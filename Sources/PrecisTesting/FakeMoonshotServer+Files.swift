@@ -11,7 +11,10 @@ extension FakeMoonshotServer {
         var createdAt: Int
 
         var object: [String: Any] {
-            ["id": id, "object": "file", "bytes": data.count, "created_at": createdAt, "filename": filename, "purpose": purpose]
+            [
+                "id": id, "object": "file", "bytes": data.count, "created_at": createdAt, "filename": filename,
+                "purpose": purpose
+            ]
         }
     }
 
@@ -23,7 +26,8 @@ extension FakeMoonshotServer {
         state.withLock { s in
             s.nextID += 1
             let id = "file-\(s.nextID)"
-            s.files[id] = FakeFile(id: id, filename: filename, purpose: purpose, data: data, createdAt: 1_760_000_000 + s.nextID)
+            s.files[id] = FakeFile(
+                id: id, filename: filename, purpose: purpose, data: data, createdAt: 1_760_000_000 + s.nextID)
             return id
         }
     }
@@ -33,23 +37,33 @@ extension FakeMoonshotServer {
         let parts = path.split(separator: "/").map(String.init)  // ["v1", "files", id?, "content"?]
         switch (head.method, parts.count) {
         case (.POST, 2):
-            guard let type = head.headers["content-type"].first, let boundary = type.components(separatedBy: "boundary=").last,
-                  type.hasPrefix("multipart/form-data"), let form = Self.multipart(body, boundary: boundary),
-                  let file = form.file, let purpose = form.fields["purpose"] else {
-                return try await writer.error(400, type: "invalid_request_error", "Invalid request: a multipart body with purpose and file is required")
+            guard let type = head.headers["content-type"].first,
+                let boundary = type.components(separatedBy: "boundary=").last,
+                type.hasPrefix("multipart/form-data"), let form = Self.multipart(body, boundary: boundary),
+                let file = form.file, let purpose = form.fields["purpose"]
+            else {
+                return try await writer.error(
+                    400, type: "invalid_request_error",
+                    "Invalid request: a multipart body with purpose and file is required")
             }
             guard ["batch", "file-extract"].contains(purpose) else {
-                return try await writer.error(400, type: "invalid_request_error", "Invalid request: purpose \(purpose) is not supported")
+                return try await writer.error(
+                    400, type: "invalid_request_error", "Invalid request: purpose \(purpose) is not supported")
             }
             guard !file.data.isEmpty, file.data.count <= 100 * 1024 * 1024 else {
-                return try await writer.error(400, type: "invalid_request_error", "Invalid request: the file must be non-empty and at most 100 MB")
+                return try await writer.error(
+                    400, type: "invalid_request_error", "Invalid request: the file must be non-empty and at most 100 MB"
+                )
             }
             if purpose == "batch", !file.name.hasSuffix(".jsonl") {
-                return try await writer.error(400, type: "invalid_request_error", "Invalid request: a batch file must have the .jsonl extension")
+                return try await writer.error(
+                    400, type: "invalid_request_error", "Invalid request: a batch file must have the .jsonl extension")
             }
             let limit = state.withLock { s in s.files.values.filter { $0.purpose == purpose }.count }
             guard limit < configuration.fileLimit else {
-                return try await writer.error(400, type: "invalid_request_error", "Invalid request: the organization holds \(limit) files, the most it may")
+                return try await writer.error(
+                    400, type: "invalid_request_error",
+                    "Invalid request: the organization holds \(limit) files, the most it may")
             }
             let id = addFile(named: file.name, purpose: purpose, data: file.data)
             state.withLock { $0.stats.uploads += 1 }
@@ -62,7 +76,9 @@ extension FakeMoonshotServer {
             guard let file = state.withLock({ $0.files[parts[2]] }) else {
                 return try await writer.error(404, type: "resource_not_found_error", "Not found the file \(parts[2])")
             }
-            guard file.purpose == "file-extract" else { return try await writer.raw(200, file.data, contentType: "application/octet-stream") }
+            guard file.purpose == "file-extract" else {
+                return try await writer.raw(200, file.data, contentType: "application/octet-stream")
+            }
             // The docs give the extracted text as plain text.
             state.withLock { $0.stats.extractions += 1 }
             try await writer.raw(200, Array(extractedText(file).utf8), contentType: "text/plain; charset=utf-8")
@@ -91,7 +107,9 @@ extension FakeMoonshotServer {
     }
 
     /// The fields and the one file of a `multipart/form-data` body.
-    static func multipart(_ body: [UInt8], boundary: String) -> (fields: [String: String], file: (name: String, data: [UInt8])?)? {
+    static func multipart(_ body: [UInt8], boundary: String) -> (
+        fields: [String: String], file: (name: String, data: [UInt8])?
+    )? {
         let delimiter = Array("--\(boundary)".utf8)
         var fields: [String: String] = [:]
         var file: (name: String, data: [UInt8])?
@@ -108,7 +126,9 @@ extension FakeMoonshotServer {
             }
         }
         for part in parts {
-            guard let split = part.indices.first(where: { part[$0...].starts(with: Array("\r\n\r\n".utf8)) }) else { continue }
+            guard let split = part.indices.first(where: { part[$0...].starts(with: Array("\r\n\r\n".utf8)) }) else {
+                continue
+            }
             let headers = String(decoding: part[part.startIndex..<split], as: UTF8.self)
             let content = Array(part[(split + 4)...])
             guard let name = headers.firstMatch(of: /name="([^"]*)"/)?.output.1 else { continue }

@@ -14,19 +14,35 @@ extension FakeMoonshotServer {
         }
         guard let object = JSONBody.object(body) else { return bad("the body is not a JSON object") }
         guard let model = object["model"] as? String else { return bad("model is required") }
-        guard !configuration.refusedModels.contains(model), let window = configuration.models.first(where: { $0.id == model })?.window else {
-            return .failure(Refusal(status: 404, type: "resource_not_found_error", message: "Not found the model \(model) or Permission denied"))
+        guard !configuration.refusedModels.contains(model),
+            let window = configuration.models.first(where: { $0.id == model })?.window
+        else {
+            return .failure(
+                Refusal(
+                    status: 404, type: "resource_not_found_error",
+                    message: "Not found the model \(model) or Permission denied"))
         }
-        guard let rawMessages = object["messages"] as? [[String: Any]], !rawMessages.isEmpty else { return bad("messages must be a non-empty list") }
+        guard let rawMessages = object["messages"] as? [[String: Any]], !rawMessages.isEmpty else {
+            return bad("messages must be a non-empty list")
+        }
         var messages: [(role: String, content: String)] = []
         var prefix: String?
         for (i, m) in rawMessages.enumerated() {
-            guard let role = m["role"] as? String, ["system", "user", "assistant"].contains(role) else { return bad("messages[\(i)].role is not system, user or assistant") }
-            guard let content = m["content"] as? String, !content.isEmpty else { return bad("messages[\(i)].content must not be empty") }
+            guard let role = m["role"] as? String, ["system", "user", "assistant"].contains(role) else {
+                return bad("messages[\(i)].role is not system, user or assistant")
+            }
+            guard let content = m["content"] as? String, !content.isEmpty else {
+                return bad("messages[\(i)].content must not be empty")
+            }
             if m["partial"] as? Bool == true {
-                guard i == rawMessages.count - 1, role == "assistant" else { return bad("partial is only allowed on the last message, an assistant's") }
+                guard i == rawMessages.count - 1, role == "assistant" else {
+                    return bad("partial is only allowed on the last message, an assistant's")
+                }
                 // A server without partial mode takes the prefix as an earlier turn and answers anew.
-                if configuration.partialMode { prefix = content; continue }
+                if configuration.partialMode {
+                    prefix = content
+                    continue
+                }
             }
             messages.append((role, content))
         }
@@ -40,14 +56,18 @@ extension FakeMoonshotServer {
         if let refusal = rules.sampling(object, thinks: thinks) { return bad(refusal) }
         let temperature = (object["temperature"] as? NSNumber)?.doubleValue ?? 0.3
         if !(0...1).contains(temperature) { return bad("temperature must be in [0, 1]") }
-        if let topP = (object["top_p"] as? NSNumber)?.doubleValue, !(0...1).contains(topP) { return bad("top_p must be in [0, 1]") }
+        if let topP = (object["top_p"] as? NSNumber)?.doubleValue, !(0...1).contains(topP) {
+            return bad("top_p must be in [0, 1]")
+        }
         if let n = object["n"] as? Int {
             if !(1...5).contains(n) { return bad("n must be in [1, 5]") }
             if n > 1 && temperature < 0.01 { return bad("n > 1 is not supported when temperature is 0") }
         }
         if let stop = object["stop"] {
             let list = (stop as? [String]) ?? (stop as? String).map { [$0] }
-            guard let list, list.count <= 5, list.allSatisfy({ $0.utf8.count <= 32 }) else { return bad("stop must be at most 5 strings of at most 32 bytes") }
+            guard let list, list.count <= 5, list.allSatisfy({ $0.utf8.count <= 32 }) else {
+                return bad("stop must be at most 5 strings of at most 32 bytes")
+            }
         }
         let (limitField, otherField) = rules.limitFields
         // The platform ignores a field it does not take, silently: the limit falls back to its default.
@@ -60,10 +80,12 @@ extension FakeMoonshotServer {
         }
         if !ignored.isEmpty { state.withLock { $0.stats.ignoredFields += ignored } }
         let effort = (object["reasoning_effort"] as? String).flatMap(FakeModelRules.Effort.init(rawValue:))
-        let identity = "\(model)|\(maxTokens)|" + messages.map { "\($0.role):\($0.content)" }.joined(separator: "\u{1E}")
+        let identity =
+            "\(model)|\(maxTokens)|" + messages.map { "\($0.role):\($0.content)" }.joined(separator: "\u{1E}")
             + (prefix.map { "\u{1E}partial:" + $0 } ?? "")
-        var call = ChatCall(model: model, window: window, messages: messages, maxTokens: maxTokens,
-                            stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity, thinks: thinks)
+        var call = ChatCall(
+            model: model, window: window, messages: messages, maxTokens: maxTokens,
+            stream: object["stream"] as? Bool ?? false, promptTokens: promptTokens, identity: identity, thinks: thinks)
         call.prefix = prefix
         call.reasoningScale = thinks ? (rules.isK3 ? (effort ?? .max).scale : 1) : 0
         return .success(call)

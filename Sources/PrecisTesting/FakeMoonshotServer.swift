@@ -35,13 +35,16 @@ public final class FakeMoonshotServer: Sendable {
     private let acceptTask = Shared<Task<Void, Never>?>(nil)
 
     /// Starts a server on a free loopback port.
-    public static func start(_ configuration: FakeServerConfiguration = FakeServerConfiguration()) async throws -> FakeMoonshotServer {
+    public static func start(_ configuration: FakeServerConfiguration = FakeServerConfiguration()) async throws
+        -> FakeMoonshotServer
+    {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: child)
                 }
             }
         let fake = FakeMoonshotServer(configuration: configuration, channel: server.channel)
@@ -56,7 +59,9 @@ public final class FakeMoonshotServer: Sendable {
         baseURL = "http://127.0.0.1:\(channel.localAddress?.port ?? 0)/v1"
     }
 
-    private func accept(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
+    private func accept(
+        _ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    ) {
         let task = Task<Void, Never>(executorPreference: ServerExecutor.shared) {
             _ = try? await server.executeThenClose { inbound in
                 await withDiscardingTaskGroup { group in
@@ -96,35 +101,40 @@ public final class FakeMoonshotServer: Sendable {
 
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         // A client that hangs up mid-request ends the connection, which is all the fake does then.
-        do { try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body = ByteBuffer()
-            for try await part in inbound {
-                switch part {
-                case .head(let h):
-                    head = h
-                    body.clear()
-                case .body(var chunk):
-                    body.writeBuffer(&chunk)
-                case .end:
-                    guard let request = head else { continue }
-                    let keepOpen = try await route(request, body: Array(body.readableBytesView), outbound: outbound)
-                    if !keepOpen { return }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body = ByteBuffer()
+                for try await part in inbound {
+                    switch part {
+                    case .head(let h):
+                        head = h
+                        body.clear()
+                    case .body(var chunk):
+                        body.writeBuffer(&chunk)
+                    case .end:
+                        guard let request = head else { continue }
+                        let keepOpen = try await route(request, body: Array(body.readableBytesView), outbound: outbound)
+                        if !keepOpen { return }
+                    }
                 }
             }
-        } } catch {
+        } catch {
             return
         }
     }
 
     /// Answers one request; false closes the connection.
-    private func route(_ head: HTTPRequestHead, body: [UInt8], outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws -> Bool {
+    private func route(
+        _ head: HTTPRequestHead, body: [UInt8], outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws -> Bool {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         let writer = ResponseWriter(outbound: outbound, state: state)
         if let key = configuration.apiKey, head.headers["authorization"].first != "Bearer \(key)" {
             if path.hasSuffix("/chat/completions") { state.withLock { $0.stats.chatRequests += 1 } }
             let sent = head.headers["authorization"].first ?? ""
-            let message = configuration.echoesCredentials
+            let message =
+                configuration.echoesCredentials
                 ? "Invalid Authentication: \(sent) (key \(sent.replacingOccurrences(of: "Bearer ", with: "")) is not valid)"
                 : "Invalid Authentication"
             try await writer.error(401, type: "invalid_authentication_error", message)
@@ -142,7 +152,8 @@ public final class FakeMoonshotServer: Sendable {
             return true
         case (.POST, "/v1/tokenizers/estimate-token-count"):
             guard let object = JSONBody.object(body),
-                  let messages = object["messages"] as? [[String: Any]] else {
+                let messages = object["messages"] as? [[String: Any]]
+            else {
                 try await writer.error(400, type: "invalid_request_error", "Invalid request: malformed body")
                 return true
             }

@@ -58,12 +58,17 @@ public struct FakeServerConfiguration: Sendable {
     /// does for a model a key may not use.
     public var refusedModels: [String] = []
 
-    public init(apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
-                reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
-                tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300, tokenScale: Double = 1,
-                window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable, seed: UInt64 = 1,
-                reasoningTokens: Int = 240, prefixCache: Bool = true, batchPhase: Duration = .milliseconds(300),
-                batchCancelTime: Duration = .milliseconds(50), batchFailureRate: Double = 0, expiringBatches: Set<Int> = [], fileLimit: Int = 1000) {
+    public init(
+        apiKey: String? = "sk-test", models: [(id: String, window: Int)] = FakeServerConfiguration.moonshotModels,
+        reportsContextLength: Bool = true, latency: Duration = .zero, concurrency: Int? = nil, rpm: Int? = nil,
+        tpm: Int? = nil, streamUsage: Bool = true, summaryRatio: Double = 0.25, summaryCap: Int = 300,
+        tokenScale: Double = 1,
+        window: Duration = .seconds(60), faultRate: Double = 0, faultKinds: [FakeFault] = FakeFault.retryable,
+        seed: UInt64 = 1,
+        reasoningTokens: Int = 240, prefixCache: Bool = true, batchPhase: Duration = .milliseconds(300),
+        batchCancelTime: Duration = .milliseconds(50), batchFailureRate: Double = 0, expiringBatches: Set<Int> = [],
+        fileLimit: Int = 1000
+    ) {
         self.apiKey = apiKey
         self.models = models
         self.reportsContextLength = reportsContextLength
@@ -104,6 +109,6 @@ public struct FakeServerConfiguration: Sendable {
     public static let moonshotModels: [(id: String, window: Int)] = [
         ("moonshot-v1-8k", 8_192), ("moonshot-v1-32k", 32_768), ("moonshot-v1-128k", 131_072),
         ("kimi-k2.6", 262_144), ("kimi-k2.7-code", 262_144), ("kimi-k2.7-code-highspeed", 262_144),
-        ("kimi-k3", 1_048_576), ("kimi-k3.1-pro", 1_048_576), ("kimi-k3.1-pro-highspeed", 1_048_576),
+        ("kimi-k3", 1_048_576), ("kimi-k3.1-pro", 1_048_576), ("kimi-k3.1-pro-highspeed", 1_048_576)
     ]
 }

@@ -4,8 +4,10 @@ public enum FakeTokenizer {
     /// Tokens in `text`: CJK at about 1.7 characters a token, words at one token per ten letters
     /// (at least one), digits in threes, every other symbol one.
     public static func count(_ text: String) -> Int {
-        var cjk = 0, other = 0
-        var letters = 0, digits = 0
+        var cjk = 0
+        var other = 0
+        var letters = 0
+        var digits = 0
         func flush() {
             if letters > 0 { other += 1 + (letters - 1) / 10 }
             if digits > 0 { other += (digits + 2) / 3 }

@@ -12,7 +12,8 @@ public enum FleetFixture {
     /// each use pays for its own.
     public static func reports(in dir: URL, count: Int = 30) throws -> URL {
         let input = dir.appendingPathComponent("in")
-        let text = try String(contentsOf: TestSupport.samples.appendingPathComponent("en/harrow-point.txt"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestSupport.samples.appendingPathComponent("en/harrow-point.txt"), encoding: .utf8)
         let paragraphs = text.components(separatedBy: "\n\n").filter { $0.count > 80 }
         let tag = UUID().uuidString.prefix(8)
         for i in 0..<count {
@@ -29,10 +30,16 @@ public enum FleetFixture {
 
     /// The shipped `moonshot` pipeline with small chunks and answers, under the account's limits.
     public static func pipeline(in dir: URL) throws -> String {
-        var text = try String(contentsOf: TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml"), encoding: .utf8)
-        for (from, to) in [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"), ("reduce: 768", "reduce: 300"),
-                           ("# limits: {concurrency: 50, rpm: 200, tpm: 2000000}",
-                            "limits: {concurrency: \(concurrency), rpm: \(rpm), window_seconds: \(Int(window / .seconds(1)))}")] {
+        var text = try String(
+            contentsOf: TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml"), encoding: .utf8)
+        for (from, to) in [
+            ("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"),
+            ("reduce: 768", "reduce: 300"),
+            (
+                "# limits: {concurrency: 50, rpm: 200, tpm: 2000000}",
+                "limits: {concurrency: \(concurrency), rpm: \(rpm), window_seconds: \(Int(window / .seconds(1)))}"
+            )
+        ] {
             precondition(text.contains(from), "pipelines/moonshot.yaml no longer has \(from)")
             text = text.replacingOccurrences(of: from, with: to)
         }
@@ -47,7 +54,8 @@ public enum FleetFixture {
     /// The most requests begun within any `window`.
     public static func busiest(_ starts: [ContinuousClock.Instant], window: Duration = FleetFixture.window) -> Int {
         let sorted = starts.sorted()
-        var best = 0, low = 0
+        var best = 0
+        var low = 0
         for high in sorted.indices {
             while sorted[high] - sorted[low] >= window { low += 1 }
             best = max(best, high - low + 1)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one way tests run the built `precis` binary, as a user would: to its end with ``run(_:in:environment:)``,
@@ -34,13 +35,16 @@ public final class PrecisProcess: @unchecked Sendable {
     ///   - binary: another build of `precis`, such as the release build a benchmark times.
     ///   - fileSizeLimit: the most bytes any file it writes may hold (`ulimit -f`), to make a disk
     ///     that fills without a filesystem of its own.
-    public init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false,
-                binary: String? = nil, fileSizeLimit: Int? = nil) throws {
+    public init(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], terminal: Bool = false,
+        binary: String? = nil, fileSizeLimit: Int? = nil
+    ) throws {
         let executable = binary.map { URL(fileURLWithPath: $0) } ?? TestSupport.binary
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("precis-stderr-\(UUID().uuidString)")
         outputFile = errorFile.appendingPathExtension("out")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        for file in [errorFile, outputFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
         if terminal {
             let command = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
@@ -48,7 +52,8 @@ public final class PrecisProcess: @unchecked Sendable {
             process.standardInput = FileHandle.nullDevice
         } else if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -f \(max(1, fileSizeLimit / 512)) && exec \"$0\" \"$@\"", executable.path] + arguments
+            process.arguments =
+                ["-c", "ulimit -f \(max(1, fileSizeLimit / 512)) && exec \"$0\" \"$@\"", executable.path] + arguments
         } else {
             process.executableURL = executable
             process.arguments = arguments
@@ -82,9 +87,12 @@ public final class PrecisProcess: @unchecked Sendable {
     /// The wait suspends instead of blocking: tests share a cooperative pool with one thread per core,
     /// and two blocked waits on a two-core machine stall every other test in the process.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                           terminal: Bool = false, fileSizeLimit: Int? = nil) async throws -> Result {
-        let child = try PrecisProcess(arguments, in: directory, environment: environment, terminal: terminal, fileSizeLimit: fileSizeLimit)
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        terminal: Bool = false, fileSizeLimit: Int? = nil
+    ) async throws -> Result {
+        let child = try PrecisProcess(
+            arguments, in: directory, environment: environment, terminal: terminal, fileSizeLimit: fileSizeLimit)
         _ = try await child.exit()
         return Result(status: child.process.terminationStatus, stderr: child.stderr, stdout: child.stdout)
     }
@@ -109,7 +117,8 @@ public final class PrecisProcess: @unchecked Sendable {
     /// Waits for the process to end and returns its exit status (128 + n when a signal n killed it).
     public func exit() async throws -> Int32 {
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// Waits until `condition` holds, or `timeout` passes; returns whether it held.

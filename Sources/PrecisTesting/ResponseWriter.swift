@@ -20,7 +20,8 @@ struct ResponseWriter {
         state.withLock { $0.stats.statuses[status, default: 0] += 1 }
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", "\(body.count)")])
         for (name, value) in extra { headers.add(name: name, value: value) }
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)))
+        try await outbound.write(
+            .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)))
         if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
         try await outbound.write(.end(nil))
     }

@@ -4,7 +4,8 @@ import Synchronization
 /// Paths and scratch space shared by the tests of every module.
 public enum TestSupport {
     /// The package root, found from this file's path.
-    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     public static let samples = root.appendingPathComponent("samples")
 
     /// The built `precis` binary: `PRECIS_BIN` if set, else the debug build.
@@ -48,8 +49,10 @@ public enum TestSupport {
         guard let e = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return out }
         for case let url as URL in e where url.pathExtension == "md" {
             // `generated_at` is the one front-matter line that differs between identical runs.
-            let page = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("generated_at: ") }.joined(separator: "\n")
+            let page = try String(contentsOf: url, encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false
+            )
+            .filter { !$0.hasPrefix("generated_at: ") }.joined(separator: "\n")
             out[String(url.standardizedFileURL.path.dropFirst(base.count + 1))] = Data(page.utf8)
         }
         return out

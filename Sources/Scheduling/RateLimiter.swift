@@ -14,7 +14,10 @@ public actor RateLimiter {
         public var costBound: Double
         public var priority: CallPriority
 
-        public init(promptTokens: Int, maxTokens: Int, costBound: Double = 0, priority: CallPriority = CallPriority(document: 0, level: 0)) {
+        public init(
+            promptTokens: Int, maxTokens: Int, costBound: Double = 0,
+            priority: CallPriority = CallPriority(document: 0, level: 0)
+        ) {
             self.promptTokens = promptTokens
             self.maxTokens = maxTokens
             self.costBound = costBound
@@ -85,7 +88,9 @@ public actor RateLimiter {
         case fail(SchedulingError)
     }
 
-    public init(limits: RateLimits, spending: SpendingLimits = SpendingLimits(), clock: any SchedulingClock = SystemClock()) {
+    public init(
+        limits: RateLimits, spending: SpendingLimits = SpendingLimits(), clock: any SchedulingClock = SystemClock()
+    ) {
         self.limits = limits
         self.spending = spending
         self.clock = clock
@@ -130,7 +135,9 @@ public actor RateLimiter {
     ///   - serverBudget: what the server said is left of the account's requests (`X-RateLimit-*`):
     ///     with our own requests it counted, that is our share of each window, and no more is
     ///     admitted, so another client on the same key is not collided with.
-    public func finish(_ ticket: Ticket, tokens: Int, cost: Double, chargedPrompt: Int? = nil, serverBudget: ServerBudget? = nil) {
+    public func finish(
+        _ ticket: Ticket, tokens: Int, cost: Double, chargedPrompt: Int? = nil, serverBudget: ServerBudget? = nil
+    ) {
         inFlight -= 1
         if let serverBudget { observe(serverBudget, for: ticket) }
         pendingTokens -= ticket.charge
@@ -193,7 +200,8 @@ public actor RateLimiter {
         pendingCost += request.costBound
         stats.admitted += 1
         stats.peakInFlight = max(stats.peakInFlight, inFlight)
-        return Ticket(id: nextTicket, charge: request.charge, maxTokens: request.maxTokens, costBound: request.costBound)
+        return Ticket(
+            id: nextTicket, charge: request.charge, maxTokens: request.maxTokens, costBound: request.costBound)
     }
 
     /// Admits waiters from the head of the queue while they fit; arms a timer for the first that does not.
@@ -216,7 +224,8 @@ public actor RateLimiter {
 
     private func bestWaiter() -> Int? {
         waiters.indices.min { a, b in
-            let pa = waiters[a].request.priority, pb = waiters[b].request.priority
+            let pa = waiters[a].request.priority
+            let pb = waiters[b].request.priority
             return pa != pb ? pa < pb : waiters[a].id < waiters[b].id
         }
     }
@@ -225,7 +234,8 @@ public actor RateLimiter {
         if let stopReason { return .fail(SchedulingError(.stopped, stopReason)) }
         let charge = request.charge
         if let tpm = limits.tpm, charge > tpm {
-            return .fail(SchedulingError(.tooLarge, "a request of \(charge) tokens is over the account's TPM of \(tpm)"))
+            return .fail(
+                SchedulingError(.tooLarge, "a request of \(charge) tokens is over the account's TPM of \(tpm)"))
         }
         if let over = overBudget(tokens: charge, cost: request.costBound) {
             // In-flight calls may bill less than charged; decide once they are done.
@@ -275,7 +285,7 @@ public actor RateLimiter {
         // An absolute deadline: the timer task may first run after time has moved on.
         let task = Task {
             do { try await clock.sleep(until: deadline) } catch { return }
-            await self.fire()
+            self.fire()
         }
         timer = (deadline, task)
     }

@@ -29,8 +29,10 @@ public struct Scheduler: Sendable {
     /// waiting out a busy account is expected, failing a file for it is not.
     static let throttledRetryFactor = 5
 
-    public init(limiter: RateLimiter, policy: RetryPolicy = RetryPolicy(), account: (any AccountGate)? = nil,
-                clock: any SchedulingClock = SystemClock(), seed: UInt64? = nil) {
+    public init(
+        limiter: RateLimiter, policy: RetryPolicy = RetryPolicy(), account: (any AccountGate)? = nil,
+        clock: any SchedulingClock = SystemClock(), seed: UInt64? = nil
+    ) {
         self.limiter = limiter
         self.account = account
         self.policy = policy
@@ -43,11 +45,14 @@ public struct Scheduler: Sendable {
     ///   - classify: turns an error into a decision; errors it calls final are thrown at once.
     ///   - onRetry: told before each retry, so reports can count them.
     ///   - operation: the call; returns its result and what it billed.
-    public func run<T: Sendable>(_ request: RateLimiter.Request,
-                                 classify: @Sendable (any Error) -> FailureDecision,
-                                 onRetry: @Sendable (any Error) -> Void = { _ in },
-                                 operation: @Sendable () async throws -> (T, Billing)) async throws -> T {
-        var retry = 0, throttledRetries = 0
+    public func run<T: Sendable>(
+        _ request: RateLimiter.Request,
+        classify: @Sendable (any Error) -> FailureDecision,
+        onRetry: @Sendable (any Error) -> Void = { _ in },
+        operation: @Sendable () async throws -> (T, Billing)
+    ) async throws -> T {
+        var retry = 0
+        var throttledRetries = 0
         while true {
             let ticket = try await limiter.admit(request)
             var shared: Int64?
@@ -60,10 +65,13 @@ public struct Scheduler: Sendable {
             do {
                 let (result, billing) = try await operation()
                 if let shared {
-                    await account?.finish(shared, chargedTokens: billing.chargedPrompt.map { min(request.charge, $0 + request.maxTokens) })
+                    await account?.finish(
+                        shared, chargedTokens: billing.chargedPrompt.map { min(request.charge, $0 + request.maxTokens) }
+                    )
                 }
-                await limiter.finish(ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt,
-                                     serverBudget: billing.serverBudget)
+                await limiter.finish(
+                    ticket, tokens: billing.tokens, cost: billing.cost, chargedPrompt: billing.chargedPrompt,
+                    serverBudget: billing.serverBudget)
                 return result
             } catch {
                 if let shared { await account?.finish(shared, chargedTokens: nil) }

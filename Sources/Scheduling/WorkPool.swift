@@ -11,6 +11,8 @@ public actor WorkPool {
     private var waiters: [Waiter] = []
     /// The most operations seen running at once, for reports and tests.
     public private(set) var peakRunning = 0
+    /// Calls queued for a slot now.
+    public var waiting: Int { waiters.count }
 
     private struct Waiter {
         var priority: CallPriority
@@ -24,7 +26,8 @@ public actor WorkPool {
     }
 
     /// Runs `operation` once a slot is free, and frees the slot when it ends.
-    public func run<T: Sendable>(priority: CallPriority, _ operation: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(priority: CallPriority, _ operation: @Sendable () async throws -> T) async throws -> T
+    {
         try await acquire(priority)
         defer { release() }
         return try await operation()
@@ -54,7 +57,9 @@ public actor WorkPool {
 
     private func release() {
         running -= 1
-        guard running < concurrency, let best = waiters.indices.min(by: { order(waiters[$0], waiters[$1]) }) else { return }
+        guard running < concurrency, let best = waiters.indices.min(by: { order(waiters[$0], waiters[$1]) }) else {
+            return
+        }
         let waiter = waiters.remove(at: best)
         admit()
         waiter.continuation.resume()

@@ -21,8 +21,10 @@ public struct Summary: Sendable, Hashable, Codable {
     /// continued or asked again; its tokens count them all.
     public var requests = 1
 
-    public init(text: String, promptTokens: Int = 0, completionTokens: Int = 0, reasoningTokens: Int = 0, cachedTokens: Int = 0,
-                model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false) {
+    public init(
+        text: String, promptTokens: Int = 0, completionTokens: Int = 0, reasoningTokens: Int = 0, cachedTokens: Int = 0,
+        model: String? = nil, truncated: Bool = false, usageEstimated: Bool = false
+    ) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens

@@ -21,7 +21,11 @@ final class Console: Sendable {
     }
 
     enum Tint: String {
-        case green = "32", red = "31", yellow = "33", dim = "2", bold = "1"
+        case green = "32"
+        case red = "31"
+        case yellow = "33"
+        case dim = "2"
+        case bold = "1"
     }
 
     /// `text` in `tint`, when colours are on.

@@ -8,17 +8,17 @@ struct EstimateCommand: AsyncParsableCommand {
         commandName: "estimate",
         abstract: "Predict files, chunks, calls, tokens, cost and time of a run, without making a call.",
         discussion: """
-        Reads and chunks the inputs as `precis run` would and walks each document's summary tree on \
-        paper. Calls whose answers OUT/.precis/state.sqlite already holds are not counted, so estimating \
-        a finished run gives 0 calls. Tokens and cost come as expected (Moonshot's tokenizer, summaries \
-        of typical length) and as an upper bound (every call writing its max_tokens). No API key is needed.
-        `precis run --dry-run` prints the same.
+            Reads and chunks the inputs as `precis run` would and walks each document's summary tree on \
+            paper. Calls whose answers OUT/.precis/state.sqlite already holds are not counted, so estimating \
+            a finished run gives 0 calls. Tokens and cost come as expected (Moonshot's tokenizer, summaries \
+            of typical length) and as an upper bound (every call writing its max_tokens). No API key is needed.
+            `precis run --dry-run` prints the same.
 
-        Examples:
-          precis estimate ~/papers --pipeline kimi
-          precis estimate reports --pipeline moonshot-auto --tier 0 --out digests
-          precis estimate inbox --pipeline brief --json | jq .cost_max
-        """
+            Examples:
+              precis estimate ~/papers --pipeline kimi
+              precis estimate reports --pipeline moonshot-auto --tier 0 --out digests
+              precis estimate inbox --pipeline brief --json | jq .cost_max
+            """
     )
 
     @OptionGroup var source: SourceOptions

@@ -9,16 +9,16 @@ struct ExtractCommand: AsyncParsableCommand {
         commandName: "extract",
         abstract: "Print the cleaned text of TXT and PDF files, as precis would chunk it; no store, no calls.",
         discussion: """
-        Files are read with the same decoders, PDF reader and cleaning as `precis run` (running headers, \
-        page numbers and hard line wraps removed; --raw keeps them). With several files each starts with \
-        a line "==> path <==". --json prints a JSON array, one object per file: path, status, error, \
-        format, encoding, pages, chapters, warnings, characters, tokens (the estimate budgets use) and parts.
-        Exit codes: 0 every file read, 1 some files failed (each is named on stderr), 2 usage error.
+            Files are read with the same decoders, PDF reader and cleaning as `precis run` (running headers, \
+            page numbers and hard line wraps removed; --raw keeps them). With several files each starts with \
+            a line "==> path <==". --json prints a JSON array, one object per file: path, status, error, \
+            format, encoding, pages, chapters, warnings, characters, tokens (the estimate budgets use) and parts.
+            Exit codes: 0 every file read, 1 some files failed (each is named on stderr), 2 usage error.
 
-        Examples:
-          precis extract report.pdf | less
-          precis extract ~/papers --json | jq '.[] | {path, pages, tokens}'
-        """
+            Examples:
+              precis extract report.pdf | less
+              precis extract ~/papers --json | jq '.[] | {path, pages, tokens}'
+            """
     )
 
     @Argument(help: "Files or directories to read.")
@@ -37,13 +37,18 @@ struct ExtractCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let extraction = Extraction(inputs: inputs, options: read.ingestOptions(), jobs: read.jobs ?? ProcessInfo.processInfo.activeProcessorCount, raw: raw)
+        let extraction = Extraction(
+            inputs: inputs, options: read.ingestOptions(),
+            jobs: read.jobs ?? ProcessInfo.processInfo.activeProcessorCount, raw: raw)
         let json = self.json
         let first = Mutex(true)
         let headers = inputs.count > 1 || inputs.contains { FileManager.default.isDirectory($0) }
         if json { FileHandle.standardOutput.write(Data("[\n".utf8)) }
         let counts = try await extraction.run { item in
-            let isFirst = first.withLock { value -> Bool in defer { value = false }; return value }
+            let isFirst = first.withLock { value -> Bool in
+                defer { value = false }
+                return value
+            }
             if item.status != "ok" {
                 FileHandle.standardError.write(Data("precis: \(item.path): \(item.error ?? "failed")\n".utf8))
             }

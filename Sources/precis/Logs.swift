@@ -29,12 +29,13 @@ struct ConsoleLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let text = event.message.description
-        let line: String = switch event.level {
-        case .error, .critical: console.paint(text, .red)
-        case .warning: console.paint(text, .yellow)
-        case .trace, .debug: console.paint(text, .dim)
-        default: text.hasPrefix("ok ") ? console.paint("ok", .green) + text.dropFirst(2) : text
-        }
+        let line: String =
+            switch event.level {
+            case .error, .critical: console.paint(text, .red)
+            case .warning: console.paint(text, .yellow)
+            case .trace, .debug: console.paint(text, .dim)
+            default: text.hasPrefix("ok ") ? console.paint("ok", .green) + text.dropFirst(2) : text
+            }
         console.write(line)
     }
 }

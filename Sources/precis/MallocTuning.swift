@@ -8,13 +8,13 @@ enum MallocTuning {
     /// (`make bench`, figure "memory"), at no gain in speed on two cores.
     static func apply() {
         #if os(Linux)
-        // M_ARENA_MAX is -8 in <malloc.h>, which the Glibc module does not import.
-        _ = mallopt(-8, 2)
+            // M_ARENA_MAX is -8 in <malloc.h>, which the Glibc module does not import.
+            _ = mallopt(-8, 2)
         #endif
     }
 }
 
 #if os(Linux)
-@_silgen_name("mallopt")
-private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    @_silgen_name("mallopt")
+    private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

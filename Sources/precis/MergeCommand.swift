@@ -9,17 +9,17 @@ struct MergeCommand: AsyncParsableCommand {
         commandName: "merge",
         abstract: "Write OUT/index.md and OUT/report.json over every worker's or shard's files.",
         discussion: """
-        With --store (or PRECIS_STORE), reads the job's latest round from the shared store; the last \
-        worker of a fleet does this on its own, so merge is for a fleet that was stopped, or to add \
-        --corpus-summary once. Without it, joins the shards' reports and stores (.precis/shard-I-of-N.*) \
-        into the folder's own, so status, gc and later runs see one folder.
-        Exit codes: 0 merged, 2 nothing to merge, 3 a store cannot be read.
+            With --store (or PRECIS_STORE), reads the job's latest round from the shared store; the last \
+            worker of a fleet does this on its own, so merge is for a fleet that was stopped, or to add \
+            --corpus-summary once. Without it, joins the shards' reports and stores (.precis/shard-I-of-N.*) \
+            into the folder's own, so status, gc and later runs see one folder.
+            Exit codes: 0 merged, 2 nothing to merge, 3 a store cannot be read.
 
-        Examples:
-          precis merge /data/out --store postgres://precis@db/precis
-          precis merge /data/out                       # after precis run --shards N
-          precis merge /data/out --corpus-summary --pipeline kimi
-        """
+            Examples:
+              precis merge /data/out --store postgres://precis@db/precis
+              precis merge /data/out                       # after precis run --shards N
+              precis merge /data/out --corpus-summary --pipeline kimi
+            """
     )
 
     @Argument(help: "The output directory the workers or shards wrote to.")

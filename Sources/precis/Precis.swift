@@ -9,18 +9,21 @@ struct Precis: AsyncParsableCommand {
         commandName: "precis",
         abstract: "Summarize directories of TXT and PDF documents with recursive map-reduce.",
         discussion: """
-        Runs offline with an extractive summarizer by default. Every finished call is checkpointed, so \
-        a rerun after a crash or an edit repeats only what is missing or changed.
+            Runs offline with an extractive summarizer by default. Every finished call is checkpointed, so \
+            a rerun after a crash or an edit repeats only what is missing or changed.
 
-        Examples:
-          precis run ~/papers --out ~/papers-summaries                 # offline, no key needed
-          precis estimate ~/papers --pipeline kimi                     # calls, tokens, cost, time
-          MOONSHOT_API_KEY=sk-... precis run ~/papers --pipeline kimi
-          precis status ~/papers-summaries
-          precis --generate-completion-script bash > /etc/bash_completion.d/precis
-        """,
+            Examples:
+              precis run ~/papers --out ~/papers-summaries                 # offline, no key needed
+              precis estimate ~/papers --pipeline kimi                     # calls, tokens, cost, time
+              MOONSHOT_API_KEY=sk-... precis run ~/papers --pipeline kimi
+              precis status ~/papers-summaries
+              precis --generate-completion-script bash > /etc/bash_completion.d/precis
+            """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, EstimateCommand.self, StatusCommand.self, MergeCommand.self, GCCommand.self, CancelCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self],
+        subcommands: [
+            RunCommand.self, EstimateCommand.self, StatusCommand.self, MergeCommand.self, GCCommand.self,
+            CancelCommand.self, ExtractCommand.self, PipelinesCommand.self, ModelsCommand.self
+        ],
         defaultSubcommand: nil
     )
 

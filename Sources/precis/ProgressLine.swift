@@ -39,6 +39,8 @@ struct ProgressLine: Sendable {
 enum Elapsed {
     static func clock(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded()))
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60)
+            : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

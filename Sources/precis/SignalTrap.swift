@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 import Pipeline
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Routes SIGINT and SIGTERM to a run's ``RunControl`` instead of killing the process.
@@ -16,10 +17,12 @@ final class SignalTrap {
             Glibc.signal(signal.rawValue, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal.rawValue, queue: .global())
             source.setEventHandler {
-                let line = switch control.interrupt(signal) {
-                case .draining: "\(signal): no new calls; finishing the calls in flight (up to \(grace) s). Send it again to abandon them."
-                case .abandoning: "\(signal) again: abandoning the calls in flight."
-                }
+                let line =
+                    switch control.interrupt(signal) {
+                    case .draining:
+                        "\(signal): no new calls; finishing the calls in flight (up to \(grace) s). Send it again to abandon them."
+                    case .abandoning: "\(signal) again: abandoning the calls in flight."
+                    }
                 FileHandle.standardError.write(Data("precis: \(line)\n".utf8))
             }
             source.resume()

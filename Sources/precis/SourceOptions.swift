@@ -10,13 +10,23 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The output directory.")
     var out: String = "precis-out"
 
-    @Option(name: .shortAndLong, help: "A pipeline file, or a name: looked up in ./pipelines, ~/.config/precis/pipelines, then built in (default: the offline `default`; `precis pipelines` lists them).")
+    @Option(
+        name: .shortAndLong,
+        help:
+            "A pipeline file, or a name: looked up in ./pipelines, ~/.config/precis/pipelines, then built in (default: the offline `default`; `precis pipelines` lists them)."
+    )
     var pipeline: String?
 
-    @Flag(help: "Send the model calls through the platform's Batch API at its discount (as `mode: batch`): each run collects what finished and submits the next level, and exits 5 until the folder is done.")
+    @Flag(
+        help:
+            "Send the model calls through the platform's Batch API at its discount (as `mode: batch`): each run collects what finished and submits the next level, and exits 5 until the folder is done."
+    )
     var batch = false
 
-    @Option(help: "The most summarizer calls running at once (default: the pipeline's, else one per core offline, 4 for models).")
+    @Option(
+        help:
+            "The most summarizer calls running at once (default: the pipeline's, else one per core offline, 4 for models)."
+    )
     var concurrency: Int?
 
     @Option(help: "The API root of an OpenAI-compatible server (overrides MOONSHOT_BASE_URL and the pipeline).")
@@ -47,10 +57,14 @@ struct SourceOptions: ParsableArguments {
 
     func validate() throws {
         if inputs.isEmpty {
-            throw ValidationError("name at least one file or directory to summarize, e.g. `precis run ~/papers --out ~/papers-summaries`")
+            throw ValidationError(
+                "name at least one file or directory to summarize, e.g. `precis run ~/papers --out ~/papers-summaries`")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-        if let tier, !(0...5).contains(tier) { throw ValidationError("--tier must be 0 to 5 (Moonshot's recharge tiers); give --rpm/--tpm/--tpd for other limits") }
+        if let tier, !(0...5).contains(tier) {
+            throw ValidationError(
+                "--tier must be 0 to 5 (Moonshot's recharge tiers); give --rpm/--tpm/--tpd for other limits")
+        }
         for (name, value) in [("--rpm", rpm), ("--tpm", tpm), ("--tpd", tpd), ("--max-tokens-total", maxTokensTotal)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
@@ -70,8 +84,11 @@ struct SourceOptions: ParsableArguments {
     /// The run's options from the flags.
     func runOptions() -> RunOptions {
         RunOptions(
-            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency, baseURL: baseURL,
-            limits: LimitOverrides(tier: tier, rpm: rpm, tpm: tpm, tpd: tpd, spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
+            inputs: inputs, outputDirectory: URL(fileURLWithPath: out).standardizedFileURL, concurrency: concurrency,
+            baseURL: baseURL,
+            limits: LimitOverrides(
+                tier: tier, rpm: rpm, tpm: tpm, tpd: tpd,
+                spending: SpendingLimits(maxTokens: maxTokensTotal, maxCost: maxCost)),
             rehash: rehash, ingest: read.ingestOptions(), jobs: read.jobs
         )
     }

@@ -8,15 +8,15 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show files done, pending and failed, calls stored, tokens and cost so far, and the last run.",
         discussion: """
-        Reads OUT/.precis/state.sqlite and checks the last run's inputs by size and modification time; \
-        it makes no call and changes nothing, so it is safe while a run is going.
-        Exit codes: 0 status printed, 2 OUT holds no precis output, 3 the store cannot be read.
+            Reads OUT/.precis/state.sqlite and checks the last run's inputs by size and modification time; \
+            it makes no call and changes nothing, so it is safe while a run is going.
+            Exit codes: 0 status printed, 2 OUT holds no precis output, 3 the store cannot be read.
 
-        Examples:
-          precis status precis-out
-          precis status ~/papers-summaries --json | jq .files
-          precis status /data/out --store postgres://precis@db/precis   # a fleet's workers and leases
-        """
+            Examples:
+              precis status precis-out
+              precis status ~/papers-summaries --json | jq .files
+              precis status /data/out --store postgres://precis@db/precis   # a fleet's workers and leases
+            """
     )
 
     @Argument(help: "The output directory of a run.")
@@ -25,7 +25,10 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("A fleet's shared PostgreSQL store (or PRECIS_STORE): show the job's workers, their files and leases.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "A fleet's shared PostgreSQL store (or PRECIS_STORE): show the job's workers, their files and leases.",
+            valueName: "url"))
     var store: String?
 
     @Option(help: "The job's name in the shared store (default: the output directory's path).")

@@ -9,9 +9,14 @@ struct BatchAPITests {
     /// Batches that take a fifth of a second from creation to completion.
     static let quick = FakeServerConfiguration(batchPhase: .milliseconds(60))
 
-    func line(_ id: String, _ text: String = "The keeper climbed the tower. The lamp was lit. Ships passed safely all night.") -> BatchLine {
-        BatchLine(customID: id, request: ChatRequest(model: "kimi-k2.6", messages: [.system("You summarize."), .user("Summarize.\n\n\(text)")],
-                                                     maxTokens: 400, thinking: false))
+    func line(
+        _ id: String, _ text: String = "The keeper climbed the tower. The lamp was lit. Ships passed safely all night."
+    ) -> BatchLine {
+        BatchLine(
+            customID: id,
+            request: ChatRequest(
+                model: "kimi-k2.6", messages: [.system("You summarize."), .user("Summarize.\n\n\(text)")],
+                maxTokens: 400, thinking: false))
     }
 
     /// Polls until the batch has ended.
@@ -26,8 +31,10 @@ struct BatchAPITests {
 
     @Test func aBatchRunsItsLinesAndTheOutputReadsAsCompletions() async throws {
         try await withServer(Self.quick) { client, server in
-            let input = try await client.uploadFile(named: "calls.jsonl", data: try BatchLine.jsonl([line("a"), line("b")]), purpose: .batch)
-            let created = try await client.createBatch(inputFileID: input.id, completionWindow: "24h", metadata: ["precis": "run-1"])
+            let input = try await client.uploadFile(
+                named: "calls.jsonl", data: try BatchLine.jsonl([line("a"), line("b")]), purpose: .batch)
+            let created = try await client.createBatch(
+                inputFileID: input.id, completionWindow: "24h", metadata: ["precis": "run-1"])
             #expect(created.status == .validating)
             #expect(created.metadata == ["precis": "run-1"])
             let batch = try await ended(created.id, client)
@@ -54,18 +61,26 @@ struct BatchAPITests {
     }
 
     @Test func failedLinesGoToTheErrorFileAndAnExpiredBatchKeepsWhatItFinished() async throws {
-        let configuration = FakeServerConfiguration(seed: 7, batchPhase: .milliseconds(60), batchFailureRate: 0.5, expiringBatches: [1])
+        let configuration = FakeServerConfiguration(
+            seed: 7, batchPhase: .milliseconds(60), batchFailureRate: 0.5, expiringBatches: [1])
         try await withServer(configuration) { client, _ in
             let lines = (0..<8).map { line("l\($0)") }
-            let input = try await client.uploadFile(named: "calls.jsonl", data: try BatchLine.jsonl(lines), purpose: .batch)
+            let input = try await client.uploadFile(
+                named: "calls.jsonl", data: try BatchLine.jsonl(lines), purpose: .batch)
             let batch = try await ended(try await client.createBatch(inputFileID: input.id).id, client)
             #expect(batch.status == .expired)
             let counts = try #require(batch.requestCounts)
-            #expect(counts.total == 8 && counts.completed + counts.failed == 4, "half the lines were reached before it expired")
+            #expect(
+                counts.total == 8 && counts.completed + counts.failed == 4,
+                "half the lines were reached before it expired")
             var seen: [String: Bool] = [:]
             for file in [batch.outputFileID, batch.errorFileID].compactMap({ $0 }) {
                 for result in try BatchResult.parse(try await client.fileContent(file), model: "kimi-k2.6") {
-                    if case .success = result.outcome { seen[result.customID] = true } else { seen[result.customID] = false }
+                    if case .success = result.outcome {
+                        seen[result.customID] = true
+                    } else {
+                        seen[result.customID] = false
+                    }
                 }
             }
             #expect(seen.count == 4)
@@ -77,7 +92,8 @@ struct BatchAPITests {
     @Test func aCancelledBatchEndsCancelledAndListingFindsItByName() async throws {
         // Phases far longer than the test: the batch is still running when it is cancelled.
         try await withServer(FakeServerConfiguration(batchPhase: .seconds(60))) { client, _ in
-            let input = try await client.uploadFile(named: "calls.jsonl", data: try BatchLine.jsonl([line("a")]), purpose: .batch)
+            let input = try await client.uploadFile(
+                named: "calls.jsonl", data: try BatchLine.jsonl([line("a")]), purpose: .batch)
             let batch = try await client.createBatch(inputFileID: input.id, metadata: ["precis": "run-2"])
             let listed = try await client.batches(limit: 10)
             #expect(listed.batches.contains { $0.id == batch.id && $0.metadata?["precis"] == "run-2" })
@@ -97,29 +113,41 @@ struct BatchAPITests {
         #expect(throws: ChatAPIError.self) { try Batch.validate(completionWindow: "2h", metadata: [:]) }
         #expect(throws: ChatAPIError.self) { try Batch.validate(completionWindow: "8d", metadata: [:]) }
         #expect(throws: ChatAPIError.self) {
-            try Batch.validate(completionWindow: "24h", metadata: Dictionary(uniqueKeysWithValues: (0..<17).map { ("k\($0)", "v") }))
+            try Batch.validate(
+                completionWindow: "24h", metadata: Dictionary(uniqueKeysWithValues: (0..<17).map { ("k\($0)", "v") }))
         }
         #expect(throws: Never.self) { try Batch.validate(completionWindow: "3d", metadata: ["precis": "x"]) }
         let jsonl = String(decoding: try BatchLine.jsonl([line("a")]), as: UTF8.self)
-        #expect(jsonl.contains(#""custom_id":"a""#) && jsonl.contains(#""url":"/v1/chat/completions""#) && jsonl.contains(#""method":"POST""#))
+        #expect(
+            jsonl.contains(#""custom_id":"a""#) && jsonl.contains(#""url":"/v1/chat/completions""#)
+                && jsonl.contains(#""method":"POST""#))
     }
 
     @Test func aResultLineOfAnotherShapeFailsNamingTheLine() throws {
-        let good = #"{"custom_id":"a","response":{"status_code":200,"body":{"model":"kimi-k2.6","choices":[{"message":{"content":"ok"},"finish_reason":"stop"}]}},"error":null}"#
+        let good =
+            #"{"custom_id":"a","response":{"status_code":200,"body":{"model":"kimi-k2.6","choices":[{"message":{"content":"ok"},"finish_reason":"stop"}]}},"error":null}"#
         #expect(try BatchResult.parse(Data(good.utf8), model: "kimi-k2.6").count == 1)
         #expect { try BatchResult.parse(Data((good + "\n{\"answer\": 1}\n").utf8), model: "kimi-k2.6") } throws: {
             String(describing: $0).contains("line 2")
         }
-        let refused = #"{"custom_id":"b","response":{"status_code":400,"body":{"error":{"type":"invalid_request_error","message":"bad"}}},"error":null}"#
+        let refused =
+            #"{"custom_id":"b","response":{"status_code":400,"body":{"error":{"type":"invalid_request_error","message":"bad"}}},"error":null}"#
         let result = try #require(try BatchResult.parse(Data(refused.utf8), model: "kimi-k2.6").first)
-        guard case .failure(let error) = result.outcome else { Issue.record("a 400 line is a failure"); return }
+        guard case .failure(let error) = result.outcome else {
+            Issue.record("a 400 line is a failure")
+            return
+        }
         #expect(error.code == .badRequest)
     }
 
     @Test func theFilesAPIRefusesABatchFileThatIsNotJSONLAndAnEmptyOne() async throws {
         try await withServer(Self.quick) { client, _ in
-            await #expect(throws: ChatAPIError.self) { try await client.uploadFile(named: "calls.txt", data: Data("x".utf8), purpose: .batch) }
-            await #expect(throws: ChatAPIError.self) { try await client.uploadFile(named: "calls.jsonl", data: Data(), purpose: .batch) }
+            await #expect(throws: ChatAPIError.self) {
+                try await client.uploadFile(named: "calls.txt", data: Data("x".utf8), purpose: .batch)
+            }
+            await #expect(throws: ChatAPIError.self) {
+                try await client.uploadFile(named: "calls.jsonl", data: Data(), purpose: .batch)
+            }
             await #expect(throws: ChatAPIError.self) { try await client.fileContent("file-none") }
         }
     }
@@ -129,7 +157,8 @@ struct BatchAPITests {
             var v1 = line("a")
             v1.request.model = "moonshot-v1-8k"
             v1.request.thinking = nil
-            let input = try await client.uploadFile(named: "calls.jsonl", data: try BatchLine.jsonl([v1]), purpose: .batch)
+            let input = try await client.uploadFile(
+                named: "calls.jsonl", data: try BatchLine.jsonl([v1]), purpose: .batch)
             #expect(try await ended(try await client.createBatch(inputFileID: input.id).id, client).status == .failed)
         }
     }

@@ -5,11 +5,13 @@ import Testing
 
 /// The chat client against the fake Moonshot server on loopback.
 struct ChatClientTests {
-    static let text = String(repeating: "The keeper climbed the tower and wrote down what she saw. 运河边的书店开张了。", count: 20)
+    static let text = String(
+        repeating: "The keeper climbed the tower and wrote down what she saw. 运河边的书店开张了。", count: 20)
 
     func request(stream: Bool = false, maxTokens: Int = 300) -> ChatRequest {
-        ChatRequest(model: "moonshot-v1-8k", messages: [.system("Summarize."), .user("Summarize this.\n\n" + Self.text)],
-                    temperature: 0.3, maxTokens: maxTokens, stream: stream, contextWindow: 8192, estimatedPromptTokens: 1200)
+        ChatRequest(
+            model: "moonshot-v1-8k", messages: [.system("Summarize."), .user("Summarize this.\n\n" + Self.text)],
+            temperature: 0.3, maxTokens: maxTokens, stream: stream, contextWindow: 8192, estimatedPromptTokens: 1200)
     }
 
     @Test(arguments: [false, true])
@@ -20,7 +22,9 @@ struct ChatClientTests {
             #expect(!completion.text.isEmpty)
             #expect(completion.text.contains("运河") || completion.text.contains("keeper"))
             let stats = server.stats
-            #expect(completion.usage == ChatCompletion.Usage(promptTokens: stats.promptTokens, completionTokens: stats.completionTokens))
+            #expect(
+                completion.usage
+                    == ChatCompletion.Usage(promptTokens: stats.promptTokens, completionTokens: stats.completionTokens))
             #expect(stats.streamed == (stream ? 1 : 0))
         }
     }
@@ -44,9 +48,11 @@ struct ChatClientTests {
         (.drop, .connection, .retry),
         (.malformedJSON, .malformedResponse, .retry),
         (.emptyBody, .malformedResponse, .retry),
-        (.detailUnauthorized, .authentication, .stopRun),
+        (.detailUnauthorized, .authentication, .stopRun)
     ])
-    func classifiesEveryFaultOfANonStreamingCall(fault: FakeFault, code: ChatAPIError.Code, disposition: ChatAPIError.Disposition) async throws {
+    func classifiesEveryFaultOfANonStreamingCall(
+        fault: FakeFault, code: ChatAPIError.Code, disposition: ChatAPIError.Disposition
+    ) async throws {
         try await withServer { client, server in
             server.inject(fault)
             let error = await #expect(throws: ChatAPIError.self) { try await client.complete(request()) }
@@ -64,7 +70,7 @@ struct ChatClientTests {
         (.emptyBody, .cutStream),
         (.malformedJSON, .malformedResponse),
         (.drop, .connection),
-        (.overloaded, .overloaded),
+        (.overloaded, .overloaded)
     ])
     func classifiesEveryFaultOfAStream(fault: FakeFault, code: ChatAPIError.Code) async throws {
         try await withServer { client, server in

@@ -9,9 +9,16 @@ import Testing
 /// from the answer, reasoning and cached tokens in `usage`, and the sampling fields K2.6 fixes.
 struct KimiK2Tests {
 
-    func request(_ model: String = "kimi-k2.6", thinking: Bool? = nil, stream: Bool = false, maxTokens: Int = 2000) -> ChatRequest {
-        ChatRequest(model: model, messages: [.system("You summarize."), .user("Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night.")],
-                    maxTokens: maxTokens, stream: stream, thinking: thinking)
+    func request(_ model: String = "kimi-k2.6", thinking: Bool? = nil, stream: Bool = false, maxTokens: Int = 2000)
+        -> ChatRequest
+    {
+        ChatRequest(
+            model: model,
+            messages: [
+                .system("You summarize."),
+                .user("Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night.")
+            ],
+            maxTokens: maxTokens, stream: stream, thinking: thinking)
     }
 
     @Test(arguments: [false, true])
@@ -61,9 +68,11 @@ struct KimiK2Tests {
         // The fake platform refuses them too, so a rule the client forgets shows up as a 400.
         let server = try await FakeMoonshotServer.start()
         defer { Task { await server.stop() } }
-        for body in [#"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"temperature":0.3}"#,
-                     #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"top_p":0.5}"#,
-                     #"{"model":"moonshot-v1-8k","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled"}}"#] {
+        for body in [
+            #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"temperature":0.3}"#,
+            #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"top_p":0.5}"#,
+            #"{"model":"moonshot-v1-8k","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled"}}"#
+        ] {
             var post = HTTPClientRequest(url: server.baseURL + "/chat/completions")
             post.method = .POST
             post.headers.add(name: "Authorization", value: "Bearer sk-test")
@@ -76,7 +85,11 @@ struct KimiK2Tests {
         var ok = HTTPClientRequest(url: server.baseURL + "/chat/completions")
         ok.method = .POST
         ok.headers.add(name: "Authorization", value: "Bearer sk-test")
-        ok.body = .bytes(ByteBuffer(string: #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"disabled"},"temperature":0.6}"#))
+        ok.body = .bytes(
+            ByteBuffer(
+                string:
+                    #"{"model":"kimi-k2.6","messages":[{"role":"user","content":"hi"}],"thinking":{"type":"disabled"},"temperature":0.6}"#
+            ))
         #expect(try await HTTPClient.shared.execute(ok, timeout: .seconds(30)).status.code == 200)
     }
 
@@ -101,9 +114,15 @@ struct KimiK2Tests {
     }
 
     @Test func usageReadsK2sNestedCachedTokensAndV1sTopLevelOne() throws {
-        let k2 = try JSONDecoder().decode(ChatCompletion.Usage.self, from: Data(#"{"prompt_tokens":1113,"completion_tokens":50,"cached_tokens":1024,"prompt_tokens_details":{"cached_tokens":1024},"completion_tokens_details":{"reasoning_tokens":30}}"#.utf8))
+        let k2 = try JSONDecoder().decode(
+            ChatCompletion.Usage.self,
+            from: Data(
+                #"{"prompt_tokens":1113,"completion_tokens":50,"cached_tokens":1024,"prompt_tokens_details":{"cached_tokens":1024},"completion_tokens_details":{"reasoning_tokens":30}}"#
+                    .utf8))
         #expect(k2.cachedTokens == 1024 && k2.reasoningTokens == 30)
-        let v1 = try JSONDecoder().decode(ChatCompletion.Usage.self, from: Data(#"{"prompt_tokens":10,"completion_tokens":5,"cached_tokens":4}"#.utf8))
+        let v1 = try JSONDecoder().decode(
+            ChatCompletion.Usage.self, from: Data(#"{"prompt_tokens":10,"completion_tokens":5,"cached_tokens":4}"#.utf8)
+        )
         #expect(v1.cachedTokens == 4 && v1.reasoningTokens == nil)
     }
 }

@@ -8,9 +8,15 @@ import Testing
 /// Kimi's platform as of December 2026: K3 and K2.6, `max_completion_tokens`, `reasoning_effort`,
 /// partial mode, retired ids, and the `X-RateLimit-*` headers, on both sides of the wire.
 struct KimiPlatformTests {
-    func request(_ model: String, maxTokens: Int = 600, effort: ReasoningEffort? = nil, prefix: String? = nil) -> ChatRequest {
-        var messages: [ChatMessage] = [.system("You summarize."),
-                                       .user("Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night. The storm broke at dawn.")]
+    func request(_ model: String, maxTokens: Int = 600, effort: ReasoningEffort? = nil, prefix: String? = nil)
+        -> ChatRequest
+    {
+        var messages: [ChatMessage] = [
+            .system("You summarize."),
+            .user(
+                "Summarize.\n\nThe keeper climbed the tower. The lamp was lit. Ships passed safely all night. The storm broke at dawn."
+            )
+        ]
         if let prefix { messages.append(.prefix(prefix)) }
         return ChatRequest(model: model, messages: messages, maxTokens: maxTokens, reasoningEffort: effort)
     }
@@ -77,7 +83,8 @@ struct KimiPlatformTests {
         #expect(try await post(#"{"model":"kimi-k2.7-code",\#(hi),"thinking":{"type":"disabled"}}"#) == 400)
         #expect(try await post(#"{"model":"kimi-k2.5",\#(hi)}"#) == 404)
         #expect(server.stats.ignoredFields.isEmpty)
-        #expect(try await post(#"{"model":"kimi-k3",\#(hi),"reasoning_effort":"low","max_completion_tokens":900}"#) == 200)
+        #expect(
+            try await post(#"{"model":"kimi-k3",\#(hi),"reasoning_effort":"low","max_completion_tokens":900}"#) == 200)
         #expect(try await post(#"{"model":"kimi-k2.6",\#(hi),"max_tokens":900}"#) == 200)
         #expect(server.stats.ignoredFields == ["max_tokens"], "a wrong field name fails quietly: the fake says so")
     }
@@ -124,9 +131,15 @@ struct KimiPlatformTests {
             #expect(plain.rateLimit == nil, "and never needed")
         }
         let now = Date(timeIntervalSince1970: 2_000_000_000)
-        #expect(RateLimitStatus.parse([("X-RateLimit-Remaining", "3"), ("X-RateLimit-Reset", "1.5")])?.reset == .milliseconds(1500))
-        #expect(RateLimitStatus.parse([("x-ratelimit-remaining", "3"), ("x-ratelimit-reset", "250ms")])?.reset == .milliseconds(250))
-        #expect(RateLimitStatus.parse([("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "2000000012")], now: now)?.reset == .seconds(12))
+        #expect(
+            RateLimitStatus.parse([("X-RateLimit-Remaining", "3"), ("X-RateLimit-Reset", "1.5")])?.reset
+                == .milliseconds(1500))
+        #expect(
+            RateLimitStatus.parse([("x-ratelimit-remaining", "3"), ("x-ratelimit-reset", "250ms")])?.reset
+                == .milliseconds(250))
+        #expect(
+            RateLimitStatus.parse([("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "2000000012")], now: now)?
+                .reset == .seconds(12))
         #expect(RateLimitStatus.parse([("X-RateLimit-Remaining", "3")]) == nil, "no reset, no budget")
     }
 }

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
-@testable import ChatAPI
 import Foundation
 import NIOCore
 import PrecisTesting
 import Testing
+
+@testable import ChatAPI
 
 /// llama.cpp's server as it really behaves (docs/local-models.md, "Quirks"), met by the chat client.
 @Suite(.serialized, .enabled(if: LlamaServer.available, "make test-integration starts the llama.cpp server"))
@@ -57,12 +58,14 @@ struct LlamaCppQuirkTests {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"model":"local","messages":[{"role":"user","content":"hi"}],"temperature":"warm"}"#))
+        request.body = .bytes(
+            ByteBuffer(string: #"{"model":"local","messages":[{"role":"user","content":"hi"}],"temperature":"warm"}"#))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 20)
         #expect(response.status.code == 500)
 
-        let error = ErrorClassifier.error(status: Int(response.status.code), headers: [], body: Array(body.readableBytesView))
+        let error = ErrorClassifier.error(
+            status: Int(response.status.code), headers: [], body: Array(body.readableBytesView))
         #expect(error.code == .badRequest, "a schema's refusal cannot succeed when sent again")
         #expect(error.disposition == .fail)
         #expect(error.message.contains("validation error"), "\(error)")
@@ -73,7 +76,9 @@ struct LlamaCppQuirkTests {
     @Test func aWrongKeyAnsweredInDetailShapeIsKeyRefused() async throws {
         let client = try LlamaServer.client(try #require(LlamaServer.keyedURL), key: "not-the-key")
         defer { Task { await client.shutdown() } }
-        let error = try await #require(throws: ChatAPIError.self) { try await client.complete(LlamaServer.story(8, stream: false)) }
+        let error = try await #require(throws: ChatAPIError.self) {
+            try await client.complete(LlamaServer.story(8, stream: false))
+        }
         #expect(error.code == .authentication)
         #expect(error.disposition == .stopRun)
         #expect(error.message == "the API key was refused: Invalid API key")
@@ -84,7 +89,12 @@ struct LlamaCppQuirkTests {
         let url = try #require(LlamaServer.baseURL)
         let blockers = try LlamaServer.client(url)
         let client = try LlamaServer.client(url, readTimeout: .seconds(20))
-        defer { Task { await blockers.shutdown(); await client.shutdown() } }
+        defer {
+            Task {
+                await blockers.shutdown()
+                await client.shutdown()
+            }
+        }
         // Answers of 600 tokens queued ahead (some seconds each for SmolLM2): together longer than the
         // idle timeout, each within the window and within its own client's timeout.
         let queue = (0..<4).map { _ in Task { try await blockers.complete(LlamaServer.story(600, stream: false)) } }
@@ -97,6 +107,8 @@ struct LlamaCppQuirkTests {
         for blocker in queue { _ = try await blocker.value }
         // Only a wait longer than the idle timeout proves the pings kept the stream open.
         #expect(waited > .seconds(20), "the queue ahead was too short to test the idle timeout: \(waited)")
-        print("llama.cpp: a queued stream waited \(waited.components.seconds) s on ping comments under a 20 s idle timeout")
+        print(
+            "llama.cpp: a queued stream waited \(waited.components.seconds) s on ping comments under a 20 s idle timeout"
+        )
     }
 }

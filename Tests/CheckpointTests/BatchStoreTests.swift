@@ -29,7 +29,8 @@ struct BatchStoreTests {
         try await store.begin(job, lines: lines("j1", ["k1", "k2", "k3"]))
         job.state = .submitted
         try await store.update(job)
-        try await store.collect(job, results: ["k1": (.answered, Data("{}".utf8), nil), "k2": (.failed, nil, "server_error")])
+        try await store.collect(
+            job, results: ["k1": (.answered, Data("{}".utf8), nil), "k2": (.failed, nil, "server_error")])
         let byKey = Dictionary(uniqueKeysWithValues: try await store.batchLines(job: "j1").map { ($0.key, $0) })
         #expect(byKey["k1"]?.state == .answered && byKey["k1"]?.answer == Data("{}".utf8))
         #expect(byKey["k2"]?.state == .failed && byKey["k2"]?.error == "server_error")
@@ -41,8 +42,12 @@ struct BatchStoreTests {
         let store = try await store()
         let job = BatchJob(name: "j1", model: "kimi-k2.6", lines: 2, bytes: 100, window: "24h")
         try await store.begin(job, lines: lines("j1", ["k1", "k2"]))
-        try await store.collect(job, results: ["k1": (.answered, Data("{}".utf8), nil), "k2": (.answered, Data("{}".utf8), nil)])
-        try await store.save(StoredCall(key: "k1", stage: "map", summarizer: "s", output: "o", promptTokens: 1, completionTokens: 1, batch: true))
+        try await store.collect(
+            job, results: ["k1": (.answered, Data("{}".utf8), nil), "k2": (.answered, Data("{}".utf8), nil)])
+        try await store.save(
+            StoredCall(
+                key: "k1", stage: "map", summarizer: "s", output: "o", promptTokens: 1, completionTokens: 1, batch: true
+            ))
         try await store.releaseStoredAnswers()
         let byKey = Dictionary(uniqueKeysWithValues: try await store.batchLines(job: "j1").map { ($0.key, $0) })
         #expect(byKey["k1"]?.answer == nil && byKey["k1"]?.state == .answered)

@@ -9,8 +9,14 @@ struct CheckpointStoreTests {
         let url = dir.appendingPathComponent(".precis/state.sqlite")
         do {
             let store = try await CheckpointStore(url: url)
-            try await store.save(StoredCall(key: "k1", stage: "map", summarizer: "s", output: "summary one", promptTokens: 10, completionTokens: 3))
-            try await store.save(FileState(path: "a.txt", contentHash: "h", size: 5, modified: Date(), pipelineFingerprint: "p", status: .ok, outputPath: "a.txt.md", gist: "g", calls: 3))
+            try await store.save(
+                StoredCall(
+                    key: "k1", stage: "map", summarizer: "s", output: "summary one", promptTokens: 10,
+                    completionTokens: 3))
+            try await store.save(
+                FileState(
+                    path: "a.txt", contentHash: "h", size: 5, modified: Date(), pipelineFingerprint: "p", status: .ok,
+                    outputPath: "a.txt.md", gist: "g", calls: 3))
         }
         let reopened = try await CheckpointStore(url: url)
         #expect(try await reopened.call(key: "k1")?.output == "summary one")
@@ -21,16 +27,22 @@ struct CheckpointStoreTests {
 
     @Test func aSecondSaveOfTheSameKeyKeepsTheFirst() async throws {
         let store = try await CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
-        try await store.save(StoredCall(key: "k", stage: "map", summarizer: "s", output: "first", promptTokens: 1, completionTokens: 1))
-        try await store.save(StoredCall(key: "k", stage: "map", summarizer: "s", output: "second", promptTokens: 1, completionTokens: 1))
+        try await store.save(
+            StoredCall(key: "k", stage: "map", summarizer: "s", output: "first", promptTokens: 1, completionTokens: 1))
+        try await store.save(
+            StoredCall(key: "k", stage: "map", summarizer: "s", output: "second", promptTokens: 1, completionTokens: 1))
         #expect(try await store.call(key: "k")?.output == "first")
     }
 
     @Test func aKeptTokenRatioIsNeverReplacedSoEveryLaterRunCutsAlike() async throws {
         let store = try await CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
         try await store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 8192))
-        try await store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 8192, tokenRatio: 1.9, cjkPerCharacter: 0.7, ratioSource: "/tokenize"))
-        try await store.save(ServerFacts(server: "http://s", model: "m", contextWindow: 32768, tokenRatio: 2.4, ratioSource: "/other"))
+        try await store.save(
+            ServerFacts(
+                server: "http://s", model: "m", contextWindow: 8192, tokenRatio: 1.9, cjkPerCharacter: 0.7,
+                ratioSource: "/tokenize"))
+        try await store.save(
+            ServerFacts(server: "http://s", model: "m", contextWindow: 32768, tokenRatio: 2.4, ratioSource: "/other"))
         let kept = try await store.serverFacts(server: "http://s", model: "m")
         #expect(kept?.tokenRatio == 1.9 && kept?.cjkPerCharacter == 0.7 && kept?.ratioSource == "/tokenize")
         #expect(kept?.contextWindow == 32768)
@@ -38,7 +50,8 @@ struct CheckpointStoreTests {
 
     @Test func updatesAFileStateInPlace() async throws {
         let store = try await CheckpointStore(url: TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite"))
-        var state = FileState(path: "a", contentHash: "h1", size: 1, modified: Date(), pipelineFingerprint: "p", status: .ok)
+        var state = FileState(
+            path: "a", contentHash: "h1", size: 1, modified: Date(), pipelineFingerprint: "p", status: .ok)
         try await store.save(state)
         state.status = .failed
         state.error = "damaged"
@@ -67,7 +80,9 @@ struct CheckpointStoreTests {
 
 struct CheckpointStoreLinkTests {
     func call(_ key: String) -> StoredCall {
-        StoredCall(key: key, stage: "map", summarizer: "s", output: "summary \(key)", promptTokens: 10, completionTokens: 2, cost: 0.5)
+        StoredCall(
+            key: key, stage: "map", summarizer: "s", output: "summary \(key)", promptTokens: 10, completionTokens: 2,
+            cost: 0.5)
     }
 
     func state(_ path: String) -> FileState {

@@ -23,7 +23,9 @@ struct ChunkerTests {
     @Test func cutsAtUnicodeWhitespaceAndNeverInsideACharacter() {
         // Ideographic and no-break spaces separate the words; CRLF ends the lines.
         let words = (0..<400).map { "wörd\($0)" + ($0 % 3 == 0 ? "\u{3000}" : $0 % 3 == 1 ? "\u{A0}" : " ") }
-        let text = words.joined() + "\r\n\r\n" + String(repeating: "é", count: 3000) + "👍🏽" + String(repeating: "ü", count: 3000)
+        let text =
+            words.joined() + "\r\n\r\n" + String(repeating: "é", count: 3000) + "👍🏽"
+            + String(repeating: "ü", count: 3000)
         let chunks = Chunker(budget: 50).chunks(of: text)
         #expect(chunks.count > 10)
         let squeeze: (String) -> String = { String($0.unicodeScalars.filter { !$0.properties.isWhitespace }) }
@@ -37,12 +39,16 @@ struct ChunkerTests {
     @Test func aChunksCountIsTheCountOfItsTextAcrossSectionsIndentsAndDigits() {
         // Pieces are counted once and summed; the sum must be what counting the joined text gives.
         let sections = (0..<60).map { i in
-            Section(text: "  \(i) items:\n    - first  entry \(i * 7)\n\n\t2024 \"quoted.\" (next)\n\n  XMLHttpRequest 。下一句。\n", page: i / 4 + 1)
+            Section(
+                text:
+                    "  \(i) items:\n    - first  entry \(i * 7)\n\n\t2024 \"quoted.\" (next)\n\n  XMLHttpRequest 。下一句。\n",
+                page: i / 4 + 1)
         }
         for budget in [30, 64, 200] {
             let chunker = Chunker(budget: budget)
             for chunk in chunker.chunks(of: sections) {
-                #expect(chunk.tokens == chunker.estimator.estimate(chunk.text), "budget \(budget), chunk \(chunk.index)")
+                #expect(
+                    chunk.tokens == chunker.estimator.estimate(chunk.text), "budget \(budget), chunk \(chunk.index)")
                 #expect(chunk.tokens <= budget)
             }
         }
@@ -76,7 +82,9 @@ struct ChunkerTests {
 
     @Test func prefersSectionBoundariesAndRecordsPages() {
         let sections = (1...6).map { (page: Int) -> Section in
-            Section(text: String(repeating: "Page \(page) has a sentence of text. ", count: 8), page: page, headingPath: ["Part \(page)"])
+            Section(
+                text: String(repeating: "Page \(page) has a sentence of text. ", count: 8), page: page,
+                headingPath: ["Part \(page)"])
         }
         let chunks = Chunker(budget: 200).chunks(of: sections)
         #expect(chunks.count > 1)
@@ -97,7 +105,8 @@ struct ChunkerTests {
     }
 
     @Test func splitsSentencesInBothScriptsAndFoldsWrappedLines() {
-        let sentences = SentenceSplitter.sentences(in: "Title line\nFirst sentence\nwraps here. Second one!\n\n第一句话。第二句\n话！")
+        let sentences = SentenceSplitter.sentences(
+            in: "Title line\nFirst sentence\nwraps here. Second one!\n\n第一句话。第二句\n话！")
         #expect(sentences == ["Title line", "First sentence wraps here.", "Second one!", "第一句话。", "第二句话！"])
     }
 }

@@ -24,7 +24,8 @@ struct TokenEstimatorTests {
 
     @Test func countsNothingForEmptyTextAndIsAdditiveEnoughForBudgets() {
         #expect(estimator.estimate("") == 0)
-        let a = "First sentence here. ", b = "Second one follows."
+        let a = "First sentence here. "
+        let b = "Second one follows."
         #expect(estimator.estimate(a + b) <= estimator.estimate(a) + estimator.estimate(b))
     }
 

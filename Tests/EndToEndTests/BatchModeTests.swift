@@ -21,14 +21,17 @@ struct BatchModeTests {
     }
 
     /// Runs `precis run` over the samples until it exits with something other than 5 ("come back later").
-    static func cron(_ pipeline: String, server: FakeMoonshotServer, out: URL, extra: [String] = [], failpoint: String? = nil,
-                     limit: Int = 40) async throws -> Series {
+    static func cron(
+        _ pipeline: String, server: FakeMoonshotServer, out: URL, extra: [String] = [], failpoint: String? = nil,
+        limit: Int = 40
+    ) async throws -> Series {
         var series = Series()
         while series.runs < limit {
             var environment = Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 }
             if let failpoint { environment["PRECIS_FAILPOINT"] = failpoint }
-            let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"] + extra,
-                                               environment: environment)
+            let result = try await PrecisProcess.run(
+                ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"] + extra,
+                environment: environment)
             series.runs += 1
             series.statuses.append(result.status)
             series.last = result
@@ -43,7 +46,9 @@ struct BatchModeTests {
         return series
     }
 
-    static func server(_ configuration: FakeServerConfiguration = FakeServerConfiguration(batchPhase: .milliseconds(250))) async throws -> FakeMoonshotServer {
+    static func server(
+        _ configuration: FakeServerConfiguration = FakeServerConfiguration(batchPhase: .milliseconds(250))
+    ) async throws -> FakeMoonshotServer {
         try await FakeMoonshotServer.start(configuration)
     }
 
@@ -65,7 +70,9 @@ struct BatchModeTests {
 
     /// A pipeline over `kimi-batch` that cuts the samples into small chunks, so that trees have several levels.
     static func pipeline(_ extra: String = "", in dir: URL) throws -> String {
-        try TestSupport.write("extends: kimi-batch\nchunking: {chunk_tokens: 1500}\n" + extra, to: "batch.yaml", in: dir).path
+        try TestSupport.write(
+            "extends: kimi-batch\nchunking: {chunk_tokens: 1500}\n" + extra, to: "batch.yaml", in: dir
+        ).path
     }
 
     @Test func cronRunsFinishEverySampleAndPayEachCallOnceInOneBatchLineAtTheDiscount() async throws {
@@ -75,7 +82,9 @@ struct BatchModeTests {
         let out = dir.appendingPathComponent("out")
         let series = try await Self.cron("kimi-batch", server: server, out: out)
         #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
-        #expect(series.statuses.dropLast().allSatisfy { $0 == 5 }, "each run before the last says: come back later (\(series.statuses))")
+        #expect(
+            series.statuses.dropLast().allSatisfy { $0 == 5 },
+            "each run before the last says: come back later (\(series.statuses))")
         #expect(series.runs >= 2, "the first run submits, a later one collects and writes")
         let files = try readFiles(out)
         #expect(files.count == 4)
@@ -90,8 +99,9 @@ struct BatchModeTests {
         #expect(try await store.callCount() == stats.batchLines, "every batch line answered is one stored call")
         #expect(series.callsMade == stats.batchLines && series.batchCalls == stats.batchLines)
         // kimi-k2.6 at 60% of $0.95 in ($0.16 on a cache hit) and $4.00 out.
-        let full = (Double(stats.batchPromptTokens - stats.batchCachedTokens) * 0.95 + Double(stats.batchCachedTokens) * 0.16
-            + Double(stats.batchCompletionTokens) * 4.00) / 1_000_000
+        let full =
+            (Double(stats.batchPromptTokens - stats.batchCachedTokens) * 0.95 + Double(stats.batchCachedTokens) * 0.16
+                + Double(stats.batchCompletionTokens) * 4.00) / 1_000_000
         #expect(abs(series.cost - full * 0.6) < 1e-5, "\(series.cost) vs \(full * 0.6)")
         #expect(server.fileIDs.isEmpty, "every upload, output and error file was deleted: \(server.fileIDs)")
         #expect(stats.uploads == stats.batchesCreated)
@@ -101,10 +111,13 @@ struct BatchModeTests {
         let again = try await Self.cron("kimi-batch", server: server, out: out)
         #expect(again.runs == 1 && again.last?.status == 0 && again.callsMade == 0)
         let completed = server.stats.completed
-        let rerun = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", "kimi", "--out", out.path],
-                                          environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
+        let rerun = try await PrecisProcess.run(
+            ["run", TestSupport.samples.path, "--pipeline", "kimi", "--out", out.path],
+            environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(try readTotals(out).callsMade == 0 && server.stats.completed == completed, "the online pipeline reused every batch answer")
+        #expect(
+            try readTotals(out).callsMade == 0 && server.stats.completed == completed,
+            "the online pipeline reused every batch answer")
         #expect(try Self.summaries(out) == pages, "and wrote the same summaries")
     }
 
@@ -114,19 +127,23 @@ struct BatchModeTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let pipeline = try Self.pipeline("batch: {poll_seconds: 0.3, poll_max_seconds: 1}\n", in: dir)
-        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--wait"],
-                                           environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
+        let result = try await PrecisProcess.run(
+            ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--wait"],
+            environment: Self.environment.merging(["MOONSHOT_BASE_URL": server.baseURL]) { $1 })
         #expect(result.status == 0, "\(result.stderr)")
         let report = try readReport(out)
         #expect(report.totals.ok == 4)
         #expect((report.batch?.polls ?? 0) >= 2, "it polled until the last level came back")
-        #expect(report.files.contains { $0.levels >= 2 } && report.files.allSatisfy { $0.status == .ok }, "every file's tree, in the one report")
+        #expect(
+            report.files.contains { $0.levels >= 2 } && report.files.allSatisfy { $0.status == .ok },
+            "every file's tree, in the one report")
         #expect(server.stats.repeatedCompletions == 0)
         #expect(server.fileIDs.isEmpty)
     }
 
     @Test func failedLinesAndAnExpiredBatchAreSentAgainUntilEveryDocumentIsDone() async throws {
-        let server = try await Self.server(FakeServerConfiguration(batchPhase: .milliseconds(250), batchFailureRate: 0.2, expiringBatches: [2]))
+        let server = try await Self.server(
+            FakeServerConfiguration(batchPhase: .milliseconds(250), batchFailureRate: 0.2, expiringBatches: [2]))
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
@@ -135,7 +152,8 @@ struct BatchModeTests {
         #expect(try Self.done(out) == 4)
         let store = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite"), create: false)
         let lines = try await store.batchLines()
-        #expect(try readFiles(out).values.contains { $0.levels >= 2 }, "trees of two levels or more went through batches")
+        #expect(
+            try readFiles(out).values.contains { $0.levels >= 2 }, "trees of two levels or more went through batches")
         #expect(lines.contains { $0.state == .failed }, "some lines failed")
         #expect(lines.contains { $0.state == .unfinished }, "the expired batch left lines unfinished")
         let answered = lines.filter { $0.state == .answered }
@@ -149,14 +167,17 @@ struct BatchModeTests {
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let series = try await Self.cron(try Self.pipeline("batch: {retries: 0, fallback: online}\n", in: dir), server: server, out: out)
+        let series = try await Self.cron(
+            try Self.pipeline("batch: {retries: 0, fallback: online}\n", in: dir), server: server, out: out)
         #expect(series.last?.status == 0, "\(series.last?.stderr ?? "")")
         #expect(try Self.done(out) == 4)
-        #expect(server.stats.batchLines == 0 && series.batchCalls == 0, "no batch line succeeded; every call ran online")
+        #expect(
+            server.stats.batchLines == 0 && series.batchCalls == 0, "no batch line succeeded; every call ran online")
         #expect(series.callsMade == server.stats.completed)
 
         let strict = dir.appendingPathComponent("strict")
-        let failing = try await Self.cron(try Self.pipeline("batch: {retries: 0}\n", in: dir), server: server, out: strict)
+        let failing = try await Self.cron(
+            try Self.pipeline("batch: {retries: 0}\n", in: dir), server: server, out: strict)
         #expect(failing.last?.status == 1, "without the fallback the documents fail, naming why")
         #expect(try readFiles(strict).values.contains { $0.error?.contains("fallback: online") == true })
     }
@@ -164,7 +185,7 @@ struct BatchModeTests {
     @Test(arguments: [
         "submit.after-intent", "submit.after-upload", "submit.after-upload-recorded", "submit.after-create",
         "submit.after-create-recorded", "collect.after-poll", "collect.after-download", "collect.after-record",
-        "collect.after-delete", "step.after-collect",
+        "collect.after-delete", "step.after-collect"
     ])
     func aRunKilledAtAnyStepLosesNothingAndSubmitsNothingTwice(failpoint: String) async throws {
         let server = try await Self.server(FakeServerConfiguration(batchPhase: .milliseconds(150)))
@@ -200,7 +221,8 @@ struct BatchModeTests {
     @Test func theEstimatePricesBatchCallsAtTheDiscountBesideTheOnlinePrice() async throws {
         func plan(_ arguments: [String]) async throws -> RunEstimate {
             let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-            let result = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--out", out.path, "--json"] + arguments)
+            let result = try await PrecisProcess.run(
+                ["estimate", TestSupport.samples.path, "--out", out.path, "--json"] + arguments)
             #expect(result.status == 0, "\(result.stderr)")
             return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
         }
@@ -212,14 +234,18 @@ struct BatchModeTests {
         #expect(abs(batch.cost - online.cost * 0.6) < 1e-5 && abs(batch.costMax - online.costMax * 0.6) < 1e-5)
         #expect(batch.costOnline == online.cost && flag.cost == batch.cost)
         #expect(batch.calls == online.calls, "the same calls, at another price")
-        let text = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", "kimi-batch", "--out", try TestSupport.temporaryDirectory().path])
+        let text = try await PrecisProcess.run([
+            "estimate", TestSupport.samples.path, "--pipeline", "kimi-batch", "--out",
+            try TestSupport.temporaryDirectory().path
+        ])
         #expect(text.stdout.contains("at the batch price"), "\(text.stdout)")
         let offline = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--batch"])
         #expect(offline.status == 2 && offline.stderr.contains("--batch needs a model pipeline"), "\(offline.stderr)")
     }
 
     @Test func statusShowsTheBatchesInFlightAndCancelStopsThemWithoutLosingWhatTheyFinished() async throws {
-        let server = try await Self.server(FakeServerConfiguration(batchPhase: .seconds(1), batchCancelTime: .milliseconds(100)))
+        let server = try await Self.server(
+            FakeServerConfiguration(batchPhase: .seconds(1), batchCancelTime: .milliseconds(100)))
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
@@ -234,12 +260,14 @@ struct BatchModeTests {
         #expect(status.stdout.contains("  batch     batch-"), "\(status.stdout)")
         #expect(status.stdout.contains("of its window left"), "\(status.stdout)")
         #expect(status.stdout.contains("next run  poll"), "\(status.stdout)")
-        let json = try JSONOutput.decode(OutputStatus.self, from: Data(try await PrecisProcess.run(["status", out.path, "--json"]).stdout.utf8))
+        let json = try JSONOutput.decode(
+            OutputStatus.self, from: Data(try await PrecisProcess.run(["status", out.path, "--json"]).stdout.utf8))
         #expect(!json.batches.isEmpty && json.batches.allSatisfy { $0.id != nil && $0.lines > 0 })
 
         // Past the first phase, so that the cancelled batch has finished half its lines.
         try await Task.sleep(for: .milliseconds(1300))
-        let cancel = try await PrecisProcess.run(["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
+        let cancel = try await PrecisProcess.run(
+            ["cancel", out.path, "--base-url", server.baseURL], environment: Self.environment)
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout.contains("asked to cancel \(json.batches.count) batch(es)"), "\(cancel.stdout)")
         try await Task.sleep(for: .milliseconds(300))

@@ -43,14 +43,18 @@ struct ConsoleTests {
         defer { Task { await server.stop() } }
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
         let dir = try TestSupport.temporaryDirectory()
-        let args = ["run", TestSupport.samples.path, "--pipeline", TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--concurrency", "1"]
+        let args = [
+            "run", TestSupport.samples.path, "--pipeline",
+            TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path, "--concurrency", "1"
+        ]
         let coloured = try await onATerminal(args + ["--out", dir.appendingPathComponent("a").path], environment: env)
         #expect(coloured.contains("\r\u{1B}[2K"), "the live line is redrawn in place")
         #expect(coloured.contains("/4 documents · 1 in flight"))
         #expect(coloured.contains("CNY"), "cost so far")
         #expect(coloured.contains("\u{1B}[32m"), "ok is green")
 
-        let plain = try await onATerminal(args + ["--out", dir.appendingPathComponent("b").path], environment: env.merging(["NO_COLOR": "1"]) { $1 })
+        let plain = try await onATerminal(
+            args + ["--out", dir.appendingPathComponent("b").path], environment: env.merging(["NO_COLOR": "1"]) { $1 })
         #expect(plain.contains("/4 documents"))
         #expect(!plain.contains("\u{1B}[3") && !plain.contains("\u{1B}[1m"), "no colour with NO_COLOR")
     }
@@ -87,7 +91,8 @@ struct ConsoleTests {
         let none = try await PrecisProcess.run(["run"])
         #expect(none.status == 2)
         #expect(none.stderr.contains("name at least one file or directory"))
-        let pipeline = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", "no-such"], in: TestSupport.root)
+        let pipeline = try await PrecisProcess.run(
+            ["run", TestSupport.samples.path, "--pipeline", "no-such"], in: TestSupport.root)
         #expect(pipeline.status == 2)
         #expect(pipeline.stderr.contains("`precis pipelines`") && pipeline.stderr.contains("moonshot"))
         let both = try await PrecisProcess.run(["run", TestSupport.samples.path, "-q", "-v"])

@@ -19,13 +19,16 @@ struct CountsMoreTests {
                 if index % 2 == 0 {
                     text += story[paragraph % story.count] + "\n\n"
                 } else {
-                    text += ".. note:: Option ``--max-tokens=\(paragraph)`` sets ``max_tokens`` (see :ref:`limits-\(paragraph)`).\n\n"
-                    text += "+-------+----------+\n| key   | value    |\n+=======+==========+\n| rpm   | \(paragraph * 3)      |\n+-------+----------+\n\n"
+                    text +=
+                        ".. note:: Option ``--max-tokens=\(paragraph)`` sets ``max_tokens`` (see :ref:`limits-\(paragraph)`).\n\n"
+                    text +=
+                        "+-------+----------+\n| key   | value    |\n+=======+==========+\n| rpm   | \(paragraph * 3)      |\n+-------+----------+\n\n"
                     text += "::\n\n    $ precis run ~/docs --tier \(paragraph % 6) --json | jq '.totals.calls_made'\n\n"
                 }
                 paragraph += 1
             }
-            try TestSupport.write(text, to: String(format: "doc-%02d.%@", index, index % 2 == 0 ? "txt" : "rst.txt"), in: folder)
+            try TestSupport.write(
+                text, to: String(format: "doc-%02d.%@", index, index % 2 == 0 ? "txt" : "rst.txt"), in: folder)
         }
     }
 
@@ -38,7 +41,9 @@ struct CountsMoreTests {
         try corpus(in: input)
         let out = dir.appendingPathComponent("out")
         let env = ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL]
-        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--concurrency", "8"], environment: env)
+        let result = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--concurrency", "8"], environment: env
+        )
         #expect(result.status == 0, "\(pipeline): \(result.stderr)")
         let totals = try readTotals(out)
         let failed = try readReport(out).files.filter { $0.status != .ok }.map { "\($0.path): \($0.error ?? "")" }
@@ -46,12 +51,15 @@ struct CountsMoreTests {
         #expect(totals.callsMade == server.stats.completed)
         // moonshot's chunks fill the window by precis's estimate, so the server refuses them and they are
         // split; kimi measures the server's counts first (token_ratio: auto) and cuts to fit.
-        #expect(pipeline == "kimi" || server.stats.badRequests > 0, "the test should make the server refuse calls for length")
+        #expect(
+            pipeline == "kimi" || server.stats.badRequests > 0,
+            "the test should make the server refuse calls for length")
         #expect(server.stats.repeatedCompletions == 0)
 
         // The rerun finds every part in the store: same pages, no call.
         let pages = try TestSupport.markdownFiles(in: out)
-        let again = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--rehash"], environment: env)
+        let again = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", pipeline, "--out", out.path, "-q", "--rehash"], environment: env)
         #expect(again.status == 0)
         #expect(try readTotals(out).callsMade == 0)
         #expect(try TestSupport.markdownFiles(in: out) == pages)

@@ -22,7 +22,8 @@ struct DamagedStoreTests {
         try Data().write(to: store(out))
         let run = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "-q"])
         #expect(run.status == 3, "\(run.stderr)")
-        #expect(run.stderr.contains("empty (0 bytes)") && run.stderr.contains("Restore it from a backup"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("empty (0 bytes)") && run.stderr.contains("Restore it from a backup"), "\(run.stderr)")
         #expect(try Data(contentsOf: store(out)).isEmpty, "the emptied store is left for the user to restore")
         let status = try await PrecisProcess.run(["status", out.path])
         #expect(status.status == 3, "\(status.stderr)")

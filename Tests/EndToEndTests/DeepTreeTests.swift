@@ -2,8 +2,9 @@ import Foundation
 import Pipeline
 import PrecisTesting
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file under a path longer than PATH_MAX, or with a name the page's `.md` would push past 255
@@ -42,7 +43,9 @@ struct DeepTreeTests {
         #expect(result.status == 0, "\(result.stderr)")
         let report = try readReport(out)
         #expect(report.files.count == 3, "\(report.files.map(\.path))")
-        #expect(report.files.allSatisfy { $0.status == .ok }, "\(report.files.map { "\($0.path.suffix(40)): \($0.error ?? "")" })")
+        #expect(
+            report.files.allSatisfy { $0.status == .ok },
+            "\(report.files.map { "\($0.path.suffix(40)): \($0.error ?? "")" })")
         #expect(report.files.contains { $0.path.utf8.count > Int(PATH_MAX) && $0.path.hasSuffix("/deep-notes.txt") })
         for file in report.files {
             let page = try #require(file.output)

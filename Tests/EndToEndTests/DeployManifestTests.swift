@@ -13,8 +13,10 @@ struct DeployManifestTests {
     }
 
     @Test func theIndexedJobRunsWorkersThatReadTheSecretTheConfigMapAndTheVolumeShipped() async throws {
-        let job = try manifest("job.yaml"), secret = try manifest("secret.yaml")
-        let config = try manifest("configmap.yaml"), pvc = try manifest("pvc.yaml")
+        let job = try manifest("job.yaml")
+        let secret = try manifest("secret.yaml")
+        let config = try manifest("configmap.yaml")
+        let pvc = try manifest("pvc.yaml")
         let spec = try #require(job["spec"] as? [String: Any])
         #expect(spec["completionMode"] as? String == "Indexed")
         #expect(spec["completions"] as? Int == spec["parallelism"] as? Int)
@@ -32,10 +34,17 @@ struct DeployManifestTests {
                 #expect(ref["name"] as? String == configName && configKeys.contains(ref["key"] as? String ?? ""))
             }
         }
-        #expect(Set(((container["env"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }).isSuperset(of: ["MOONSHOT_API_KEY", "PGPASSWORD", "PRECIS_STORE"]))
-        let claim = ((pod["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String
+        #expect(
+            Set(((container["env"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }).isSuperset(of: [
+                "MOONSHOT_API_KEY", "PGPASSWORD", "PRECIS_STORE"
+            ]))
+        let claim =
+            ((pod["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])?["claimName"]
+            as? String
         #expect(claim == (pvc["metadata"] as? [String: Any])?["name"] as? String)
-        #expect(((config["data"] as? [String: Any])?["PRECIS_STORE"] as? String)?.contains(":replace") == false, "no password in the URL")
+        #expect(
+            ((config["data"] as? [String: Any])?["PRECIS_STORE"] as? String)?.contains(":replace") == false,
+            "no password in the URL")
 
         // The container's arguments are ones precis takes: a dry run parses them and touches no database.
         let dir = try TestSupport.temporaryDirectory()

@@ -40,7 +40,9 @@ struct DiskFullTests {
         let report = try readReport(out)
         #expect(report.stop == .output)
         #expect(report.totals.callsMade == paid, "the report counts \(report.totals.callsMade) calls of \(paid) paid")
-        #expect(report.files.allSatisfy { $0.status != .failed }, "a full disk is no file's fault: \(report.files.filter { $0.status == .failed }.map(\.error))")
+        #expect(
+            report.files.allSatisfy { $0.status != .failed },
+            "a full disk is no file's fault: \(report.files.filter { $0.status == .failed }.map(\.error))")
 
         // Space again: the rerun finishes and pays only for what was never kept.
         let again = try await PrecisProcess.run(arguments, environment: environment(server))
@@ -86,10 +88,13 @@ struct DiskFullTests {
         #expect(Self.sh("mount -o remount,size=64m '\(out.path)'"))
         let again = try await PrecisProcess.run(arguments, environment: environment(server))
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(await server.stats.completed - paid == (try storedKeys(out)) - kept, "the rerun paid again for answers the store kept")
+        #expect(
+            await server.stats.completed - paid == (try storedKeys(out)) - kept,
+            "the rerun paid again for answers the store kept")
 
         // Read-only, with an input changed: nothing is paid for what could not be kept.
-        try TestSupport.write("A new report on the lighthouse, written after the last run.\n", to: "doc-new.txt", in: input)
+        try TestSupport.write(
+            "A new report on the lighthouse, written after the last run.\n", to: "doc-new.txt", in: input)
         #expect(Self.sh("mount -o remount,ro '\(out.path)'"))
         let before = server.stats.completed
         let readOnly = try await PrecisProcess.run(arguments, environment: environment(server))

@@ -14,14 +14,16 @@ struct DuplicateCallTests {
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
         for copy in 1...4 {
             for name in ["community-solar-report.pdf", "茶叶简史.pdf"] {
-                try FileManager.default.copyItem(at: TestSupport.samples.appendingPathComponent("pdf/\(name)"),
-                                                 to: input.appendingPathComponent("copies-\(copy)/\(name)", isDirectory: false).creatingFolder())
+                try FileManager.default.copyItem(
+                    at: TestSupport.samples.appendingPathComponent("pdf/\(name)"),
+                    to: input.appendingPathComponent("copies-\(copy)/\(name)", isDirectory: false).creatingFolder())
             }
         }
         let pipeline = try ResumeTests().smallPipeline(in: dir)
         let out = dir.appendingPathComponent("out")
-        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "8", "-q"],
-                                           environment: ResumeTests().environment(server))
+        let result = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "8", "-q"],
+            environment: ResumeTests().environment(server))
         #expect(result.status == 0, "\(result.stderr)")
         let totals = try readTotals(out)
         #expect(totals.ok == 12)

@@ -48,8 +48,10 @@ struct ExtractTests {
     @Test func aNamedLinkLoopIsThatFilesFailureAndTheOtherNamesAreStillRead() async throws {
         let dir = try TestSupport.temporaryDirectory()
         try TestSupport.write("Fine text.\n", to: "ok.txt", in: dir)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop.txt").path, withDestinationPath: "loop-b.txt")
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop-b.txt").path, withDestinationPath: "loop.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("loop.txt").path, withDestinationPath: "loop-b.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("loop-b.txt").path, withDestinationPath: "loop.txt")
         let result = try await PrecisProcess.run(["extract", "ok.txt", "loop.txt"], in: dir)
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("Fine text."))

@@ -9,7 +9,9 @@ import Testing
 struct IncrementalRunTests {
     let resume = ResumeTests()
 
-    func run(_ input: URL, _ out: URL, pipeline: String? = nil, server: FakeMoonshotServer? = nil, _ extra: [String] = []) async throws -> PrecisProcess.Result {
+    func run(
+        _ input: URL, _ out: URL, pipeline: String? = nil, server: FakeMoonshotServer? = nil, _ extra: [String] = []
+    ) async throws -> PrecisProcess.Result {
         let args = ["run", input.path, "--out", out.path] + (pipeline.map { ["--pipeline", $0] } ?? []) + extra
         return try await PrecisProcess.run(args, environment: server.map(resume.environment) ?? [:])
     }
@@ -59,21 +61,28 @@ struct IncrementalRunTests {
 
         // Output only: the name printed on each page. Pages are rewritten from stored calls.
         let baseText = try String(contentsOfFile: base, encoding: .utf8)
-        let renamed = try TestSupport.write(baseText.replacingOccurrences(of: "name: moonshot", with: "name: kimi-digest"), to: "renamed.yaml", in: dir)
+        let renamed = try TestSupport.write(
+            baseText.replacingOccurrences(of: "name: moonshot", with: "name: kimi-digest"), to: "renamed.yaml", in: dir)
         #expect(try await run(input, out, pipeline: renamed.path, server: server).status == 0)
         #expect(try readTotals(out).ok == 1)
         #expect(try readTotals(out).callsMade == 0)
         #expect(try readTotals(out).callsReused == calls)
-        #expect(try String(contentsOf: out.appendingPathComponent("harrow-point.txt.md"), encoding: .utf8).contains("pipeline: \"kimi-digest\""))
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("harrow-point.txt.md"), encoding: .utf8).contains(
+                "pipeline: \"kimi-digest\""))
 
         // A prompt, a sampling parameter or the model: every call is new.
         let changes: [(String, String)] = [
-            ("# prompts:", "prompts:\n  map: \"Summarize this part of {title} in {language}.\\n\\n{text}\"\n# prompts:"),
+            (
+                "# prompts:",
+                "prompts:\n  map: \"Summarize this part of {title} in {language}.\\n\\n{text}\"\n# prompts:"
+            ),
             ("temperature: 0.3", "temperature: 0.5"),
-            ("model: moonshot-v1-8k", "model: moonshot-v1-32k"),
+            ("model: moonshot-v1-8k", "model: moonshot-v1-32k")
         ]
         for (index, change) in changes.enumerated() {
-            let changed = try TestSupport.write(baseText.replacingOccurrences(of: change.0, with: change.1), to: "changed-\(index).yaml", in: dir)
+            let changed = try TestSupport.write(
+                baseText.replacingOccurrences(of: change.0, with: change.1), to: "changed-\(index).yaml", in: dir)
             let result = try await run(input, out, pipeline: changed.path, server: server)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try readTotals(out).callsReused == 0, "\(change.1)")
@@ -101,10 +110,12 @@ struct IncrementalRunTests {
         #expect(try String(contentsOf: out.appendingPathComponent("a.txt.md"), encoding: .utf8).contains("melts"))
 
         // Touched, not changed: the hash says so, nothing is redone, and the new mtime is kept.
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: file.path)
         #expect(try await run(input, out).status == 0)
         #expect(try readFiles(out)["a.txt"]?.status == .skipped)
-        let state = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite")).fileState(path: "a.txt")
+        let state = try await CheckpointStore(url: out.appendingPathComponent(".precis/state.sqlite")).fileState(
+            path: "a.txt")
         #expect(abs((state?.modified.timeIntervalSinceNow ?? 0) + 600) < 30, "the new mtime, not the old one, is kept")
     }
 
@@ -113,7 +124,8 @@ struct IncrementalRunTests {
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
         try FileManager.default.copyItem(at: TestSupport.samples.appendingPathComponent("en"), to: input)
-        try TestSupport.write("A short note about the tides. They rise. They fall. Nobody minds.", to: "notes/tides.txt", in: input)
+        try TestSupport.write(
+            "A short note about the tides. They rise. They fall. Nobody minds.", to: "notes/tides.txt", in: input)
         #expect(try await run(input, out).status == 0)
         try FileManager.default.removeItem(at: input.appendingPathComponent("notes"))
 
@@ -141,8 +153,11 @@ struct IncrementalRunTests {
         let input = dir.appendingPathComponent("in")
         let out = dir.appendingPathComponent("out")
         let elsewhere = dir.appendingPathComponent("elsewhere")
-        try TestSupport.write("The tide tables for the harbour were revised. The ferry now leaves at dawn.", to: "notes/tides.txt", in: input)
-        try TestSupport.write("The lighthouse keeper kept a log. It names every ship that passed.", to: "log.txt", in: input)
+        try TestSupport.write(
+            "The tide tables for the harbour were revised. The ferry now leaves at dawn.", to: "notes/tides.txt",
+            in: input)
+        try TestSupport.write(
+            "The lighthouse keeper kept a log. It names every ship that passed.", to: "log.txt", in: input)
         #expect(try await run(input, out).status == 0)
         // Someone swaps the output's folder for a link to a folder of their own, holding a file of
         // the same name as the page.
@@ -154,12 +169,15 @@ struct IncrementalRunTests {
 
         let pruned = try await run(input, out, ["--prune"])
         #expect(FileManager.default.fileExists(atPath: victim.path), "prune deleted a file outside the output folder")
-        #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("deep").path),
-                "a refused page made a folder outside the output folder")
+        #expect(
+            !FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("deep").path),
+            "a refused page made a folder outside the output folder")
         #expect(pruned.status == 1, "\(pruned.stderr)")
         let files = try readFiles(out)
         #expect(files["notes/deep/new.txt"]?.status == .failed)
-        #expect(files["notes/deep/new.txt"]?.error?.contains("through a symlink") == true, "\(String(describing: files["notes/deep/new.txt"]))")
+        #expect(
+            files["notes/deep/new.txt"]?.error?.contains("through a symlink") == true,
+            "\(String(describing: files["notes/deep/new.txt"]))")
         #expect(files["log.txt"]?.status == .skipped)
     }
 }

@@ -12,13 +12,14 @@ struct KimiEndToEndTests {
     static let reasoningMark = "main points of this text"
 
     func run(_ pipeline: String, server: FakeMoonshotServer, out: URL) async throws -> PrecisProcess.Result {
-        try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
-                              environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
+        try await PrecisProcess.run(
+            ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
+            environment: ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL])
     }
 
     /// Per million tokens as the shipped pipelines price them: input, cache hit, output.
     static let prices: [String: (input: Double, hit: Double, output: Double)] = [
-        "kimi": (0.95, 0.16, 4.00), "kimi-think": (0.95, 0.16, 4.00), "kimi-k3": (3.00, 0.30, 15.00),
+        "kimi": (0.95, 0.16, 4.00), "kimi-think": (0.95, 0.16, 4.00), "kimi-k3": (3.00, 0.30, 15.00)
     ]
 
     @Test(arguments: ["kimi", "kimi-think", "kimi-k3"])
@@ -41,8 +42,9 @@ struct KimiEndToEndTests {
         #expect(stats.cachedTokens > 0, "calls after the first share the system message")
         #expect((stats.reasoningTokens > 0) == (pipeline != "kimi"))
         let price = try #require(Self.prices[pipeline])
-        let ledger = (Double(stats.promptTokens - stats.cachedTokens) * price.input + Double(stats.cachedTokens) * price.hit
-            + Double(stats.completionTokens) * price.output) / 1_000_000
+        let ledger =
+            (Double(stats.promptTokens - stats.cachedTokens) * price.input + Double(stats.cachedTokens) * price.hit
+                + Double(stats.completionTokens) * price.output) / 1_000_000
         #expect(abs(totals.cost - ledger) < 1e-5, "\(totals.cost) vs \(ledger)")
         #expect(abs(totals.cacheSaved - Double(stats.cachedTokens) * (price.input - price.hit) / 1_000_000) < 1e-5)
         #expect(result.stderr.contains("cached)"), "the summary line shows cached tokens: \(result.stderr)")
@@ -83,7 +85,8 @@ struct KimiEndToEndTests {
     @Test func theEstimatePricesACacheHitOnlyWhereAPromptStartRepeats() async throws {
         func plan(_ pipeline: String, _ inputs: [String]) async throws -> RunEstimate {
             let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
-            let result = try await PrecisProcess.run(["estimate"] + inputs + ["--pipeline", pipeline, "--out", out.path, "--json"])
+            let result = try await PrecisProcess.run(
+                ["estimate"] + inputs + ["--pipeline", pipeline, "--out", out.path, "--json"])
             return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
         }
         let samples = TestSupport.samples.path

@@ -23,7 +23,8 @@ struct KimiEstimateTests {
     }
 
     func estimate(_ input: URL, out: URL, env: [String: String]) async throws -> RunEstimate {
-        let result = try await PrecisProcess.run(["estimate", input.path, "--pipeline", "kimi", "--out", out.path, "--json"], environment: env)
+        let result = try await PrecisProcess.run(
+            ["estimate", input.path, "--pipeline", "kimi", "--out", out.path, "--json"], environment: env)
         return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
     }
 
@@ -39,22 +40,26 @@ struct KimiEstimateTests {
         let first = try await estimate(input, out: out, env: env)
         #expect(first.tokenRatioSource?.contains("asked now") == true, "\(first.tokenRatioSource ?? "")")
         #expect(server.stats.chatRequests == 0, "an estimate makes no model call")
-        let run = try await PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
+        let run = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let made = server.stats
         #expect(first.calls == made.completed, "\(first.calls) planned, \(made.completed) made")
-        #expect(abs(Double(first.promptTokens - made.promptTokens)) <= 0.1 * Double(made.promptTokens),
-                "\(first.promptTokens) expected, \(made.promptTokens) sent")
+        #expect(
+            abs(Double(first.promptTokens - made.promptTokens)) <= 0.1 * Double(made.promptTokens),
+            "\(first.promptTokens) expected, \(made.promptTokens) sent")
 
         // New files into the folder: the stored ratio plans them, with no key.
         try texts(in: input, from: 3)
         let next = try await estimate(input, out: out, env: ["MOONSHOT_BASE_URL": server.baseURL])
         #expect(next.tokenRatioSource?.contains("kept in the store") == true, "\(next.tokenRatioSource ?? "")")
-        let again = try await PrecisProcess.run(["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
+        let again = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", "kimi", "--out", out.path], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         let added = server.stats.completed - made.completed
         let sent = server.stats.promptTokens - made.promptTokens
         #expect(next.calls == added, "\(next.calls) planned, \(added) made")
-        #expect(abs(Double(next.promptTokens - sent)) <= 0.1 * Double(sent), "\(next.promptTokens) expected, \(sent) sent")
+        #expect(
+            abs(Double(next.promptTokens - sent)) <= 0.1 * Double(sent), "\(next.promptTokens) expected, \(sent) sent")
     }
 }

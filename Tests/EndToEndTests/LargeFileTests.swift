@@ -15,7 +15,8 @@ struct LargeFileTests {
             text += "Entry \(paragraph). " + story[paragraph % story.count] + "\n\n"
             paragraph += 1
         }
-        let handle = try FileHandle(forWritingTo: TestSupport.write("# The Harrow Point ledger\n\n", to: "in/ledger.txt", in: dir))
+        let handle = try FileHandle(
+            forWritingTo: TestSupport.write("# The Harrow Point ledger\n\n", to: "in/ledger.txt", in: dir))
         var written = 0
         for round in 0..<megabytes {
             let block = Data(text.replacingOccurrences(of: "Entry ", with: "Entry \(round)-").utf8)
@@ -29,15 +30,18 @@ struct LargeFileTests {
     /// The peak resident set of a running process, from `/proc`, or nil once it is gone.
     static func highWater(_ pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kilobytes * 1024
     }
 
     @Test func planningAFileOf120MegabytesTakesLessMemoryThanTheFile() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let size = try ledger(megabytes: 120, in: dir)
-        let process = try PrecisProcess(["estimate", dir.appendingPathComponent("in").path, "--json", "--max-file-size", "1G"])
+        let process = try PrecisProcess([
+            "estimate", dir.appendingPathComponent("in").path, "--json", "--max-file-size", "1G"
+        ])
         var peak = 0
         _ = try await PrecisProcess.until(.seconds(300)) {
             if let now = Self.highWater(process.pid) { peak = max(peak, now) }

@@ -15,11 +15,14 @@ import Testing
 struct LlamaCppIntegrationTests {
 
     /// Starts `precis run` over `input` (the samples) with `pipeline`.
-    func run(_ pipeline: String, out: URL, input: URL = TestSupport.samples, key: String? = nil,
-             url: String? = LlamaServer.baseURL) async throws -> PrecisProcess {
+    func run(
+        _ pipeline: String, out: URL, input: URL = TestSupport.samples, key: String? = nil,
+        url: String? = LlamaServer.baseURL
+    ) async throws -> PrecisProcess {
         var environment = ["OPENAI_BASE_URL": url ?? ""]
         environment["OPENAI_API_KEY"] = key
-        return try PrecisProcess(["run", input.path, "--pipeline", pipeline, "--out", out.path], environment: environment)
+        return try PrecisProcess(
+            ["run", input.path, "--pipeline", pipeline, "--out", out.path], environment: environment)
     }
 
     /// A folder holding only the samples at `paths`, under the same relative paths.
@@ -27,7 +30,8 @@ struct LlamaCppIntegrationTests {
         let folder = dir.appendingPathComponent("input")
         for path in paths {
             let copy = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: TestSupport.samples.appendingPathComponent(path), to: copy)
         }
         return folder
@@ -39,11 +43,13 @@ struct LlamaCppIntegrationTests {
         "en/harrow-point.txt": ["Harrow", "lighthouse", "keeper", "Mara"],
         "zh/运河边的书店.txt": ["书店", "运河", "老周", "老陈", "书"],
         "pdf/茶叶简史.pdf": ["茶"],
-        "pdf/community-solar-report.pdf": ["solar", "Solar"],
+        "pdf/community-solar-report.pdf": ["solar", "Solar"]
     ]
 
     /// Every sample summarized by the model, each page about its document.
-    func expectEveryPageAboutItsDocument(_ out: URL, status: Int32, process: PrecisProcess, count: Int = 4) throws -> [String: RunReport.File] {
+    func expectEveryPageAboutItsDocument(_ out: URL, status: Int32, process: PrecisProcess, count: Int = 4) throws
+        -> [String: RunReport.File]
+    {
         #expect(status == 0, "\(process.stderr)")
         let files = try readFiles(out)
         #expect(files.count == count)
@@ -54,8 +60,9 @@ struct LlamaCppIntegrationTests {
             let body = page.components(separatedBy: "\n---\n").dropFirst().joined()
                 .components(separatedBy: "\n").dropFirst(2).joined(separator: "\n")
             #expect(TokenEstimator().estimate(body) >= 40, "\(path) has no summary: \(body)")
-            #expect(Self.distinctive[path, default: []].contains { body.contains($0) },
-                    "\(path)'s summary names nothing of its document: \(body.prefix(300))")
+            #expect(
+                Self.distinctive[path, default: []].contains { body.contains($0) },
+                "\(path)'s summary names nothing of its document: \(body.prefix(300))")
         }
         return files
     }
@@ -68,11 +75,14 @@ struct LlamaCppIntegrationTests {
         #expect(levels >= 3, "the \(LlamaServer.window)-token window should force a tree of three levels")
         #expect((long.chunks) > 1)
         #expect(!process.stderr.contains("do not fit"), "a call was refused for length")
-        #expect(process.stderr.contains("token ratio") && process.stderr.contains("/extras/tokenize/count"),
-                "the run should count tokens with the server's tokenizer")
+        #expect(
+            process.stderr.contains("token ratio") && process.stderr.contains("/extras/tokenize/count"),
+            "the run should count tokens with the server's tokenizer")
         let totals = try readTotals(out)
         let seconds = try readReport(out).seconds
-        print("llama.cpp \(label): \(totals.callsMade) calls made, depth \(levels) on \(long.chunks) chunks of en/harrow-point.txt, \(String(format: "%.1f", seconds)) s")
+        print(
+            "llama.cpp \(label): \(totals.callsMade) calls made, depth \(levels) on \(long.chunks) chunks of en/harrow-point.txt, \(String(format: "%.1f", seconds)) s"
+        )
     }
 
     @Test func streamingRunSummarizesEverySampleAndMarksTokenCountsAsEstimates() async throws {
@@ -97,8 +107,9 @@ struct LlamaCppIntegrationTests {
         let server = try #require(LlamaServer.baseURL)
         let facts = try #require(try await store.serverFacts(server: server, model: "local"))
         #expect((facts.tokenRatio ?? 0) > 0.5 && facts.ratioSource?.contains("tokenize") == true, "\(facts)")
-        let estimate = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", try LlamaServer.pipeline(in: dir), "--out", out.path],
-                                      environment: ["OPENAI_BASE_URL": server])
+        let estimate = try await PrecisProcess.run(
+            ["estimate", TestSupport.samples.path, "--pipeline", try LlamaServer.pipeline(in: dir), "--out", out.path],
+            environment: ["OPENAI_BASE_URL": server])
         #expect(estimate.stdout.contains("4 unchanged"), "\(estimate.stdout)")
     }
 
@@ -108,12 +119,14 @@ struct LlamaCppIntegrationTests {
         // Two samples, Chinese text and an English PDF: the streaming run has shown the whole tree.
         let input = try samples(["zh/运河边的书店.txt", "pdf/community-solar-report.pdf"], in: dir)
         let process = try await run(try LlamaServer.pipeline("stream: false", in: dir), out: out, input: input)
-        let files = try expectEveryPageAboutItsDocument(out, status: try await process.exit(), process: process, count: 2)
+        let files = try expectEveryPageAboutItsDocument(
+            out, status: try await process.exit(), process: process, count: 2)
         let totals = try readTotals(out)
         #expect(totals.tokensEstimated == false, "non-streaming answers carry usage")
         #expect(totals.requests >= totals.callsMade, "every request the server answered is counted: \(totals)")
-        print("llama.cpp non-streaming: \(totals.callsMade) calls, \(totals.requests) requests, \(totals.truncatedCalls) cut, "
-              + "\(files.values.map(\.levels).max() ?? 0) levels at most")
+        print(
+            "llama.cpp non-streaming: \(totals.callsMade) calls, \(totals.requests) requests, \(totals.truncatedCalls) cut, "
+                + "\(files.values.map(\.levels).max() ?? 0) levels at most")
     }
 
     @Test func killedMidRunThenRerunFinishesWithoutRepeatingAFinishedCall() async throws {
@@ -123,13 +136,15 @@ struct LlamaCppIntegrationTests {
         let storeURL = out.appendingPathComponent(".precis/state.sqlite")
         func stored() async -> Set<String> {
             guard FileManager.default.fileExists(atPath: storeURL.path),
-                  let store = try? await CheckpointStore(url: storeURL, create: false) else { return [] }
+                let store = try? await CheckpointStore(url: storeURL, create: false)
+            else { return [] }
             return (try? await store.callKeys()) ?? []
         }
 
         let first = try await run(pipeline, out: out)
         // The store is read only once the run has opened it, and a few times a second, not in a spin.
-        #expect(try await PrecisProcess.until(.seconds(120)) { first.stderr.contains("token ratio") }, "\(first.stderr)")
+        #expect(
+            try await PrecisProcess.until(.seconds(120)) { first.stderr.contains("token ratio") }, "\(first.stderr)")
         let deadline = ContinuousClock.now + .seconds(300)
         while await stored().count < 8 && first.process.isRunning && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
@@ -153,7 +168,8 @@ struct LlamaCppIntegrationTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         // The shipped smollm2 pipeline, its extract cut to what the 1024-token window holds.
-        let pipeline = try LlamaServer.pipeline("extract_tokens: 500", extending: "smollm2", named: "smollm2-small.yaml", in: dir)
+        let pipeline = try LlamaServer.pipeline(
+            "extract_tokens: 500", extending: "smollm2", named: "smollm2-small.yaml", in: dir)
         let process = try await run(pipeline, out: out)
         let files = try expectEveryPageAboutItsDocument(out, status: try await process.exit(), process: process)
         for (path, file) in files { #expect(file.levels == 1, "\(path) took \(file.levels) levels") }
@@ -161,13 +177,16 @@ struct LlamaCppIntegrationTests {
         #expect(totals.callsMade == 4, "one call per document: \(totals)")
         #expect(totals.tokensEstimated == false, "smollm2 does not stream: the server counts")
         let long = try #require(files["en/harrow-point.txt"])
-        print("llama.cpp extract-abstract: \(totals.callsMade) calls, \(totals.promptTokens) prompt tokens, en/harrow-point.txt in \(long.levels) level")
+        print(
+            "llama.cpp extract-abstract: \(totals.callsMade) calls, \(totals.promptTokens) prompt tokens, en/harrow-point.txt in \(long.levels) level"
+        )
     }
 
     @Test func aKeyRefusedInDetailShapeStopsTheRunAsKeyRefused() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let process = try await run(try LlamaServer.pipeline(in: dir), out: out, key: "not-the-key", url: LlamaServer.keyedURL)
+        let process = try await run(
+            try LlamaServer.pipeline(in: dir), out: out, key: "not-the-key", url: LlamaServer.keyedURL)
         #expect(try await process.exit() == 4, "\(process.stderr)")
         #expect(process.stderr.contains("the API key was refused: Invalid API key"), "\(process.stderr)")
     }

@@ -9,12 +9,17 @@ import Testing
 struct LockAndSignalTests {
     let resume = ResumeTests()
 
-    func start(_ out: URL, pipeline: String, server: FakeMoonshotServer, _ extra: [String] = []) throws -> PrecisProcess {
-        try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path] + extra, environment: resume.environment(server))
+    func start(_ out: URL, pipeline: String, server: FakeMoonshotServer, _ extra: [String] = []) throws -> PrecisProcess
+    {
+        try PrecisProcess(
+            ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path] + extra,
+            environment: resume.environment(server))
     }
 
     /// A fake server answering after `latency`, and a fresh folder with the small pipeline and an output path.
-    func setUp(latency: Duration, _ name: String = #function) async throws -> (FakeMoonshotServer, pipeline: String, out: URL) {
+    func setUp(latency: Duration, _ name: String = #function) async throws -> (
+        FakeMoonshotServer, pipeline: String, out: URL
+    ) {
         let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: latency))
         let dir = try TestSupport.temporaryDirectory(name)
         return (server, try resume.smallPipeline(in: dir), dir.appendingPathComponent("out"))
@@ -56,7 +61,9 @@ struct LockAndSignalTests {
         defer { Task { await server.stop() } }
         let first = try start(out, pipeline: pipeline, server: server)
         let lock = out.appendingPathComponent(".precis/lock")
-        #expect(try await PrecisProcess.until { ((try? Data(contentsOf: lock)) ?? Data()).count > 0 }, "the first run took the lock")
+        #expect(
+            try await PrecisProcess.until { ((try? Data(contentsOf: lock)) ?? Data()).count > 0 },
+            "the first run took the lock")
         try FileManager.default.removeItem(at: lock)
         let second = try start(out, pipeline: pipeline, server: server)
         #expect(try await second.exit() == 75, "\(second.stderr)")
@@ -75,7 +82,9 @@ struct LockAndSignalTests {
         #expect(result.stderr.contains("PID 999999"))
         // A clean exit leaves the lock file empty, so the next run has nothing to take over.
         #expect(try Data(contentsOf: out.appendingPathComponent(".precis/lock")).isEmpty)
-        #expect(!(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).stderr.contains("taking over")))
+        #expect(
+            !(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path]).stderr.contains(
+                "taking over")))
     }
 
     @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
@@ -134,7 +143,9 @@ struct LockAndSignalTests {
         let holder = try start(out, pipeline: pipeline, server: server)
         #expect(try await PrecisProcess.until { server.stats.chatRequests >= 1 })
         let waiter = try start(out, pipeline: pipeline, server: server, ["--wait"])
-        #expect(try await PrecisProcess.until { waiter.stderr.contains("waiting for precis PID \(holder.pid)") }, "\(waiter.stderr)")
+        #expect(
+            try await PrecisProcess.until { waiter.stderr.contains("waiting for precis PID \(holder.pid)") },
+            "\(waiter.stderr)")
         waiter.signal(SIGINT)
         #expect(try await waiter.exit() == 130, "\(waiter.stderr)")
         #expect(waiter.stderr.contains("while waiting"))

@@ -28,7 +28,8 @@ struct OutputPageTests {
         process.standardOutput = pipe
         try process.run()
         process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")[0].description
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")[0]
+            .description
     }
 
     @Test func everyPageOpensWithFrontMatterThatMatchesTheReport() async throws {
@@ -49,18 +50,26 @@ struct OutputPageTests {
         #expect(fields["calls"] == "\(file.callsMade)")
         #expect(ISO8601DateFormatter().date(from: fields["generated_at"] ?? "") != nil)
         // Sections are off unless the pipeline asks for them.
-        #expect(!(try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)).contains("\n## "))
+        #expect(
+            !(try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)).contains(
+                "\n## "))
     }
 
     @Test func sectionsListEachPartsOwnSummaryWithItsPages() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
-        let pipeline = try TestSupport.write("extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n", to: "s.yaml", in: dir)
-        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--pipeline", pipeline.path]).status == 0)
+        let pipeline = try TestSupport.write(
+            "extends: \(TestSupport.root.path)/pipelines/default.yaml\nchunking: {chunk_tokens: 1200}\noutput:\n  sections: true\n",
+            to: "s.yaml", in: dir)
+        #expect(
+            try await PrecisProcess.run([
+                "run", TestSupport.samples.path, "--out", out.path, "--pipeline", pipeline.path
+            ]).status == 0)
         let story = try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8)
         #expect(story.contains("\n## Chapters\n") || story.contains("\n## Sections\n"))
         #expect(story.components(separatedBy: "\n### ").count > 2)
-        let report = try String(contentsOf: out.appendingPathComponent("pdf/community-solar-report.pdf.md"), encoding: .utf8)
+        let report = try String(
+            contentsOf: out.appendingPathComponent("pdf/community-solar-report.pdf.md"), encoding: .utf8)
         if report.contains("\n### ") { #expect(report.contains("(page")) }
     }
 
@@ -76,7 +85,9 @@ struct OutputPageTests {
         #expect(corpus.callsMade >= 1)
         let page = out.appendingPathComponent("corpus-summary.md")
         #expect(try frontMatter(page)["title"] == "\"in\"")
-        #expect(try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8).contains("[The whole folder](corpus-summary.md)"))
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8).contains(
+                "[The whole folder](corpus-summary.md)"))
 
         // Nothing changed: every call of the folder summary is reused, and gc keeps them.
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
@@ -86,7 +97,9 @@ struct OutputPageTests {
         #expect((freed["calls"] as? [String: Any])?["calls"] as? Int == 0, "\(gc.stdout)")
 
         // A new document: the folder summary is made again, and the old one's calls become garbage.
-        try TestSupport.write("A short new note. It says the ferry now runs on Sundays. The timetable is posted at the pier.", to: "note.txt", in: input)
+        try TestSupport.write(
+            "A short new note. It says the ferry now runs on Sundays. The timetable is posted at the pier.",
+            to: "note.txt", in: input)
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path, "--corpus-summary"]).status == 0)
         #expect(try readReport(out).corpus?.callsMade ?? 0 >= 1)
         let after = try await PrecisProcess.run(["gc", out.path, "--dry-run", "--json"])
@@ -99,7 +112,8 @@ struct OutputPageTests {
         let out = dir.appendingPathComponent("out")
         let outside = dir.appendingPathComponent("elsewhere")
         // precis's own folder, with a link put in it.
-        try FileManager.default.createDirectory(at: out.appendingPathComponent(".precis"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: out.appendingPathComponent(".precis"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         #expect(symlink(outside.path, out.appendingPathComponent("en").path) == 0)
         let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path])
@@ -123,11 +137,17 @@ struct OutputPageTests {
         let rows = index.split(separator: "\n").filter { $0.hasPrefix("| [") }
         #expect(rows.count == names.count)
         for row in rows {
-            let cells = row.replacingOccurrences(of: "\\|", with: "").split(separator: "|", omittingEmptySubsequences: false)
+            let cells = row.replacingOccurrences(of: "\\|", with: "").split(
+                separator: "|", omittingEmptySubsequences: false)
             #expect(cells.count == 5, "a name broke the table: \(row)")
-            let destination = try #require(row.range(of: #"\]\(([^)]*)\)"#, options: .regularExpression).map { String(row[$0].dropFirst(2).dropLast()) })
+            let destination = try #require(
+                row.range(of: #"\]\(([^)]*)\)"#, options: .regularExpression).map {
+                    String(row[$0].dropFirst(2).dropLast())
+                })
             let page = try #require(destination.removingPercentEncoding)
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(page).path), "\(destination) leads nowhere")
+            #expect(
+                FileManager.default.fileExists(atPath: out.appendingPathComponent(page).path),
+                "\(destination) leads nowhere")
         }
     }
 }

@@ -9,14 +9,18 @@ struct PipelineLookupTests {
     /// A home folder of its own and an empty working folder, so nothing of the repository's is found.
     func emptyPlaces() throws -> (home: URL, work: URL, environment: [String: String]) {
         let dir = try TestSupport.temporaryDirectory()
-        let home = dir.appendingPathComponent("home"), work = dir.appendingPathComponent("work")
-        for folder in [home, work] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let home = dir.appendingPathComponent("home")
+        let work = dir.appendingPathComponent("work")
+        for folder in [home, work] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         return (home, work, ["HOME": home.path, "XDG_CONFIG_HOME": ""])
     }
 
     func estimate(_ pipeline: String, in work: URL, environment: [String: String]) async throws -> RunEstimate {
-        let result = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", "out", "--json"],
-                                           in: work, environment: environment)
+        let result = try await PrecisProcess.run(
+            ["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", "out", "--json"],
+            in: work, environment: environment)
         #expect(result.status == 0, "\(pipeline): \(result.stderr)")
         return try JSONOutput.decode(RunEstimate.self, from: Data(result.stdout.utf8))
     }
@@ -32,7 +36,9 @@ struct PipelineLookupTests {
 
     @Test func aUserPipelineOverridesTheBuiltInOneOfTheSameName() async throws {
         let (home, work, environment) = try emptyPlaces()
-        try TestSupport.write("extends: moonshot\nname: house-kimi\nmodel: moonshot-v1-32k\n", to: ".config/precis/pipelines/moonshot.yaml", in: home)
+        try TestSupport.write(
+            "extends: moonshot\nname: house-kimi\nmodel: moonshot-v1-32k\n",
+            to: ".config/precis/pipelines/moonshot.yaml", in: home)
         let plan = try await estimate("moonshot", in: work, environment: environment)
         #expect(plan.pipeline == "house-kimi")
         #expect(plan.model == "moonshot-v1-32k")
@@ -42,7 +48,9 @@ struct PipelineLookupTests {
         let line = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("moonshot  ") })
         #expect(line.contains("[~/.config/precis/pipelines/moonshot.yaml, over the built-in one]"), "\(line)")
         #expect(listed.stdout.contains("default  (extractive, offline)"))
-        #expect(listed.stdout.split(separator: "\n").filter { $0.hasSuffix("[built in]") }.count == BuiltInPipelinesCount.shipped - 1)
+        #expect(
+            listed.stdout.split(separator: "\n").filter { $0.hasSuffix("[built in]") }.count == BuiltInPipelinesCount
+                .shipped - 1)
 
         // ./pipelines comes before the user's folder.
         try TestSupport.write("extends: moonshot\nname: project-kimi\n", to: "pipelines/moonshot.yaml", in: work)
@@ -51,7 +59,8 @@ struct PipelineLookupTests {
 
     @Test func anUnknownNameListsTheNamesThatExist() async throws {
         let (_, work, environment) = try emptyPlaces()
-        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", "kimmi"], in: work, environment: environment)
+        let result = try await PrecisProcess.run(
+            ["run", TestSupport.samples.path, "--pipeline", "kimmi"], in: work, environment: environment)
         #expect(result.status == 2)
         #expect(result.stderr.contains("kimmi: no such pipeline file"))
         #expect(result.stderr.contains("moonshot"))
@@ -61,7 +70,8 @@ struct PipelineLookupTests {
 /// How many pipelines ship in `pipelines/`.
 enum BuiltInPipelinesCount {
     static var shipped: Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("pipelines").path)) ?? [])
+        ((try? FileManager.default.contentsOfDirectory(
+            atPath: TestSupport.root.appendingPathComponent("pipelines").path)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.count
     }
 }

@@ -10,7 +10,9 @@ struct PostgresFleetTests {
     static func bodies(_ out: URL) throws -> [String: String] {
         try TestSupport.markdownFiles(in: out).filter { $0.key != "index.md" }.mapValues { data in
             let text = String(decoding: data, as: UTF8.self)
-            guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex) else { return text }
+            guard text.hasPrefix("---\n"),
+                let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex)
+            else { return text }
             return String(text[end.upperBound...])
         }
     }
@@ -24,7 +26,9 @@ struct PostgresFleetTests {
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
         let job = PostgresServer.job()
-        let arguments = ["run", input.path, "--pipeline", file, "--out", out.path, "--store", store, "--job", job, "--lease", "4"]
+        let arguments = [
+            "run", input.path, "--pipeline", file, "--out", out.path, "--store", store, "--job", job, "--lease", "4"
+        ]
         let env = ResumeTests().environment(server)
         let workers = try (0..<3).map { _ in try PrecisProcess(arguments, environment: env) }
 
@@ -40,20 +44,26 @@ struct PostgresFleetTests {
 
         let stats = server.stats
         let span = (stats.timeline.map(\.end).max()! - stats.timeline.map(\.start).min()!)
-        print("fleet: 3 workers, 30 reports, \(stats.completed) calls in \(String(format: "%.1f s", span / .seconds(1))) under RPM 30 and concurrency 4 (10 s window): "
-              + "\(stats.tooManyRequests) × 429, busiest window \(FleetFixture.busiest(stats.timeline.map(\.start)))/30, "
-              + "peak concurrency \(stats.peakConcurrency), \(stats.repeatedCompletions) paid twice with \(inFlight) in flight at the kill")
+        print(
+            "fleet: 3 workers, 30 reports, \(stats.completed) calls in \(String(format: "%.1f s", span / .seconds(1))) under RPM 30 and concurrency 4 (10 s window): "
+                + "\(stats.tooManyRequests) × 429, busiest window \(FleetFixture.busiest(stats.timeline.map(\.start)))/30, "
+                + "peak concurrency \(stats.peakConcurrency), \(stats.repeatedCompletions) paid twice with \(inFlight) in flight at the kill"
+        )
         #expect(stats.tooManyRequests == 0, "the fleet went over the account's limits")
         #expect(stats.peakConcurrency <= 4)
         let busiest = FleetFixture.busiest(stats.timeline.map(\.start))
         #expect(busiest >= 27, "the busiest window held \(busiest) requests of the 30 allowed")
-        #expect(stats.repeatedCompletions <= inFlight, "\(stats.repeatedCompletions) calls were paid twice; \(inFlight) were in flight at the kill")
+        #expect(
+            stats.repeatedCompletions <= inFlight,
+            "\(stats.repeatedCompletions) calls were paid twice; \(inFlight) were in flight at the kill")
 
         // The last worker wrote the folder's report over every worker's files.
         let report = try readReport(out)
         #expect(report.files.count == 30)
         #expect(report.files.allSatisfy { $0.status == .ok }, "\(report.files.filter { $0.status != .ok })")
-        let status = try await PrecisProcess.run(["status", out.path, "--store", store, "--job", job, "--json"], environment: ["PGPASSWORD": ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""])
+        let status = try await PrecisProcess.run(
+            ["status", out.path, "--store", store, "--job", job, "--json"],
+            environment: ["PGPASSWORD": ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""])
         #expect(status.status == 0, "\(status.stderr)")
         let fleet = try JSONOutput.decode(FleetStatus.self, from: Data(status.stdout.utf8))
         #expect(fleet.done == 30 && fleet.queued == 0 && fleet.claimed == 0 && !fleet.roundOpen)
@@ -64,9 +74,12 @@ struct PostgresFleetTests {
         let alone = try await FakeMoonshotServer.start()
         defer { Task { await alone.stop() } }
         let single = dir.appendingPathComponent("single")
-        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", single.path, "-q"], environment: ResumeTests().environment(alone))
+        let result = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", file, "--out", single.path, "-q"],
+            environment: ResumeTests().environment(alone))
         #expect(result.status == 0, "\(result.stderr)")
-        let fleetPages = try Self.bodies(out), singlePages = try Self.bodies(single)
+        let fleetPages = try Self.bodies(out)
+        let singlePages = try Self.bodies(single)
         #expect(fleetPages.count == 30)
         #expect(fleetPages == singlePages)
     }
@@ -83,7 +96,10 @@ struct PostgresFleetTests {
         let file = try SameTreeTests().pipeline(.refused, in: dir)
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
-        let arguments = ["run", input.path, "--pipeline", file, "--out", out.path, "--store", store, "--job", PostgresServer.job(), "--lease", "4", "-q"]
+        let arguments = [
+            "run", input.path, "--pipeline", file, "--out", out.path, "--store", store, "--job", PostgresServer.job(),
+            "--lease", "4", "-q"
+        ]
         let env = ResumeTests().environment(server)
         let workers = try (0..<3).map { _ in try PrecisProcess(arguments, environment: env) }
         #expect(try await PrecisProcess.until(.seconds(120)) { server.stats.completed >= 15 })
@@ -101,9 +117,13 @@ struct PostgresFleetTests {
         let alone = try await FakeMoonshotServer.start(counts)
         defer { Task { await alone.stop() } }
         let single = dir.appendingPathComponent("single")
-        let result = try await PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", single.path, "-q"], environment: ResumeTests().environment(alone))
+        let result = try await PrecisProcess.run(
+            ["run", input.path, "--pipeline", file, "--out", single.path, "-q"],
+            environment: ResumeTests().environment(alone))
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(Set(server.stats.completions.keys) == Set(alone.stats.completions.keys), "the fleet and one machine made different calls")
+        #expect(
+            Set(server.stats.completions.keys) == Set(alone.stats.completions.keys),
+            "the fleet and one machine made different calls")
         let fleetPages = try Self.bodies(out)
         #expect(fleetPages.count == 21)
         #expect(fleetPages == (try Self.bodies(single)))
@@ -121,9 +141,13 @@ struct PostgresFleetTests {
         }
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
-        let arguments = ["run", input.path, "--pipeline", try ResumeTests().smallPipeline(in: dir), "--out", out.path,
-                         "--store", store, "--job", PostgresServer.job(), "-q"]
-        let workers = try (0..<2).map { _ in try PrecisProcess(arguments, environment: ResumeTests().environment(server)) }
+        let arguments = [
+            "run", input.path, "--pipeline", try ResumeTests().smallPipeline(in: dir), "--out", out.path,
+            "--store", store, "--job", PostgresServer.job(), "-q"
+        ]
+        let workers = try (0..<2).map { _ in
+            try PrecisProcess(arguments, environment: ResumeTests().environment(server))
+        }
         for worker in workers {
             let status = try await worker.exit()
             #expect(status == 0, "\(worker.stderr)")
@@ -139,7 +163,9 @@ struct PostgresFleetTests {
         let out = dir.appendingPathComponent("out")
         let store = try #require(PostgresServer.url)
         let job = PostgresServer.job()
-        let run = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", out.path, "--store", store, "--job", job, "-q"])
+        let run = try await PrecisProcess.run([
+            "run", TestSupport.samples.path, "--out", out.path, "--store", store, "--job", job, "-q"
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let first = try Data(contentsOf: out.appendingPathComponent("index.md"))
         try FileManager.default.removeItem(at: out.appendingPathComponent("index.md"))
@@ -148,7 +174,9 @@ struct PostgresFleetTests {
         #expect(merge.status == 0, "\(merge.stderr)")
         let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
         let rows = String(decoding: first, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("| [") }
-        #expect(rows.count == 4 && rows.allSatisfy { index.contains($0) }, "the merged index lists every file as the worker's did")
+        #expect(
+            rows.count == 4 && rows.allSatisfy { index.contains($0) },
+            "the merged index lists every file as the worker's did")
         #expect(index.contains("corpus-summary.md"))
         #expect(try readReport(out).files.count == 4)
     }
@@ -158,8 +186,10 @@ struct PostgresFleetTests {
 struct FleetCommandLineTests {
     @Test func aPasswordInTheStoreURLOnTheCommandLineIsRefusedBeforeAnythingRuns() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let result = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", dir.appendingPathComponent("out").path,
-                                            "--store", "postgres://precis:secret@127.0.0.1:1/precis"])
+        let result = try await PrecisProcess.run([
+            "run", TestSupport.samples.path, "--out", dir.appendingPathComponent("out").path,
+            "--store", "postgres://precis:secret@127.0.0.1:1/precis"
+        ])
         #expect(result.status == 2)
         #expect(result.stderr.contains("PGPASSWORD"))
         #expect(!result.stderr.contains("secret"))

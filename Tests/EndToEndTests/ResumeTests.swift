@@ -12,7 +12,10 @@ struct ResumeTests {
     /// answers room enough that no call is cut and retried (one request per call).
     func smallPipeline(in dir: URL) throws -> String {
         try MoonshotEndToEndTests().pipeline(
-            [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"), ("reduce: 768", "reduce: 300")],
+            [
+                ("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 500"), ("map: 512", "map: 250"),
+                ("reduce: 768", "reduce: 300")
+            ],
             in: dir
         )
     }
@@ -36,7 +39,9 @@ struct ResumeTests {
         // The uninterrupted reference, on a server of its own.
         let reference = dir.appendingPathComponent("reference")
         let referenceServer = try await FakeMoonshotServer.start(latency)
-        let run = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", reference.path, "-q"], environment: environment(referenceServer))
+        let run = try PrecisProcess(
+            ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", reference.path, "-q"],
+            environment: environment(referenceServer))
         #expect(try await run.exit() == 0, "\(run.stderr)")
         let expected = try TestSupport.markdownFiles(in: reference)
         let calls = referenceServer.stats.completed
@@ -48,7 +53,8 @@ struct ResumeTests {
 
         let server = try await FakeMoonshotServer.start(latency)
         defer { Task { await server.stop() } }
-        var random = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["PRECIS_KILL_SEED"] ?? "") ?? 20261122)
+        var random = SplitMix64(
+            seed: UInt64(ProcessInfo.processInfo.environment["PRECIS_KILL_SEED"] ?? "") ?? 20_261_122)
         var kills = 0
         var trial = 0
         while kills < 12 && trial < 20 {
@@ -63,8 +69,12 @@ struct ResumeTests {
                 let answersBeforeKill = Int(random.next() % UInt64(max(1, calls - stored)))
                 let jitter = Int(random.next() % 25)
                 let completedBefore = server.stats.completed
-                let process = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"], environment: environment(server))
-                _ = try await PrecisProcess.until { server.stats.completed - completedBefore >= answersBeforeKill || !process.process.isRunning }
+                let process = try PrecisProcess(
+                    ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"],
+                    environment: environment(server))
+                _ = try await PrecisProcess.until {
+                    server.stats.completed - completedBefore >= answersBeforeKill || !process.process.isRunning
+                }
                 try await Task.sleep(for: .milliseconds(jitter))
                 process.signal(SIGKILL)
                 let status = try await process.exit()
@@ -77,14 +87,25 @@ struct ResumeTests {
                 #expect(try await PrecisProcess.until { server.stats.active == 0 })
                 // What the server finished but the store does not hold was in flight at the kill.
                 let segmentLost = await (server.stats.completed - completedBefore) - (try storedCalls(out) - stored)
-                #expect(segmentLost >= 0 && segmentLost <= 4, "trial \(trial) segment \(segment): \(segmentLost) calls lost at a kill after \(answersBeforeKill) answers")
+                #expect(
+                    segmentLost >= 0 && segmentLost <= 4,
+                    "trial \(trial) segment \(segment): \(segmentLost) calls lost at a kill after \(answersBeforeKill) answers"
+                )
                 lost += segmentLost
             }
-            let resume = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"], environment: environment(server))
+            let resume = try PrecisProcess(
+                ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "-q"],
+                environment: environment(server))
             #expect(try await resume.exit() == 0, "\(resume.stderr)")
-            #expect(try TestSupport.markdownFiles(in: out) == expected, "trial \(trial): outputs differ from the uninterrupted run")
-            let repeated = server.stats.completions.reduce(0) { sum, entry in sum + max(0, entry.value - before[entry.key, default: 0] - 1) }
-            #expect(repeated <= lost, "trial \(trial): \(repeated) calls paid twice, only \(lost) were in flight at the kills")
+            #expect(
+                try TestSupport.markdownFiles(in: out) == expected,
+                "trial \(trial): outputs differ from the uninterrupted run")
+            let repeated = server.stats.completions.reduce(0) { sum, entry in
+                sum + max(0, entry.value - before[entry.key, default: 0] - 1)
+            }
+            #expect(
+                repeated <= lost,
+                "trial \(trial): \(repeated) calls paid twice, only \(lost) were in flight at the kills")
             #expect(try await storedCalls(out) == calls)
         }
         print("kill test: \(calls) calls, \(kills) kills in \(trial) trials")

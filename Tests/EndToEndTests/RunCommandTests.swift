@@ -32,7 +32,8 @@ struct RunCommandTests {
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
-        try TestSupport.write(Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }), to: "blob.txt", in: input)
+        try TestSupport.write(
+            Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }), to: "blob.txt", in: input)
         try TestSupport.write(Data("%PDF-1.7\n1 0 obj <<".utf8), to: "broken.pdf", in: input)
         let out = dir.appendingPathComponent("out")
         let result = try await PrecisProcess.run(["run", input.path, "--out", out.path])
@@ -47,11 +48,15 @@ struct RunCommandTests {
 
     @Test func usageAndPipelineErrorsExitTwo() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let missing = try await PrecisProcess.run(["run", dir.appendingPathComponent("missing").path, "--out", dir.appendingPathComponent("o").path])
+        let missing = try await PrecisProcess.run([
+            "run", dir.appendingPathComponent("missing").path, "--out", dir.appendingPathComponent("o").path
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("missing: no such file or directory"))
         let bad = try TestSupport.write("chunking:\n  chunk_size: 10\n", to: "bad.yaml", in: dir)
-        let badPipeline = try await PrecisProcess.run(["run", TestSupport.samples.path, "--pipeline", bad.path, "--out", dir.appendingPathComponent("o").path])
+        let badPipeline = try await PrecisProcess.run([
+            "run", TestSupport.samples.path, "--pipeline", bad.path, "--out", dir.appendingPathComponent("o").path
+        ])
         #expect(badPipeline.status == 2)
         #expect(badPipeline.stderr.contains("unknown key 'chunking.chunk_size'"))
         #expect(try await PrecisProcess.run(["run"]).status == 2)
@@ -65,14 +70,22 @@ struct RunCommandTests {
         try TestSupport.write("my plans", to: "en/harrow-point.txt.md", in: theirs)
         let refused = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", theirs.path])
         #expect(refused.status == 2, "\(refused.stderr)")
-        #expect(refused.stderr.contains("not a precis output folder") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("not a precis output folder") && refused.stderr.contains("--force"),
+            "\(refused.stderr)")
         #expect(try String(contentsOf: index, encoding: .utf8) == "# My own index\n")
-        #expect(!FileManager.default.fileExists(atPath: theirs.appendingPathComponent(".precis").path), "nothing was made there")
+        #expect(
+            !FileManager.default.fileExists(atPath: theirs.appendingPathComponent(".precis").path),
+            "nothing was made there")
 
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0, "an empty folder is fine")
-        #expect(try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0, "and so is precis's own")
+        #expect(
+            try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0,
+            "an empty folder is fine")
+        #expect(
+            try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", empty.path]).status == 0,
+            "and so is precis's own")
         let forced = try await PrecisProcess.run(["run", TestSupport.samples.path, "--out", theirs.path, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try String(contentsOf: index, encoding: .utf8) != "# My own index\n", "--force writes there")

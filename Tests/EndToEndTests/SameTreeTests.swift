@@ -20,7 +20,9 @@ struct SameTreeTests {
             var paragraph = index * 7
             while text.utf8.count < 8_000 + index * 2_000 {
                 if index % 3 == 2 {
-                    text += mark + ".. note:: Option ``--max-tokens=\(paragraph)`` sets ``max_tokens`` (see :ref:`limits-\(paragraph)`).\n\n"
+                    text +=
+                        mark
+                        + ".. note:: Option ``--max-tokens=\(paragraph)`` sets ``max_tokens`` (see :ref:`limits-\(paragraph)`).\n\n"
                 } else {
                     text += mark + story[paragraph % story.count] + "\n\n"
                 }
@@ -43,7 +45,10 @@ struct SameTreeTests {
         switch fit {
         case .measured:
             try MoonshotEndToEndTests().pipeline(
-                [("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 600"), ("map: 512", "map: 200"), ("reduce: 768", "reduce: 250")], in: dir
+                [
+                    ("max_levels: 8", "max_levels: 8\nchunking:\n  chunk_tokens: 600"), ("map: 512", "map: 200"),
+                    ("reduce: 768", "reduce: 250")
+                ], in: dir
             )
         case .refused:
             try MoonshotEndToEndTests().pipeline([("max_levels: 8", "max_levels: 8\ntoken_ratio: 1")], in: dir)
@@ -65,7 +70,8 @@ struct SameTreeTests {
 
     @Test(arguments: Fit.allCases)
     func freshRunsAnotherConcurrencyAndAKilledRunAllCutTheSameTree(fit: Fit) async throws {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(latency: .milliseconds(3), tokenScale: 1.9))
+        let server = try await FakeMoonshotServer.start(
+            FakeServerConfiguration(latency: .milliseconds(3), tokenScale: 1.9))
         defer { Task { await server.stop() } }
         let dir = try TestSupport.temporaryDirectory()
         let input = dir.appendingPathComponent("in")
@@ -73,8 +79,9 @@ struct SameTreeTests {
         let file = try pipeline(fit, in: dir)
         func run(_ name: String, concurrency: Int) async throws -> URL {
             let out = dir.appendingPathComponent(name)
-            let result = try await PrecisProcess.run(["run", input.path, "--pipeline", file, "--out", out.path, "-q", "--concurrency", "\(concurrency)"],
-                                                     environment: environment(server))
+            let result = try await PrecisProcess.run(
+                ["run", input.path, "--pipeline", file, "--out", out.path, "-q", "--concurrency", "\(concurrency)"],
+                environment: environment(server))
             #expect(result.status == 0, "\(name): \(result.stderr)")
             return out
         }
@@ -93,8 +100,9 @@ struct SameTreeTests {
         // Killed part-way, then run again: the same tree, and only the calls not yet kept are paid.
         let killed = dir.appendingPathComponent("killed")
         let before = server.stats.completed
-        let process = try PrecisProcess(["run", input.path, "--pipeline", file, "--out", killed.path, "-q", "--concurrency", "8"],
-                                        environment: environment(server))
+        let process = try PrecisProcess(
+            ["run", input.path, "--pipeline", file, "--out", killed.path, "-q", "--concurrency", "8"],
+            environment: environment(server))
         _ = try await PrecisProcess.until { server.stats.completed - before >= calls / 2 || !process.process.isRunning }
         process.signal(SIGKILL)
         _ = try await process.exit()
@@ -128,7 +136,9 @@ struct SameTreeTests {
         let report = try readFiles(out)[longest.path]
         // The last chunk (and at most the one before, when the cut moves), then one call per level above.
         let repaid = try #require(report).callsMade
-        #expect(repaid <= longest.levels + 1, "appending a sentence repaid \(repaid) of \(longest.callsMade) calls over \(longest.levels) levels")
+        #expect(
+            repaid <= longest.levels + 1,
+            "appending a sentence repaid \(repaid) of \(longest.callsMade) calls over \(longest.levels) levels")
         #expect(try readTotals(out).callsMade == repaid, "no other file is touched")
     }
 }

@@ -9,7 +9,9 @@ import Testing
 struct ShippedPipelineTests {
 
     static var shipped: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("pipelines").path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: TestSupport.root.appendingPathComponent("pipelines").path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
@@ -42,12 +44,19 @@ struct ShippedPipelineTests {
         let local = text.contains("OPENAI_BASE_URL")
         let usesModel = text.contains("MOONSHOT_API_KEY") || text.contains("backend: openai-compatible") || local
         // The fake's model has the window the pipeline says its server runs with (2048 from llamacpp).
-        let window = text.split(separator: "\n").first { $0.hasPrefix("context_window: ") }.flatMap { Int($0.dropFirst(16)) } ?? 2048
-        let server = try await FakeMoonshotServer.start(local
-            ? FakeServerConfiguration(apiKey: nil, models: FakeServerConfiguration.moonshotModels + [("local", window)], summaryCap: 60)
-            : FakeServerConfiguration())
+        let window =
+            text.split(separator: "\n").first { $0.hasPrefix("context_window: ") }.flatMap { Int($0.dropFirst(16)) }
+            ?? 2048
+        let server = try await FakeMoonshotServer.start(
+            local
+                ? FakeServerConfiguration(
+                    apiKey: nil, models: FakeServerConfiguration.moonshotModels + [("local", window)], summaryCap: 60)
+                : FakeServerConfiguration())
         defer { Task { await server.stop() } }
-        let env = usesModel ? ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL, "OPENAI_BASE_URL": server.baseURL] : [:]
+        let env =
+            usesModel
+            ? ["MOONSHOT_API_KEY": "sk-test", "MOONSHOT_BASE_URL": server.baseURL, "OPENAI_BASE_URL": server.baseURL]
+            : [:]
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("out")
         let args = [TestSupport.samples.path, "--pipeline", file, "--out", out.path]
 
@@ -76,11 +85,15 @@ struct ShippedPipelineTests {
             // A measured ratio is known only once a run has asked the server; the estimate to hold
             // to the run is the one made with it, from a store that knows the server and holds no call.
             let learned = try await Self.learnedOnly(out)
-            let replanned = try await PrecisProcess.run(["estimate", "--json", TestSupport.samples.path, "--pipeline", file, "--out", learned.path], environment: env)
+            let replanned = try await PrecisProcess.run(
+                ["estimate", "--json", TestSupport.samples.path, "--pipeline", file, "--out", learned.path],
+                environment: env)
             estimate = try decodeEstimate(replanned.stdout)
             // With a key the estimate asks the server's counter itself, as the run does.
-            #expect(estimate.tokenRatioSource?.contains("kept in the store") == true || estimate.tokenRatioSource?.contains("asked now") == true,
-                    "\(replanned.stdout)")
+            #expect(
+                estimate.tokenRatioSource?.contains("kept in the store") == true
+                    || estimate.tokenRatioSource?.contains("asked now") == true,
+                "\(replanned.stdout)")
         }
         #expect(totals.ok == 4)
         #expect(totals.callsMade == estimate.calls, "\(pipeline): calls made vs estimated")
@@ -90,14 +103,17 @@ struct ShippedPipelineTests {
             let real = Double(totals.promptTokens + totals.completionTokens - totals.reasoningTokens)
             let expected = Double(estimate.promptTokens + estimate.completionTokens)
             // A local model's tokens cost nothing; only Moonshot's bill is held to 10%.
-            #expect(local || abs(expected - real) / real <= 0.10, "\(pipeline): \(expected) tokens estimated, \(real) used; \(estimate) vs \(totals)")
+            #expect(
+                local || abs(expected - real) / real <= 0.10,
+                "\(pipeline): \(expected) tokens estimated, \(real) used; \(estimate) vs \(totals)")
             let most = Double(estimate.promptTokensMax + estimate.completionTokensMax)
             let used = Double(totals.promptTokens + totals.completionTokens)
             #expect(most >= used, "\(pipeline): the upper bound \(most) is below the \(used) tokens used")
         }
 
         // After the run the store holds every call: a rerun is estimated at nothing.
-        let again = try decodeEstimate(try await PrecisProcess.run(["estimate", "--json"] + args, environment: env).stdout)
+        let again = try decodeEstimate(
+            try await PrecisProcess.run(["estimate", "--json"] + args, environment: env).stdout)
         #expect(again.calls == 0)
         #expect(again.unchanged == 4)
     }
@@ -115,7 +131,8 @@ struct EstimateTests {
         let pipeline = try ResumeTests().smallPipeline(in: dir)
         let env = ResumeTests().environment(server)
         let args = [TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--concurrency", "1"]
-        let whole = try JSONOutput.decode(RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
+        let whole = try JSONOutput.decode(
+            RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
         #expect(whole.levels >= 3, "the small chunks make deep trees")
 
         // A spending cap stops the run part way; what it made is stored.
@@ -123,7 +140,8 @@ struct EstimateTests {
         #expect(stopped.status == 4, "\(stopped.stderr)")
         let made = try readTotals(out).callsMade
         #expect(made > 0)
-        let rest = try JSONOutput.decode(RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
+        let rest = try JSONOutput.decode(
+            RunEstimate.self, from: Data(try await PrecisProcess.run(["estimate", "--json"] + args).stdout.utf8))
         #expect(rest.callsStored > 0)
         #expect(rest.calls < whole.calls)
 

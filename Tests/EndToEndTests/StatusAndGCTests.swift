@@ -69,7 +69,9 @@ struct StatusAndGCTests {
         try FileManager.default.copyItem(at: TestSupport.samples, to: input)
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
         let story = input.appendingPathComponent("en/harrow-point.txt")
-        try TestSupport.write("Chapter 0: Before\n\nA new opening changes every chunk after it. " + (try String(contentsOf: story, encoding: .utf8)), to: "en/harrow-point.txt", in: input)
+        try TestSupport.write(
+            "Chapter 0: Before\n\nA new opening changes every chunk after it. "
+                + (try String(contentsOf: story, encoding: .utf8)), to: "en/harrow-point.txt", in: input)
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
 
         // A temp file a killed write left behind.
@@ -83,7 +85,9 @@ struct StatusAndGCTests {
         let gc = try await json(["gc", out.path, "--json"])
         #expect((gc["calls"] as? [String: Any])?["calls"] as? Int == unused)
         #expect(try await CheckpointStore(url: storeURL).callCount() == before - unused)
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("en/.harrow-point.txt.md.99999.precis-tmp").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: out.appendingPathComponent("en/.harrow-point.txt.md.99999.precis-tmp").path))
         // Everything the current files need is still there.
         #expect(try await PrecisProcess.run(["run", input.path, "--out", out.path]).status == 0)
         #expect(try readTotals(out).callsMade == 0)
@@ -96,8 +100,9 @@ struct StatusAndGCTests {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("out")
         let resume = ResumeTests()
-        let run = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", try resume.smallPipeline(in: dir), "--out", out.path],
-                              environment: resume.environment(server))
+        let run = try PrecisProcess(
+            ["run", TestSupport.samples.path, "--pipeline", try resume.smallPipeline(in: dir), "--out", out.path],
+            environment: resume.environment(server))
         #expect(try await PrecisProcess.until { server.stats.chatRequests >= 1 })
         let gc = try PrecisProcess(["gc", out.path])
         #expect(try await gc.exit() == 75)

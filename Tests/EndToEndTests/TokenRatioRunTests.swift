@@ -8,13 +8,19 @@ import Testing
 @Suite(.serialized)
 struct TokenRatioRunTests {
     /// The shipped local pipeline against a fake server that counts like a small llama vocabulary.
-    func smallVocabularyRun(_ ratio: String, out: URL, in dir: URL) async throws -> (PrecisProcess.Result, FakeServerStats, String) {
-        let server = try await FakeMoonshotServer.start(FakeServerConfiguration(
-            apiKey: nil, models: [("local", 2048)], streamUsage: false, tokenScale: 2.6))
+    func smallVocabularyRun(_ ratio: String, out: URL, in dir: URL) async throws -> (
+        PrecisProcess.Result, FakeServerStats, String
+    ) {
+        let server = try await FakeMoonshotServer.start(
+            FakeServerConfiguration(
+                apiKey: nil, models: [("local", 2048)], streamUsage: false, tokenScale: 2.6))
         let shipped = TestSupport.root.appendingPathComponent("pipelines/llamacpp.yaml").path
-        let pipeline = try TestSupport.write("extends: \(shipped)\ntoken_ratio: \(ratio)\n", to: "local-\(ratio).yaml", in: dir).path
-        let run = try PrecisProcess(["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
-                              environment: ["OPENAI_BASE_URL": server.baseURL])
+        let pipeline = try TestSupport.write(
+            "extends: \(shipped)\ntoken_ratio: \(ratio)\n", to: "local-\(ratio).yaml", in: dir
+        ).path
+        let run = try PrecisProcess(
+            ["run", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path],
+            environment: ["OPENAI_BASE_URL": server.baseURL])
         let status = try await run.exit()
         let stats = server.stats
         await server.stop()
@@ -38,8 +44,9 @@ struct TokenRatioRunTests {
 
         // The estimate plans with the ratio the run measured, offline, and finds nothing to do.
         let pipeline = dir.appendingPathComponent("local-auto.yaml").path
-        let estimate = try await PrecisProcess.run(["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"],
-                                      environment: ["OPENAI_BASE_URL": baseURL])
+        let estimate = try await PrecisProcess.run(
+            ["estimate", TestSupport.samples.path, "--pipeline", pipeline, "--out", out.path, "--json"],
+            environment: ["OPENAI_BASE_URL": baseURL])
         let plan = try JSONOutput.decode(RunEstimate.self, from: Data(estimate.stdout.utf8))
         #expect(plan.unchanged == 4, "\(estimate.stdout)")
         #expect(plan.tokenRatio ?? 0 > 1.5)

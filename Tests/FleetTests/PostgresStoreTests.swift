@@ -3,6 +3,7 @@ import Foundation
 import PrecisTesting
 import Scheduling
 import Testing
+
 @testable import Fleet
 
 /// The shared store, queue and limiter against the real PostgreSQL of `make test-integration`.
@@ -15,9 +16,12 @@ struct PostgresStoreTests {
     @Test func keepsCallsFilesRunsAndFactsAsTheSQLiteStoreDoes() async throws {
         let store = try await PostgresStore(try address(), scope: PostgresServer.job())
         let key = "k-\(UUID().uuidString)"
-        let call = StoredCall(key: key, stage: "final", summarizer: "s1", output: "The summary. 摘要。", promptTokens: 120, completionTokens: 30,
-                              reasoningTokens: 5, cachedTokens: 64, model: "kimi-k2.6", truncated: true, usageEstimated: false, cost: 0.25,
-                              createdAt: Date(timeIntervalSince1970: 1_800_000_000))
+        let call = StoredCall(
+            key: key, stage: "final", summarizer: "s1", output: "The summary. 摘要。", promptTokens: 120,
+            completionTokens: 30,
+            reasoningTokens: 5, cachedTokens: 64, model: "kimi-k2.6", truncated: true, usageEstimated: false,
+            cost: 0.25,
+            createdAt: Date(timeIntervalSince1970: 1_800_000_000))
         try await store.save(call, for: "a.txt")
         var later = call
         later.output = "another answer"
@@ -27,16 +31,20 @@ struct PostgresStoreTests {
         let totals = try await store.callTotals(keys: [key, "missing"])
         #expect(totals.calls == 1 && totals.promptTokens == 120 && totals.cachedTokens == 64 && totals.cost == 0.25)
 
-        let state = FileState(path: "a.txt", contentHash: "h", size: 10, modified: Date(timeIntervalSince1970: 1_700_000_000),
-                              pipelineFingerprint: "fp", status: .ok, outputPath: "a.txt.md", title: "A", gist: "G", chunks: 2,
-                              levels: 2, calls: 3, promptTokens: 120, completionTokens: 30, updatedAt: Date(timeIntervalSince1970: 1_700_000_100))
+        let state = FileState(
+            path: "a.txt", contentHash: "h", size: 10, modified: Date(timeIntervalSince1970: 1_700_000_000),
+            pipelineFingerprint: "fp", status: .ok, outputPath: "a.txt.md", title: "A", gist: "G", chunks: 2,
+            levels: 2, calls: 3, promptTokens: 120, completionTokens: 30,
+            updatedAt: Date(timeIntervalSince1970: 1_700_000_100))
         try await store.save(state, calls: [key])
         #expect(try await store.fileStates() == [state])
         try await store.removeFiles(["a.txt"])
         #expect(try await store.fileStates().isEmpty)
         #expect(try await store.summary(of: "a.txt") == nil, "its links went with it")
 
-        var run = try await store.begin(RunRecord(startedAt: Date(timeIntervalSince1970: 1_700_000_000), pipeline: "kimi", pid: 42, inputs: ["/in"]))
+        var run = try await store.begin(
+            RunRecord(startedAt: Date(timeIntervalSince1970: 1_700_000_000), pipeline: "kimi", pid: 42, inputs: ["/in"])
+        )
         run.filesOK = 3
         run.outcome = "ok"
         run.endedAt = Date(timeIntervalSince1970: 1_700_000_050)
@@ -44,12 +52,16 @@ struct PostgresStoreTests {
         let runs = try await store.runs(limit: 5)
         #expect(runs.count == 1 && runs[0].id == run.id && runs[0].filesOK == 3 && runs[0].inputList == ["/in"])
 
-        let facts = ServerFacts(server: "http://x-\(key)", model: "m", contextWindow: 8192, tokenRatio: 3.5, measuredAt: Date(timeIntervalSince1970: 1_700_000_000))
+        let facts = ServerFacts(
+            server: "http://x-\(key)", model: "m", contextWindow: 8192, tokenRatio: 3.5,
+            measuredAt: Date(timeIntervalSince1970: 1_700_000_000))
         try await store.save(facts)
         #expect(try await store.serverFacts(server: facts.server, model: "m") == facts)
         // The ratio every worker cuts with is the first one kept; a window may change.
         var remeasured = facts
-        (remeasured.tokenRatio, remeasured.contextWindow, remeasured.measuredAt) = (2.0, 16384, Date(timeIntervalSince1970: 1_800_000_000))
+        (remeasured.tokenRatio, remeasured.contextWindow, remeasured.measuredAt) = (
+            2.0, 16384, Date(timeIntervalSince1970: 1_800_000_000)
+        )
         try await store.save(remeasured)
         let kept = try await store.serverFacts(server: facts.server, model: "m")
         #expect(kept?.tokenRatio == 3.5 && kept?.measuredAt == facts.measuredAt && kept?.contextWindow == 16384)
@@ -61,7 +73,9 @@ struct PostgresStoreTests {
             for _ in 0..<4 { group.addTask { _ = try await PostgresStore(address, scope: "x") } }
             try await group.waitForAll()
         }
-        let versions = try await Database(address).query("SELECT version FROM precis.migration ORDER BY version").map { try $0.decode(Int.self) }
+        let versions = try await Database(address).query("SELECT version FROM precis.migration ORDER BY version").map {
+            try $0.decode(Int.self)
+        }
         #expect(versions == Schema.migrations.map(\.version))
     }
 
@@ -84,7 +98,8 @@ struct PostgresStoreTests {
         #expect(try await b.close(round: round) == false, "a file is still claimed")
         // a stops renewing: once its lease has run out (moved into the past here, rather than waited
         // for, so a loaded machine cannot end it early), b takes the file over.
-        try await Database(address).run("UPDATE precis.work SET lease_until = clock_timestamp() - interval '1 second' WHERE worker = \(a.worker)")
+        try await Database(address).run(
+            "UPDATE precis.work SET lease_until = clock_timestamp() - interval '1 second' WHERE worker = \(a.worker)")
         #expect(try await b.next(round: round) == .file(.init(path: "large", attempts: 2)))
         try await b.done(round: round, path: "large", report: Data("{}".utf8), gist: "g")
         #expect(try await b.next(round: round) == .empty)
@@ -110,7 +125,10 @@ struct PostgresStoreTests {
         tickets.append(try await first.admit(tokens: 100, limits: limits))
         tickets.append(try await second.admit(tokens: 100, limits: limits))
         func verdict() async throws -> (Int64?, Double) {
-            let row = try #require(try await database.query("SELECT ticket, wait FROM precis.admit(\(account), \("w1-\(account)"), 100, 2, 3, NULL, NULL, 60)").first)
+            let row = try #require(
+                try await database.query(
+                    "SELECT ticket, wait FROM precis.admit(\(account), \("w1-\(account)"), 100, 2, 3, NULL, NULL, 60)"
+                ).first)
             return try row.decode((Int64?, Double).self)
         }
         #expect(try await verdict().0 == nil, "two in flight is the account's concurrency")
@@ -120,7 +138,9 @@ struct PostgresStoreTests {
         #expect(try await verdict().0 == nil)
         await second.finish(tickets[1], chargedTokens: nil)
         let over = try await verdict()
-        #expect(over.0 == nil && over.1 > 50, "three requests in the minute: the fourth waits for the first to leave the window")
+        #expect(
+            over.0 == nil && over.1 > 50,
+            "three requests in the minute: the fourth waits for the first to leave the window")
         await first.pause(for: .seconds(30))
         #expect(try await verdict().1 > 25, "a 429 anywhere pauses everyone")
     }

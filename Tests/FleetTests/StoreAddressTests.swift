@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Fleet
 
 struct StoreAddressTests {
@@ -8,18 +9,21 @@ struct StoreAddressTests {
             _ = try StoreAddress("postgres://precis:hunter2@db:5433/jobs", environment: [:])
         } throws: { error in
             let error = error as? FleetError
-            return error?.code == .address && error?.message.contains("hunter2") == false && error?.message.contains("PGPASSWORD") == true
+            return error?.code == .address && error?.message.contains("hunter2") == false
+                && error?.message.contains("PGPASSWORD") == true
         }
     }
 
     @Test func theURLFromTheEnvironmentMayHoldThePassword() throws {
-        let address = try StoreAddress("postgres://precis:hunter2@db:5433/jobs", fromCommandLine: false, environment: [:])
+        let address = try StoreAddress(
+            "postgres://precis:hunter2@db:5433/jobs", fromCommandLine: false, environment: [:])
         #expect(address.password == "hunter2")
         #expect(address.description == "postgres://precis@db:5433/jobs")
     }
 
     @Test func thePasswordComesFromPGPASSWORDBeforePgpass() throws {
-        let address = try StoreAddress("postgresql://precis@db/jobs?sslmode=require", environment: ["PGPASSWORD": "from-env"])
+        let address = try StoreAddress(
+            "postgresql://precis@db/jobs?sslmode=require", environment: ["PGPASSWORD": "from-env"])
         #expect(address.password == "from-env")
         #expect(address.port == 5432)
         #expect(address.tls == .require)
@@ -43,6 +47,8 @@ struct StoreAddressTests {
 
     @Test func anotherSchemeOrSSLModeIsRefused() {
         #expect(throws: FleetError.self) { try StoreAddress("mysql://precis@db/jobs", environment: [:]) }
-        #expect(throws: FleetError.self) { try StoreAddress("postgres://precis@db/jobs?sslmode=sometimes", environment: [:]) }
+        #expect(throws: FleetError.self) {
+            try StoreAddress("postgres://precis@db/jobs?sslmode=sometimes", environment: [:])
+        }
     }
 }

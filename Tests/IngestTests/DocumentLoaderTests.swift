@@ -39,7 +39,8 @@ struct DocumentLoaderTests {
 
     @Test func takesMarkdownHeadingsAsTitleAndPath() throws {
         let dir = try TestSupport.temporaryDirectory()
-        let url = try TestSupport.write("Intro text.\n\n# Guide\n\nBody.\n\n## Setup\n\nSteps here.\n", to: "guide.md", in: dir)
+        let url = try TestSupport.write(
+            "Intro text.\n\n# Guide\n\nBody.\n\n## Setup\n\nSteps here.\n", to: "guide.md", in: dir)
         let document = try DocumentLoader().load(input(url))
         #expect(document.title == "Guide")
         #expect(document.parts.last?.headingPath == ["Guide", "Setup"])
@@ -51,7 +52,7 @@ struct DocumentLoaderTests {
         let cases: [(String, Data, IngestError.Code)] = [
             ("cut.pdf", pdf.prefix(1500), .pdfDamaged),
             ("junk.pdf", Data("not a pdf at all".utf8), .pdfDamaged),
-            ("empty.txt", Data("  \n\n".utf8), .noText),
+            ("empty.txt", Data("  \n\n".utf8), .noText)
         ]
         for (name, data, code) in cases {
             let url = try TestSupport.write(data, to: name, in: dir)

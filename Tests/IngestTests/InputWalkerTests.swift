@@ -18,11 +18,16 @@ struct InputWalkerTests {
         #expect(symlink("missing.txt", dir.appendingPathComponent("dangling.txt").path) == 0)
         // A folder linking to itself, and one linking back from below: the walk must end.
         #expect(symlink(".", dir.appendingPathComponent("self").path) == 0)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("deep"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("deep"), withIntermediateDirectories: true)
         #expect(symlink("..", dir.appendingPathComponent("deep/up").path) == 0)
         let files = try InputWalker().files(in: [dir.path])
         let kinds = Dictionary(uniqueKeysWithValues: files.map { ($0.id, $0.kind) })
-        #expect(kinds == ["good.txt": .regular, "pipe.txt": .fifo, "a.txt": .symlinkLoop, "b.txt": .symlinkLoop, "dangling.txt": .brokenLink])
+        #expect(
+            kinds == [
+                "good.txt": .regular, "pipe.txt": .fifo, "a.txt": .symlinkLoop, "b.txt": .symlinkLoop,
+                "dangling.txt": .brokenLink
+            ])
         let loader = DocumentLoader()
         for file in files where file.kind != .regular {
             #expect { try loader.read(file) } throws: { ($0 as? IngestError)?.code == .notRegularFile }
@@ -47,11 +52,16 @@ struct InputWalkerTests {
 
     @Test func includeAndExcludeGlobsMatchNamesAndPaths() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for name in ["a.txt", "b.pdf", "drafts/c.pdf", "drafts/deep/d.txt", "2024/q1/notes.txt"] { try TestSupport.write("x", to: name, in: dir) }
+        for name in ["a.txt", "b.pdf", "drafts/c.pdf", "drafts/deep/d.txt", "2024/q1/notes.txt"] {
+            try TestSupport.write("x", to: name, in: dir)
+        }
         #expect(try ids(InputWalker(include: [Glob("*.pdf")]), in: dir) == ["b.pdf", "drafts/c.pdf"])
         #expect(try ids(InputWalker(exclude: [Glob("drafts/**")]), in: dir) == ["2024/q1/notes.txt", "a.txt", "b.pdf"])
         #expect(try ids(InputWalker(include: [Glob("2024/*/notes.txt")]), in: dir) == ["2024/q1/notes.txt"])
-        #expect(try ids(InputWalker(include: [Glob("**/*.txt")], exclude: [Glob("drafts/**")]), in: dir) == ["2024/q1/notes.txt", "a.txt"])
+        #expect(
+            try ids(InputWalker(include: [Glob("**/*.txt")], exclude: [Glob("drafts/**")]), in: dir) == [
+                "2024/q1/notes.txt", "a.txt"
+            ])
     }
 
     @Test func namesWithSpacesNewlinesAndInvalidUTF8AreReadAndShownReadably() throws {
@@ -60,7 +70,9 @@ struct InputWalkerTests {
         try TestSupport.write("A newline in a name. Odd, but legal.", to: "line\nbreak.txt", in: dir)
         // "caf\xE9.txt": Latin-1 bytes, not UTF-8, as an old archive might hold.
         let raw = Array(dir.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".txt".utf8)
-        let fd = (raw + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        let fd = (raw + [0]).withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        }
         #expect(fd >= 0)
         _ = "Latin-1 named. Still text.".withCString { write(fd, $0, strlen($0)) }
         close(fd)

@@ -10,7 +10,7 @@ struct PDFStructureTests {
     func file(_ name: String) -> InputFile {
         let url = fixtures.appendingPathComponent(name)
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        return InputFile(id: name, url: url, size: size ?? 0, modified: Date())
+        return InputFile(id: name, url: url, size: size, modified: Date())
     }
 
     @Test func theOutlineGivesEachPageItsChapter() throws {
@@ -48,7 +48,8 @@ struct PDFStructureTests {
     }
 
     @Test func numberedHeadingsAreFoundInText() {
-        let parts = DocumentLoader.textParts("Intro line.\n\n1 Overview\n\nText one.\n\n2.1 Details Here\n\nText two.\n\n3 apples were eaten.\n")
+        let parts = DocumentLoader.textParts(
+            "Intro line.\n\n1 Overview\n\nText one.\n\n2.1 Details Here\n\nText two.\n\n3 apples were eaten.\n")
         #expect(parts.map(\.headingPath) == [[], ["1 Overview"], ["1 Overview", "2.1 Details Here"]])
     }
 }

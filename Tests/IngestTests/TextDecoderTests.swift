@@ -30,7 +30,8 @@ struct TextDecoderTests {
 
     @Test func fallsBackToLossyUTF8WithAWarning() throws {
         // Runs of bytes valid in no encoding precis knows.
-        let decoded = try TextDecoder.decode(Data(Array("caf".utf8) + [0x80, 0xFF, 0x80, 0xFF] + Array(" au lait".utf8) + [0xFF, 0x80, 0xFF]), path: "a")
+        let decoded = try TextDecoder.decode(
+            Data(Array("caf".utf8) + [0x80, 0xFF, 0x80, 0xFF] + Array(" au lait".utf8) + [0xFF, 0x80, 0xFF]), path: "a")
         #expect(decoded.encoding == "utf-8-lossy")
         #expect(decoded.warning != nil)
         #expect(decoded.text.hasPrefix("caf"))
@@ -48,8 +49,11 @@ struct TextDecoderTests {
         ("運河邊的書店開張了。老周說，日子會越來越甜！這是一個很好的開始，我們都很高興。", String.Encoding(rawValue: 0x8000_0632), "gb18030"),
         ("运河边的书店开张了。老周说，日子会越来越甜！这是一个很好的开始，我们都很高兴。", String.Encoding(rawValue: 0x8000_0632), "gb18030"),
         ("運河のそばの本屋が開店しました。周さんは、毎日がもっと楽しくなると言いました。", String.Encoding.shiftJIS, "shift-jis"),
-        ("Café au lait, naïve façade, Zürich and São Paulo: accented words in old files.", String.Encoding.isoLatin1, "windows-1252"),
-        ("“Smart quotes” and an em dash — as Windows wrote them.", String.Encoding.windowsCP1252, "windows-1252"),
+        (
+            "Café au lait, naïve façade, Zürich and São Paulo: accented words in old files.", String.Encoding.isoLatin1,
+            "windows-1252"
+        ),
+        ("“Smart quotes” and an em dash — as Windows wrote them.", String.Encoding.windowsCP1252, "windows-1252")
     ])
     func tellsLegacyEncodingsApart(text: String, encoding: String.Encoding, name: String) throws {
         let data = try #require(text.data(using: encoding))

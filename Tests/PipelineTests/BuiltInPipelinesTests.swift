@@ -1,22 +1,29 @@
 import Foundation
-@testable import Pipeline
 import PrecisTesting
 import Testing
+
+@testable import Pipeline
 
 /// The pipelines compiled into the binary are the files in `pipelines/`, and each loads.
 struct BuiltInPipelinesTests {
     @Test func theCompiledInCopiesAreThePipelinesFolderByteForByte() throws {
         let folder = TestSupport.root.appendingPathComponent("pipelines")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
-        #expect(Set(files.map { String($0.dropLast(5)) }) == Set(BuiltInPipelines.files.keys), "run `make pipelines-source`")
+        #expect(
+            Set(files.map { String($0.dropLast(5)) }) == Set(BuiltInPipelines.files.keys), "run `make pipelines-source`"
+        )
         for file in files {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            #expect(BuiltInPipelines.files[String(file.dropLast(5))] == text, "\(file) differs from its built-in copy: run `make pipelines-source`")
+            #expect(
+                BuiltInPipelines.files[String(file.dropLast(5))] == text,
+                "\(file) differs from its built-in copy: run `make pipelines-source`")
         }
     }
 
     @Test func everyPipelineTheSearchFindsLoadsAndDefaultIsTheBuiltInDefault() throws {
-        let empty = PipelineSearch(environment: ["HOME": try TestSupport.temporaryDirectory().path], workingDirectory: try TestSupport.temporaryDirectory().path)
+        let empty = PipelineSearch(
+            environment: ["HOME": try TestSupport.temporaryDirectory().path],
+            workingDirectory: try TestSupport.temporaryDirectory().path)
         let found = empty.all()
         #expect(found.map(\.found.name) == BuiltInPipelines.files.keys.sorted())
         for (source, _) in found {
@@ -28,8 +35,11 @@ struct BuiltInPipelinesTests {
 
     @Test func aUserCopyExtendingItsOwnNameExtendsTheNextOneDown() throws {
         let home = try TestSupport.temporaryDirectory()
-        try TestSupport.write("extends: moonshot\nname: mine\nmodel: moonshot-v1-32k\n", to: ".config/precis/pipelines/moonshot.yaml", in: home)
-        let search = PipelineSearch(environment: ["HOME": home.path], workingDirectory: try TestSupport.temporaryDirectory().path)
+        try TestSupport.write(
+            "extends: moonshot\nname: mine\nmodel: moonshot-v1-32k\n", to: ".config/precis/pipelines/moonshot.yaml",
+            in: home)
+        let search = PipelineSearch(
+            environment: ["HOME": home.path], workingDirectory: try TestSupport.temporaryDirectory().path)
         let config = try PipelineLoader.load("moonshot", search: search)
         #expect(config.name == "mine")
         #expect(config.llm.model == "moonshot-v1-32k")
@@ -39,7 +49,11 @@ struct BuiltInPipelinesTests {
     }
 
     @Test func xdgConfigHomeWinsOverHomeAndARelativeOneIsIgnored() {
-        #expect(PipelineSearch(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"], workingDirectory: "/w").folders.map(\.path) == ["/w/pipelines", "/x/precis/pipelines"])
-        #expect(PipelineSearch(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "rel"], workingDirectory: "/w").folders.map(\.path) == ["/w/pipelines", "/h/.config/precis/pipelines"])
+        #expect(
+            PipelineSearch(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"], workingDirectory: "/w").folders.map(
+                \.path) == ["/w/pipelines", "/x/precis/pipelines"])
+        #expect(
+            PipelineSearch(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "rel"], workingDirectory: "/w").folders.map(
+                \.path) == ["/w/pipelines", "/h/.config/precis/pipelines"])
     }
 }

@@ -16,7 +16,10 @@ struct FolderRunTests {
     func run(_ input: URL, _ out: URL, config: PipelineConfig = .builtIn) async throws -> RunReport {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try await FolderRun(options: RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 2), config: config, logger: logger).run()
+        return try await FolderRun(
+            options: RunOptions(inputs: [input.path], outputDirectory: out, concurrency: 2), config: config,
+            logger: logger
+        ).run()
     }
 
     func file(_ report: RunReport, _ path: String) throws -> RunReport.File {
@@ -36,7 +39,10 @@ struct FolderRunTests {
         #expect(first.totals.ok == 4)
         let story = input.appendingPathComponent("en/harrow-point.txt")
         let text = try String(contentsOf: story, encoding: .utf8)
-        try (text + "\n\nEpilogue\n\nYears later the notebook went on display in a new gallery by the sea, beside the old lens.\n").write(to: story, atomically: true, encoding: .utf8)
+        try
+            (text
+            + "\n\nEpilogue\n\nYears later the notebook went on display in a new gallery by the sea, beside the old lens.\n")
+            .write(to: story, atomically: true, encoding: .utf8)
 
         let second = try await run(input, out, config: smallChunks)
         let changed = try file(second, "en/harrow-point.txt")
@@ -47,7 +53,9 @@ struct FolderRunTests {
         let before = try file(first, "en/harrow-point.txt")
         #expect(changed.callsMade < before.callsMade)
         #expect(second.totals.skipped == 3)
-        #expect(try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8).contains("Harrow Point"))
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("en/harrow-point.txt.md"), encoding: .utf8).contains(
+                "Harrow Point"))
     }
 
     @Test func aFileThatGoesBadFailsAloneAndKeepsItsLastSummary() async throws {
@@ -60,7 +68,9 @@ struct FolderRunTests {
         #expect(failed.status == .failed)
         #expect(failed.error?.contains("damaged") == true)
         #expect(report.totals.skipped == 3)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("pdf/community-solar-report.pdf.md").path))
+        #expect(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("pdf/community-solar-report.pdf.md").path)
+        )
         let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
         #expect(index.contains("| failed | damaged or unreadable PDF"))
     }

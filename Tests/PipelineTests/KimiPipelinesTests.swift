@@ -1,8 +1,9 @@
 import ChatAPI
 import Foundation
-@testable import Pipeline
 import PrecisTesting
 import Testing
+
+@testable import Pipeline
 
 /// The shipped Kimi pipelines as of December 2026, and the keys only some model families take.
 struct KimiPipelinesTests {
@@ -34,12 +35,16 @@ struct KimiPipelinesTests {
                 String(describing: error).contains("reasoning_effort") && String(describing: error).contains("p.yaml")
             }
         }
-        #expect { try parse("model: kimi-k3\nreasoning_effort: medium\n") } throws: { String(describing: $0).contains("low, high, max") }
+        #expect { try parse("model: kimi-k3\nreasoning_effort: medium\n") } throws: {
+            String(describing: $0).contains("low, high, max")
+        }
     }
 
     @Test func thinkingOffIsRefusedForModelsThatAlwaysReason() throws {
         for model in ["kimi-k3", "kimi-k3.1-pro", "kimi-k2.7-code"] {
-            #expect("\(model)") { try parse("model: \(model)\nthinking: off\n") } throws: { String(describing: $0).contains("always reasons") }
+            #expect("\(model)") { try parse("model: \(model)\nthinking: off\n") } throws: {
+                String(describing: $0).contains("always reasons")
+            }
         }
         #expect(try parse("model: kimi-k2.6\nthinking: off\n").llm.thinking == .off)
     }

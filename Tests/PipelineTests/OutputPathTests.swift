@@ -1,7 +1,8 @@
 import Foundation
-@testable import Pipeline
 import PrecisTesting
 import Testing
+
+@testable import Pipeline
 
 /// Where pages may be written, and how their front matter quotes.
 struct OutputPathTests {
@@ -20,12 +21,15 @@ struct OutputPathTests {
     }
 
     @Test func frontMatterQuotesAnyTitle() {
-        #expect(OutputPages.quoted("A \"quoted\" title: with\\slash\nand line") == "\"A \\\"quoted\\\" title: with\\\\slash\\nand line\"")
+        #expect(
+            OutputPages.quoted("A \"quoted\" title: with\\slash\nand line")
+                == "\"A \\\"quoted\\\" title: with\\\\slash\\nand line\"")
     }
     @Test func anInputNamedLikeTheFoldersOwnPagesGetsAPageOfItsOwn() {
         #expect(OutputPages.pagePath(for: "index") == "index.summary.md")
         #expect(OutputPages.pagePath(for: "corpus-summary") == "corpus-summary.summary.md")
-        #expect(OutputPages.pagePath(for: "notes/index") == "notes/index.md", "only the top level holds the folder's pages")
+        #expect(
+            OutputPages.pagePath(for: "notes/index") == "notes/index.md", "only the top level holds the folder's pages")
         #expect(OutputPages.pagePath(for: "index.txt") == "index.txt.md")
     }
 

@@ -8,7 +8,8 @@ struct PipelineExtendsTests {
     @Test func aChildOverridesScalarsAndMergesNestedKeys() throws {
         let dir = try TestSupport.temporaryDirectory()
         let moonshot = TestSupport.root.appendingPathComponent("pipelines/moonshot.yaml").path
-        let child = try TestSupport.write("extends: \(moonshot)\nname: short-maps\nmax_tokens:\n  map: 300\n", to: "child.yaml", in: dir)
+        let child = try TestSupport.write(
+            "extends: \(moonshot)\nname: short-maps\nmax_tokens:\n  map: 300\n", to: "child.yaml", in: dir)
         let config = try PipelineLoader.load(child.path)
         let parent = try PipelineLoader.load(moonshot)
         #expect(config.name == "short-maps")

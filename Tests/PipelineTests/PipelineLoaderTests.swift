@@ -1,7 +1,8 @@
 import Foundation
-@testable import Pipeline
 import PrecisTesting
 import Testing
+
+@testable import Pipeline
 
 struct PipelineLoaderTests {
     @Test func theShippedDefaultMatchesTheBuiltIn() throws {
@@ -11,7 +12,8 @@ struct PipelineLoaderTests {
     }
 
     @Test func readsNestedSettings() throws {
-        let config = try PipelineLoader.parse("name: big\nchunking:\n  chunk_tokens: 4000\nconcurrency: 3\n", file: "big.yaml")
+        let config = try PipelineLoader.parse(
+            "name: big\nchunking:\n  chunk_tokens: 4000\nconcurrency: 3\n", file: "big.yaml")
         #expect(config.name == "big")
         #expect(config.chunking.chunkTokens == 4000)
         #expect(config.concurrency == 3)
@@ -23,7 +25,8 @@ struct PipelineLoaderTests {
             try PipelineLoader.parse("name: x\nchunking:\n  chunk_tokenz: 10\n", file: "p.yaml")
         } throws: { error in
             let text = String(describing: error)
-            return (error as? PipelineError)?.code == .config && text.contains("p.yaml") && text.contains("line 3") && text.contains("chunking.chunk_tokenz")
+            return (error as? PipelineError)?.code == .config && text.contains("p.yaml") && text.contains("line 3")
+                && text.contains("chunking.chunk_tokenz")
         }
     }
 
@@ -35,7 +38,9 @@ struct PipelineLoaderTests {
 
     @Test func refusesValuesThatCannotConverge() {
         #expect {
-            try PipelineLoader.parse("chunking:\n  chunk_tokens: 300\nextractive:\n  map_tokens: 100\n  reduce_tokens: 200\n", file: "p.yaml")
+            try PipelineLoader.parse(
+                "chunking:\n  chunk_tokens: 300\nextractive:\n  map_tokens: 100\n  reduce_tokens: 200\n", file: "p.yaml"
+            )
         } throws: { String(describing: $0).contains("extractive.reduce_tokens") }
     }
 
@@ -52,12 +57,19 @@ struct PipelineLoaderTests {
     }
 
     @Test func reportsAMissingFileAndBadYAML() {
-        #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: { String(describing: $0).contains("/nonexistent/p.yaml: no such pipeline file") }
-        #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: { String(describing: $0).contains("bad.yaml") }
+        #expect { try PipelineLoader.load("/nonexistent/p.yaml") } throws: {
+            String(describing: $0).contains("/nonexistent/p.yaml: no such pipeline file")
+        }
+        #expect { try PipelineLoader.parse("name: [unclosed\n", file: "bad.yaml") } throws: {
+            String(describing: $0).contains("bad.yaml")
+        }
     }
 
     func fingerprint(_ config: PipelineConfig) async throws -> String {
-        let engine = try await Engine.make(RunSettings(options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "/tmp"), concurrency: 2), config: config))
+        let engine = try await Engine.make(
+            RunSettings(
+                options: RunOptions(inputs: [], outputDirectory: URL(fileURLWithPath: "/tmp"), concurrency: 2),
+                config: config))
         return config.fingerprint(summarizer: engine.summarizer, budget: engine.budget)
     }
 
@@ -84,13 +96,16 @@ struct PipelineLoaderTests {
     }
 
     @Test func readsTheStrategyAndRefusesAnUnknownOne() async throws {
-        let extract = try PipelineLoader.parse("extends: moonshot\nstrategy: extract-abstract\nextract_tokens: 900\n", file: "p.yaml")
+        let extract = try PipelineLoader.parse(
+            "extends: moonshot\nstrategy: extract-abstract\nextract_tokens: 900\n", file: "p.yaml")
         #expect(extract.strategy == .extractAbstract && extract.extractTokens == 900)
         #expect(try PipelineLoader.parse("extends: moonshot\n", file: "p.yaml").strategy == .mapReduce)
         #expect { try PipelineLoader.parse("strategy: extract\n", file: "p.yaml") } throws: {
             String(describing: $0) == "p.yaml: line 1: 'strategy': 'extract' is not one of map-reduce, extract-abstract"
         }
-        #expect { try PipelineLoader.parse("strategy: extract-abstract\nextract_tokens: 10\n", file: "p.yaml") } throws: {
+        #expect {
+            try PipelineLoader.parse("strategy: extract-abstract\nextract_tokens: 10\n", file: "p.yaml")
+        } throws: {
             String(describing: $0).contains("extract_tokens must be at least 64")
         }
         // The strategy shapes the pages, so it is in the fingerprint; map-reduce's stays as it was.

@@ -2,10 +2,11 @@ import ChatAPI
 import Checkpoint
 import Chunking
 import Foundation
-@testable import Pipeline
 import PrecisTesting
 import Summarization
 import Testing
+
+@testable import Pipeline
 
 /// `token_ratio`: budgets that fit a model whose tokenizer counts far more than the estimate.
 @Suite(.serialized)
@@ -19,7 +20,9 @@ struct TokenRatioTests {
         #expect { try PipelineLoader.parse("backend: openai-compatible\ntoken_ratio: 0.5\n", file: "p.yaml") } throws: {
             String(describing: $0).contains("token_ratio must be a number from 1 to 10, or auto")
         }
-        #expect { try PipelineLoader.parse("backend: openai-compatible\ntoken_ratio: lots\n", file: "p.yaml") } throws: {
+        #expect {
+            try PipelineLoader.parse("backend: openai-compatible\ntoken_ratio: lots\n", file: "p.yaml")
+        } throws: {
             String(describing: $0).contains("token_ratio")
         }
     }
@@ -72,7 +75,9 @@ struct TokenRatioTests {
         }
         #expect(chunks(kimi) < chunks(plain), "\(chunks(kimi)) vs \(chunks(plain))")
         let characters = text.unicodeScalars.filter(\.isCJK).count
-        #expect(abs(Double(kimi.estimator.estimate(text)) - Double(characters) * 0.66) < Double(characters) * 0.2, "CJK is charged the measured rate")
+        #expect(
+            abs(Double(kimi.estimator.estimate(text)) - Double(characters) * 0.66) < Double(characters) * 0.2,
+            "CJK is charged the measured rate")
         // English is charged as before.
         let english = "The keeper climbed the tower and lit the lamp."
         #expect(kimi.estimator.estimate(english) == plain.estimator.estimate(english))

@@ -6,11 +6,14 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct RateLimiterTests {
     func request(_ tokens: Int = 100, max: Int = 0, document: Int = 0, cost: Double = 0) -> RateLimiter.Request {
-        RateLimiter.Request(promptTokens: tokens, maxTokens: max, costBound: cost, priority: CallPriority(document: document, level: 0))
+        RateLimiter.Request(
+            promptTokens: tokens, maxTokens: max, costBound: cost, priority: CallPriority(document: document, level: 0))
     }
 
     /// Starts an admission and reports whether it has got through.
-    func pending(_ limiter: RateLimiter, _ request: RateLimiter.Request) -> (task: Task<RateLimiter.Ticket, any Error>, admitted: Locked<Bool>) {
+    func pending(_ limiter: RateLimiter, _ request: RateLimiter.Request) -> (
+        task: Task<RateLimiter.Ticket, any Error>, admitted: Locked<Bool>
+    ) {
         let admitted = Locked(false)
         let task = Task {
             let ticket = try await limiter.admit(request)
@@ -107,7 +110,9 @@ struct RateLimiterTests {
 
     @Test func refusesARequestLargerThanTPMOutright() async {
         let limiter = RateLimiter(limits: RateLimits(concurrency: 1, tpm: 1000), clock: ManualClock())
-        await #expect { try await limiter.admit(request(900, max: 200)) } throws: { ($0 as? SchedulingError)?.code == .tooLarge }
+        await #expect { try await limiter.admit(request(900, max: 200)) } throws: {
+            ($0 as? SchedulingError)?.code == .tooLarge
+        }
     }
 
     @Test func stopsTheRunWhenTheDailyLimitWouldBePassed() async throws {
@@ -149,11 +154,12 @@ struct RateLimiterTests {
         let order = Locked<[Int]>([])
         var tasks: [Task<Void, any Error>] = []
         for document in [3, 1, 2] {
-            tasks.append(Task {
-                let ticket = try await limiter.admit(request(document: document))
-                order.withLock { $0.append(document) }
-                await limiter.finish(ticket, tokens: 0, cost: 0)
-            })
+            tasks.append(
+                Task {
+                    let ticket = try await limiter.admit(request(document: document))
+                    order.withLock { $0.append(document) }
+                    await limiter.finish(ticket, tokens: 0, cost: 0)
+                })
             await settle()
         }
         await limiter.finish(holder, tokens: 0, cost: 0)
@@ -162,7 +168,8 @@ struct RateLimiterTests {
     }
 
     @Test func stopsAdmittingOnceATokenBudgetWouldBeExceeded() async throws {
-        let limiter = RateLimiter(limits: RateLimits(concurrency: 2), spending: SpendingLimits(maxTokens: 1000), clock: ManualClock())
+        let limiter = RateLimiter(
+            limits: RateLimits(concurrency: 2), spending: SpendingLimits(maxTokens: 1000), clock: ManualClock())
         let first = try await limiter.admit(request(400, max: 200))
         // 600 pending + 600 would pass 1000, but the first may bill less: wait for it.
         let second = pending(limiter, request(400, max: 200))
@@ -171,13 +178,18 @@ struct RateLimiterTests {
         await limiter.finish(first, tokens: 300, cost: 0)
         let ticket = try await second.task.value
         await limiter.finish(ticket, tokens: 300, cost: 0)
-        await #expect { try await limiter.admit(request(400, max: 200)) } throws: { String(describing: $0).contains("token budget") }
+        await #expect { try await limiter.admit(request(400, max: 200)) } throws: {
+            String(describing: $0).contains("token budget")
+        }
     }
 
     @Test func stopsAdmittingOnceACostBudgetWouldBeExceeded() async throws {
-        let limiter = RateLimiter(limits: RateLimits(concurrency: 2), spending: SpendingLimits(maxCost: 1.0), clock: ManualClock())
+        let limiter = RateLimiter(
+            limits: RateLimits(concurrency: 2), spending: SpendingLimits(maxCost: 1.0), clock: ManualClock())
         await limiter.finish(try await limiter.admit(request(cost: 0.6)), tokens: 100, cost: 0.6)
-        await #expect { try await limiter.admit(request(cost: 0.6)) } throws: { String(describing: $0).contains("cost budget") }
+        await #expect { try await limiter.admit(request(cost: 0.6)) } throws: {
+            String(describing: $0).contains("cost budget")
+        }
     }
 
     @Test func knowsMoonshotsTiers() {
@@ -235,7 +247,8 @@ struct RateLimiterTests {
     @Test func aServer429LowersTheShareByOneUntilAnswersShowMore() async throws {
         let clock = ManualClock()
         let limiter = RateLimiter(limits: RateLimits(concurrency: 4, rpm: 100), clock: clock)
-        await limiter.finish(try await limiter.admit(request()), tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 2))
+        await limiter.finish(
+            try await limiter.admit(request()), tokens: 10, cost: 0, serverBudget: ServerBudget(remaining: 2))
         let second = try await limiter.admit(request())
         let third = try await limiter.admit(request())
         await limiter.throttle(for: .seconds(1))

@@ -30,18 +30,30 @@ struct SchedulerTests {
                 await Task.yield()
             }
         }
-        defer { done.withLock { $0 = true }; driver.cancel() }
+        defer {
+            done.withLock { $0 = true }
+            driver.cancel()
+        }
         return try await task.value
     }
 
-    func scheduler(_ clock: ManualClock, attempts: Int = 5, limits: RateLimits = RateLimits(concurrency: 4)) -> Scheduler {
-        Scheduler(limiter: RateLimiter(limits: limits, clock: clock), policy: RetryPolicy(maxAttempts: attempts, baseDelay: .seconds(1), maxDelay: .seconds(8)),
-                  clock: clock, seed: 42)
+    func scheduler(_ clock: ManualClock, attempts: Int = 5, limits: RateLimits = RateLimits(concurrency: 4))
+        -> Scheduler
+    {
+        Scheduler(
+            limiter: RateLimiter(limits: limits, clock: clock),
+            policy: RetryPolicy(maxAttempts: attempts, baseDelay: .seconds(1), maxDelay: .seconds(8)),
+            clock: clock, seed: 42)
     }
 
-    func flaky(_ failures: [TestFailure], calls: Locked<Int>) -> @Sendable () async throws -> (String, Scheduler.Billing) {
+    func flaky(_ failures: [TestFailure], calls: Locked<Int>)
+        -> @Sendable () async throws -> (String, Scheduler.Billing)
+    {
         { @Sendable in
-            let n = calls.withLock { c -> Int in c += 1; return c }
+            let n = calls.withLock { c -> Int in
+                c += 1
+                return c
+            }
             if n <= failures.count { throw failures[n - 1] }
             return ("done", Scheduler.Billing(tokens: 10, cost: 0))
         }
@@ -50,10 +62,13 @@ struct SchedulerTests {
     @Test func retriesARetryableFailureUntilItSucceeds() async throws {
         let clock = ManualClock()
         let s = scheduler(clock)
-        let calls = Locked(0), retries = Locked(0)
+        let calls = Locked(0)
+        let retries = Locked(0)
         let op = flaky([TestFailure(kind: "server"), TestFailure(kind: "server")], calls: calls)
         let result = try await drive(clock) {
-            try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, onRetry: { _ in retries.withLock { $0 += 1 } }, operation: op)
+            try await s.run(
+                RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify,
+                onRetry: { _ in retries.withLock { $0 += 1 } }, operation: op)
         }
         #expect(result == "done")
         #expect(calls.value == 3)
@@ -67,7 +82,9 @@ struct SchedulerTests {
         let s = scheduler(clock)
         let calls = Locked(0)
         let op = flaky([TestFailure(kind: "server", retryAfter: .seconds(7))], calls: calls)
-        _ = try await drive(clock) { try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op) }
+        _ = try await drive(clock) {
+            try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op)
+        }
         #expect(clock.now() >= .seconds(7))
     }
 
@@ -76,7 +93,9 @@ struct SchedulerTests {
         let s = scheduler(clock)
         let calls = Locked(0)
         let op = flaky([TestFailure(kind: "429", retryAfter: .seconds(4))], calls: calls)
-        _ = try await drive(clock) { try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op) }
+        _ = try await drive(clock) {
+            try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op)
+        }
         #expect(await s.limiter.stats.pauses == 1)
         #expect(clock.now() >= .seconds(4))
     }
@@ -87,7 +106,10 @@ struct SchedulerTests {
         let calls = Locked(0)
         let op = flaky(Array(repeating: TestFailure(kind: "server"), count: 10), calls: calls)
         await #expect {
-            try await drive(clock) { try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op) }
+            try await drive(clock) {
+                try await s.run(
+                    RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op)
+            }
         } throws: { ($0 as? SchedulingError)?.code == .retriesExhausted }
         #expect(calls.value == 3)
     }
@@ -109,10 +131,14 @@ struct SchedulerTests {
         let s = scheduler(clock)
         let calls = Locked(0)
         let op = flaky([TestFailure(kind: "quota")], calls: calls)
-        await #expect(throws: TestFailure.self) { try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op) }
+        await #expect(throws: TestFailure.self) {
+            try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: op)
+        }
         #expect(await s.limiter.stopped == "balance exhausted")
         await #expect(throws: SchedulingError.self) {
-            try await s.run(RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify, operation: flaky([], calls: calls))
+            try await s.run(
+                RateLimiter.Request(promptTokens: 1, maxTokens: 1), classify: Self.classify,
+                operation: flaky([], calls: calls))
         }
     }
 

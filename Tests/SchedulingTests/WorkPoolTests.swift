@@ -11,7 +11,10 @@ struct WorkPoolTests {
             for i in 0..<30 {
                 group.addTask {
                     try await pool.run(priority: CallPriority(document: i % 4, level: 0)) {
-                        let now = running.withLock { $0 += 1; return $0 }
+                        let now = running.withLock {
+                            $0 += 1
+                            return $0
+                        }
                         peak.withLock { $0 = max($0, now) }
                         await Task.yield()
                         try await Task.sleep(for: .milliseconds(1))
@@ -30,18 +33,21 @@ struct WorkPoolTests {
         let order = Locked<[String]>([])
         let gate = AsyncStream<Void>.makeStream()
         // Hold the only slot until every waiter is queued.
-        let holder = Task { try await pool.run(priority: CallPriority(document: 0, level: 0)) { for await _ in gate.stream {} } }
+        let holder = Task {
+            try await pool.run(priority: CallPriority(document: 0, level: 0)) { for await _ in gate.stream {} }
+        }
         while await pool.peakRunning == 0 { await Task.yield() }
         let waiting: [(String, CallPriority)] = [
             ("doc2-map", CallPriority(document: 2, level: 0)),
             ("doc1-map", CallPriority(document: 1, level: 0)),
             ("doc1-reduce", CallPriority(document: 1, level: 1)),
-            ("doc0-final", CallPriority(document: 0, level: 2)),
+            ("doc0-final", CallPriority(document: 0, level: 2))
         ]
         var tasks: [Task<Void, any Error>] = []
-        for (name, priority) in waiting {
+        for (index, (name, priority)) in waiting.enumerated() {
             tasks.append(Task { try await pool.run(priority: priority) { order.withLock { $0.append(name) } } })
-            try await Task.sleep(for: .milliseconds(20))
+            // Queued in this order: the pool's order, not arrival, must decide.
+            while await pool.waiting <= index { await Task.yield() }
         }
         gate.continuation.finish()
         try await holder.value
@@ -52,11 +58,14 @@ struct WorkPoolTests {
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         let pool = WorkPool(concurrency: 1)
         let gate = AsyncStream<Void>.makeStream()
-        let holder = Task { try await pool.run(priority: CallPriority(document: 0, level: 0)) { for await _ in gate.stream {} } }
+        let holder = Task {
+            try await pool.run(priority: CallPriority(document: 0, level: 0)) { for await _ in gate.stream {} }
+        }
         while await pool.peakRunning == 0 { await Task.yield() }
         let waiter = Task { try await pool.run(priority: CallPriority(document: 1, level: 0)) { 42 } }
-        try await Task.sleep(for: .milliseconds(20))
+        while await pool.waiting == 0 { await Task.yield() }
         waiter.cancel()
+        while await pool.waiting > 0 { await Task.yield() }
         await #expect(throws: CancellationError.self) { try await waiter.value }
         gate.continuation.finish()
         try await holder.value

@@ -6,7 +6,10 @@ import Testing
 struct ChapterTreeTests {
     func sections(chapters: Int, paragraphs: Int) -> [Section] {
         (1...chapters).map { c in
-            let body = (1...paragraphs).map { p in "Chapter \(c) paragraph \(p) tells a part of the story. " + String(repeating: "More words follow here. ", count: 12) }
+            let body = (1...paragraphs).map { p in
+                "Chapter \(c) paragraph \(p) tells a part of the story. "
+                    + String(repeating: "More words follow here. ", count: 12)
+            }
             return Section(text: "Chapter \(c)\n\n" + body.joined(separator: "\n\n"), headingPath: ["Chapter \(c)"])
         }
     }
@@ -28,8 +31,9 @@ struct ChapterTreeTests {
     @Test func eachChapterIsReducedAloneThenTheChapterSummaries() async throws {
         let chunks = Chunker(budget: 400).chunks(of: sections(chapters: 3, paragraphs: 8))
         let executor = RecordingExecutor()
-        let result = try await MapReduce(budget: 400).summarize(documentID: "d", title: "T", chunks: chunks,
-                                                                summarizer: PrefixSummarizer(keep: 120), executor: executor)
+        let result = try await MapReduce(budget: 400).summarize(
+            documentID: "d", title: "T", chunks: chunks,
+            summarizer: PrefixSummarizer(keep: 120), executor: executor)
         #expect(result.chapters.map(\.title) == ["Chapter 1", "Chapter 2", "Chapter 3"])
         let calls = executor.calls.withLock { $0 }
         let chapterReduces = calls.filter { $0.stage == .reduce && !$0.context.headingPath.isEmpty }
@@ -37,7 +41,9 @@ struct ChapterTreeTests {
         // A chapter's reduce reads only that chapter's summaries.
         for call in chapterReduces {
             let chapter = call.context.headingPath[0]
-            #expect(call.inputs.allSatisfy { $0.hasPrefix(chapter + " ") || $0.hasPrefix(chapter + "\n") }, "\(call.inputs)")
+            #expect(
+                call.inputs.allSatisfy { $0.hasPrefix(chapter + " ") || $0.hasPrefix(chapter + "\n") }, "\(call.inputs)"
+            )
         }
         // The document summary is made from the chapter summaries.
         let final = try #require(calls.last)

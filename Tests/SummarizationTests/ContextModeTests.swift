@@ -1,6 +1,6 @@
 import Chunking
-import Synchronization
 import Summarization
+import Synchronization
 import Testing
 
 /// A summarizer that reads context, answering with its first input's opening words, and that
@@ -10,25 +10,36 @@ final class ContextReader: Summarizer, Sendable {
     var fingerprint: String { "context-reader" }
     func maxOutputTokens(for stage: Stage) -> Int { 40 }
     func summarize(_ inputs: [String], stage: Stage, context: SummaryContext) async throws -> Summary {
-        running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+        running.withLock {
+            $0.now += 1
+            $0.most = max($0.most, $0.now)
+        }
         try await Task.sleep(for: .milliseconds(5))
         running.withLock { $0.now -= 1 }
-        return Summary(text: "Summary of " + inputs.joined(separator: " ").split(separator: " ").prefix(6).joined(separator: " ") + ".")
+        return Summary(
+            text: "Summary of " + inputs.joined(separator: " ").split(separator: " ").prefix(6).joined(separator: " ")
+                + ".")
     }
 }
 
 struct ContextModeTests {
     func chunks(_ count: Int) -> [Chunk] {
         (0..<count).map { i in
-            let text = "Part \(i) opens here. " + String(repeating: "Sentence number \(i) of the part. ", count: 40) + "Part \(i) ends here."
-            return Chunk(index: i, text: text, tokens: TokenEstimator().estimate(text), headingPath: ["Book", "Chapter \(i)"])
+            let text =
+                "Part \(i) opens here. " + String(repeating: "Sentence number \(i) of the part. ", count: 40)
+                + "Part \(i) ends here."
+            return Chunk(
+                index: i, text: text, tokens: TokenEstimator().estimate(text), headingPath: ["Book", "Chapter \(i)"])
         }
     }
 
-    func run(_ mode: ContextMode, summarizer: any Summarizer = ContextReader(), count: Int = 5) async throws -> [SummaryCall] {
+    func run(_ mode: ContextMode, summarizer: any Summarizer = ContextReader(), count: Int = 5) async throws
+        -> [SummaryCall]
+    {
         let executor = RecordingExecutor()
-        _ = try await MapReduce(budget: 2000, context: mode).summarize(documentID: "d", title: "T", chunks: chunks(count),
-                                                                       summarizer: summarizer, executor: executor)
+        _ = try await MapReduce(budget: 2000, context: mode).summarize(
+            documentID: "d", title: "T", chunks: chunks(count),
+            summarizer: summarizer, executor: executor)
         return executor.calls.withLock { $0 }
     }
 
@@ -52,7 +63,9 @@ struct ContextModeTests {
         #expect(maps.map(\.inputs[0]) == chunks(5).map(\.text), "map calls ran in document order")
         #expect(maps[0].context.preceding == nil)
         for (index, call) in maps.enumerated().dropFirst() {
-            #expect(call.context.preceding == .init(kind: .summary, text: "Summary of Part \(index - 1) opens here. Sentence number."))
+            #expect(
+                call.context.preceding
+                    == .init(kind: .summary, text: "Summary of Part \(index - 1) opens here. Sentence number."))
         }
         #expect(reader.running.withLock { $0.most } == 1)
     }
@@ -83,14 +96,19 @@ struct ContextModeTests {
         let plain = SummaryContext(title: "T")
         var carried = plain
         carried.preceding = .init(kind: .tail, text: "before")
-        #expect(SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["x"], context: plain)
-            != SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["x"], context: carried))
+        #expect(
+            SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["x"], context: plain)
+                != SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["x"], context: carried))
     }
 
     @Test func promptsFrameTheContextAndNeverScanFilledText() {
-        let context = SummaryContext(title: "A {text} title", preceding: .init(kind: .summary, text: "Earlier {title} part."))
+        let context = SummaryContext(
+            title: "A {text} title", preceding: .init(kind: .summary, text: "Earlier {title} part."))
         let rendered = PromptSet.render("Sum up {title}:\n\n{text}", text: "Body {context}.", context: context)
-        #expect(rendered == "Sum up A {text} title:\n\n[Context: a summary of the preceding part; do not repeat it]\nEarlier {title} part.\n[End of context]\n\nBody {context}.")
+        #expect(
+            rendered
+                == "Sum up A {text} title:\n\n[Context: a summary of the preceding part; do not repeat it]\nEarlier {title} part.\n[End of context]\n\nBody {context}."
+        )
         let slotted = PromptSet.render("{context}\n---\n{text}", text: "Body", context: context)
         #expect(slotted.hasPrefix("[Context: a summary"))
         #expect(slotted.hasSuffix("---\nBody"))

@@ -31,10 +31,10 @@ struct ExtractiveSummarizerTests {
 
     @Test func ranksChineseByCharacterBigramsWithoutWordSpaces() async throws {
         let text = """
-        茶起源于中国西南地区。唐代的茶文化以陆羽的茶经为代表，茶经记录了茶的采制和饮用。\
-        宋代流行点茶，茶汤表面有细密的泡沫。今天天气很好。明代以后散茶取代了茶饼，茶的冲泡法普及开来。\
-        他买了一辆自行车。茶叶贸易影响了世界，茶成为世界第二大饮品。
-        """
+            茶起源于中国西南地区。唐代的茶文化以陆羽的茶经为代表，茶经记录了茶的采制和饮用。\
+            宋代流行点茶，茶汤表面有细密的泡沫。今天天气很好。明代以后散茶取代了茶饼，茶的冲泡法普及开来。\
+            他买了一辆自行车。茶叶贸易影响了世界，茶成为世界第二大饮品。
+            """
         let summary = try await summarizer.summarize([text], stage: .final, context: context)
         #expect(summary.text.contains("茶"))
         #expect(!summary.text.contains("自行车"))
@@ -42,7 +42,8 @@ struct ExtractiveSummarizerTests {
     }
 
     @Test func keepsHeadingsOutWhenFullSentencesExist() async throws {
-        let text = "Chapter 4: The Storm\n\nThe storm came at night and the lamp failed at two. The keeper found the corroded gland behind the lamp controller. The storm kept the supply boat away for days."
+        let text =
+            "Chapter 4: The Storm\n\nThe storm came at night and the lamp failed at two. The keeper found the corroded gland behind the lamp controller. The storm kept the supply boat away for days."
         let summary = try await summarizer.summarize([text], stage: .final, context: context)
         #expect(!summary.text.contains("Chapter 4"))
     }

@@ -13,18 +13,28 @@ final class ScriptedTransport: ChatTransport, Sendable {
     func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         try RequestValidator.validate(request)
         requests.withLock { $0.append(request) }
-        return answers.withLock { $0.isEmpty ? ChatCompletion(text: "fallback", finishReason: "stop", usage: nil, model: request.model) : $0.removeFirst() }
+        return answers.withLock {
+            $0.isEmpty
+                ? ChatCompletion(text: "fallback", finishReason: "stop", usage: nil, model: request.model)
+                : $0.removeFirst()
+        }
     }
 }
 
 struct LLMSummarizerTests {
     func answer(_ text: String, _ finish: String = "stop", prompt: Int = 100) -> ChatCompletion {
-        ChatCompletion(text: text, finishReason: finish, usage: .init(promptTokens: prompt, completionTokens: 20), model: "moonshot-v1-8k")
+        ChatCompletion(
+            text: text, finishReason: finish, usage: .init(promptTokens: prompt, completionTokens: 20),
+            model: "moonshot-v1-8k")
     }
 
-    func summarizer(_ transport: ScriptedTransport, model: String = "moonshot-v1-8k", window: Int = 8192,
-                    candidates: [ModelInfo] = [], calibration: TokenCalibration = TokenCalibration()) -> LLMSummarizer {
-        LLMSummarizer(options: .init(model: model, contextWindow: window, candidates: candidates), transport: transport, calibration: calibration)
+    func summarizer(
+        _ transport: ScriptedTransport, model: String = "moonshot-v1-8k", window: Int = 8192,
+        candidates: [ModelInfo] = [], calibration: TokenCalibration = TokenCalibration()
+    ) -> LLMSummarizer {
+        LLMSummarizer(
+            options: .init(model: model, contextWindow: window, candidates: candidates), transport: transport,
+            calibration: calibration)
     }
 
     @Test func usesChinesePromptsForChineseDocumentsAndFillsPlaceholders() async throws {
@@ -53,23 +63,30 @@ struct LLMSummarizerTests {
         #expect(requests[0].maxTokens == 512)
         #expect(requests[1].messages[1].content.contains("不超过1020字"), "\(requests[1].messages[1].content)")
         // A pipeline's own prompt without {length} gets none.
-        let own = LLMSummarizer(options: .init(model: "moonshot-v1-8k", contextWindow: 8192, prompts: PromptOverrides(map: "Sum up: {text}")),
-                                transport: ScriptedTransport([answer("B.")]))
+        let own = LLMSummarizer(
+            options: .init(
+                model: "moonshot-v1-8k", contextWindow: 8192, prompts: PromptOverrides(map: "Sum up: {text}")),
+            transport: ScriptedTransport([answer("B.")]))
         #expect(own.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
     }
 
     @Test func promptsWrittenForOneLanguageLeaveTheOtherItsBuiltInPrompts() {
-        let english = LLMSummarizer(options: .init(model: "local", contextWindow: 8192,
-                                                   prompts: PromptOverrides(map: "Sum up: {text}", language: .english)),
-                                    transport: ScriptedTransport([]))
-        #expect(english.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
-        let chinese = english.messages(for: ["文"], stage: .map, context: SummaryContext(title: "T", language: .chinese))[1].content
+        let english = LLMSummarizer(
+            options: .init(
+                model: "local", contextWindow: 8192,
+                prompts: PromptOverrides(map: "Sum up: {text}", language: .english)),
+            transport: ScriptedTransport([]))
+        #expect(
+            english.messages(for: ["x"], stage: .map, context: SummaryContext(title: "T"))[1].content == "Sum up: x")
+        let chinese = english.messages(
+            for: ["文"], stage: .map, context: SummaryContext(title: "T", language: .chinese))[1].content
         #expect(chinese.hasPrefix("请总结文档"), "\(chinese)")
     }
 
     @Test func recordsTheServersUsageAndModel() async throws {
         let transport = ScriptedTransport([answer("A summary.", prompt: 77)])
-        let summary = try await summarizer(transport).summarize(["Some text."], stage: .final, context: SummaryContext(title: "T"))
+        let summary = try await summarizer(transport).summarize(
+            ["Some text."], stage: .final, context: SummaryContext(title: "T"))
         #expect(summary.promptTokens == 77)
         #expect(summary.completionTokens == 20)
         #expect(summary.model == "moonshot-v1-8k")
@@ -77,8 +94,11 @@ struct LLMSummarizerTests {
     }
 
     @Test func keepsACutAnswerToItsLastSentenceOnAServerWithoutPartialModeInsteadOfPayingThePromptAgain() async throws {
-        let transport = ScriptedTransport([answer("The keeper lit the lamp. Then he climbed the", "length"), answer("Whole answer.")])
-        let summary = try await summarizer(transport, model: "local-llama").summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        let transport = ScriptedTransport([
+            answer("The keeper lit the lamp. Then he climbed the", "length"), answer("Whole answer.")
+        ])
+        let summary = try await summarizer(transport, model: "local-llama").summarize(
+            ["Text."], stage: .map, context: SummaryContext(title: "T"))
         #expect(summary.text == "The keeper lit the lamp.")
         #expect(summary.truncated)
         #expect(transport.requests.value.map(\.maxTokens) == [512])
@@ -95,11 +115,15 @@ struct LLMSummarizerTests {
 
     @Test func autoPicksTheSmallestWindowThatFits() async throws {
         let transport = ScriptedTransport([answer("a"), answer("b")])
-        let candidates = [ModelInfo(id: "moonshot-v1-128k", contextLength: 131_072), ModelInfo(id: "moonshot-v1-8k", contextLength: 8192),
-                          ModelInfo(id: "moonshot-v1-32k", contextLength: 32_768)]
+        let candidates = [
+            ModelInfo(id: "moonshot-v1-128k", contextLength: 131_072),
+            ModelInfo(id: "moonshot-v1-8k", contextLength: 8192),
+            ModelInfo(id: "moonshot-v1-32k", contextLength: 32_768)
+        ]
         let auto = summarizer(transport, model: "auto", candidates: candidates)
         _ = try await auto.summarize(["Short text."], stage: .map, context: SummaryContext(title: "T"))
-        _ = try await auto.summarize([String(repeating: "word ", count: 12_000)], stage: .map, context: SummaryContext(title: "T"))
+        _ = try await auto.summarize(
+            [String(repeating: "word ", count: 12_000)], stage: .map, context: SummaryContext(title: "T"))
         #expect(transport.requests.value.map(\.model) == ["moonshot-v1-8k", "moonshot-v1-32k"])
     }
 
@@ -115,8 +139,11 @@ struct LLMSummarizerTests {
     }
 
     @Test func estimatesTokensWhenTheServerSendsNoUsage() async throws {
-        let transport = ScriptedTransport([ChatCompletion(text: "Summary here.", finishReason: "stop", usage: nil, model: "local")])
-        let summary = try await summarizer(transport).summarize(["Text."], stage: .map, context: SummaryContext(title: "T"))
+        let transport = ScriptedTransport([
+            ChatCompletion(text: "Summary here.", finishReason: "stop", usage: nil, model: "local")
+        ])
+        let summary = try await summarizer(transport).summarize(
+            ["Text."], stage: .map, context: SummaryContext(title: "T"))
         #expect(summary.usageEstimated)
         #expect(summary.promptTokens > 0)
         #expect(summary.completionTokens > 0)
@@ -130,7 +157,8 @@ struct LLMSummarizerTests {
         #expect(LLMSummarizer(options: options, transport: transport).fingerprint == base)
         options.temperature = 0.5
         #expect(LLMSummarizer(options: options, transport: transport).fingerprint != base)
-        options = LLMSummarizer.Options(model: "moonshot-v1-8k", contextWindow: 8192, prompts: PromptOverrides(final: "Gist of {title}: {text}"))
+        options = LLMSummarizer.Options(
+            model: "moonshot-v1-8k", contextWindow: 8192, prompts: PromptOverrides(final: "Gist of {title}: {text}"))
         #expect(LLMSummarizer(options: options, transport: transport).fingerprint != base)
     }
 

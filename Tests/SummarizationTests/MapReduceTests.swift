@@ -1,6 +1,6 @@
 import Chunking
-import Synchronization
 import Summarization
+import Synchronization
 import Testing
 
 /// A summarizer that keeps the first `keep` characters of each input, so sizes are predictable.
@@ -37,7 +37,8 @@ struct MapReduceTests {
 
     @Test func singleChunkIsOneFinalCall() async throws {
         let executor = RecordingExecutor()
-        let result = try await MapReduce(budget: 2000).summarize(documentID: "d", title: "T", chunks: chunks(1), summarizer: PrefixSummarizer(keep: 50), executor: executor)
+        let result = try await MapReduce(budget: 2000).summarize(
+            documentID: "d", title: "T", chunks: chunks(1), summarizer: PrefixSummarizer(keep: 50), executor: executor)
         #expect(result.levels == 1)
         #expect(executor.calls.withLock { $0.map(\.stage) } == [.final])
     }
@@ -45,7 +46,8 @@ struct MapReduceTests {
     @Test func reducesLevelByLevelUntilOneSummaryRemains() async throws {
         let executor = RecordingExecutor()
         let tree = MapReduce(budget: 120)
-        let result = try await tree.summarize(documentID: "d", title: "T", chunks: chunks(20), summarizer: PrefixSummarizer(keep: 60), executor: executor)
+        let result = try await tree.summarize(
+            documentID: "d", title: "T", chunks: chunks(20), summarizer: PrefixSummarizer(keep: 60), executor: executor)
         let calls = executor.calls.withLock { $0 }
         #expect(result.levels >= 3)
         #expect(calls.filter { $0.stage == .map }.count == 20)
@@ -60,8 +62,10 @@ struct MapReduceTests {
     @Test func aRerunReusesEveryCall() async throws {
         let executor = RecordingExecutor()
         let tree = MapReduce(budget: 120)
-        let first = try await tree.summarize(documentID: "d", title: "T", chunks: chunks(12), summarizer: PrefixSummarizer(keep: 60), executor: executor)
-        let second = try await tree.summarize(documentID: "d", title: "T", chunks: chunks(12), summarizer: PrefixSummarizer(keep: 60), executor: executor)
+        let first = try await tree.summarize(
+            documentID: "d", title: "T", chunks: chunks(12), summarizer: PrefixSummarizer(keep: 60), executor: executor)
+        let second = try await tree.summarize(
+            documentID: "d", title: "T", chunks: chunks(12), summarizer: PrefixSummarizer(keep: 60), executor: executor)
         #expect(second.callsMade == 0)
         #expect(second.callsReused == first.callsMade)
         #expect(second.summary == first.summary)
@@ -71,10 +75,12 @@ struct MapReduceTests {
         let executor = RecordingExecutor()
         let tree = MapReduce(budget: 120)
         var input = chunks(12)
-        let first = try await tree.summarize(documentID: "d", title: "T", chunks: input, summarizer: PrefixSummarizer(keep: 60), executor: executor)
+        let first = try await tree.summarize(
+            documentID: "d", title: "T", chunks: input, summarizer: PrefixSummarizer(keep: 60), executor: executor)
         // The first chunk's summary leads every group above it, so the change reaches the root.
         input[0].text = "Changed " + input[0].text
-        let second = try await tree.summarize(documentID: "d", title: "T", chunks: input, summarizer: PrefixSummarizer(keep: 60), executor: executor)
+        let second = try await tree.summarize(
+            documentID: "d", title: "T", chunks: input, summarizer: PrefixSummarizer(keep: 60), executor: executor)
         // One call per level: the changed map call and each group above it; the rest are reused.
         #expect(second.callsMade == first.levels)
         #expect(second.callsReused > 0)
@@ -82,13 +88,17 @@ struct MapReduceTests {
 
     @Test func stopsADocumentWhoseLevelsDoNotShrink() async throws {
         await #expect {
-            try await MapReduce(budget: 120).summarize(documentID: "d", title: "T", chunks: chunks(6), summarizer: PrefixSummarizer(keep: 100_000), executor: RecordingExecutor())
+            try await MapReduce(budget: 120).summarize(
+                documentID: "d", title: "T", chunks: chunks(6), summarizer: PrefixSummarizer(keep: 100_000),
+                executor: RecordingExecutor())
         } throws: { ($0 as? SummarizationError)?.code == .doesNotConverge }
     }
 
     @Test func capsTheDepth() async throws {
         await #expect {
-            try await MapReduce(budget: 120, maxLevels: 2).summarize(documentID: "d", title: "T", chunks: chunks(40), summarizer: PrefixSummarizer(keep: 60), executor: RecordingExecutor())
+            try await MapReduce(budget: 120, maxLevels: 2).summarize(
+                documentID: "d", title: "T", chunks: chunks(40), summarizer: PrefixSummarizer(keep: 60),
+                executor: RecordingExecutor())
         } throws: { ($0 as? SummarizationError)?.code == .tooDeep }
     }
 
@@ -99,7 +109,10 @@ struct MapReduceTests {
         #expect(base != SummaryCall.key(fingerprint: "g", stage: .map, inputs: ["x", "y"], context: context))
         #expect(base != SummaryCall.key(fingerprint: "f", stage: .reduce, inputs: ["x", "y"], context: context))
         #expect(base != SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["xy"], context: context))
-        #expect(base != SummaryCall.key(fingerprint: "f", stage: .map, inputs: ["x", "y"], context: SummaryContext(title: "T")))
+        #expect(
+            base
+                != SummaryCall.key(
+                    fingerprint: "f", stage: .map, inputs: ["x", "y"], context: SummaryContext(title: "T")))
         #expect(base.count == 64)
     }
 }

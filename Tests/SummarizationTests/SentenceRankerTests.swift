@@ -1,5 +1,6 @@
-@testable import Summarization
 import Testing
+
+@testable import Summarization
 
 struct SentenceRankerTests {
     /// Sentences as the ranker sees them, from lists of words (each word one term).
@@ -16,18 +17,20 @@ struct SentenceRankerTests {
         "The ferry timetable changes in winter, when the harbour ferry runs every two hours.",
         "Passengers buy ferry tickets at the harbour office before boarding the ferry.",
         "A bakery on the hill sells bread from six in the morning.",
-        "The harbour ferry was rebuilt last year, and cars now board from both ends.",
+        "The harbour ferry was rebuilt last year, and cars now board from both ends."
     ]
 
     @Test func theIndexedGraphHasExactlyTheEdgesOfEveryPairwiseCosineInTheWindow() {
         // Sentences of words drawn from a small vocabulary, so that many pairs share terms and some share none.
         var state: UInt64 = 42
         func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
         let vocabulary = (0..<60).map { "word\($0)" }
-        let texts = (0..<300).map { _ in (0..<(3 + next(12))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: " ") }
+        let texts = (0..<300).map { _ in
+            (0..<(3 + next(12))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: " ")
+        }
         var ranker = SentenceRanker()
         ranker.window = 7
         let vectors = ranker.weighted(sentences(texts))

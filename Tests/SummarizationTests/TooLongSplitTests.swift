@@ -16,34 +16,42 @@ struct StrictSummarizer: Summarizer {
         if tokens > limit {
             throw refuseAs ?? SummarizationError(.tooLong, "a \(tokens)-token prompt does not fit")
         }
-        return Summary(text: String(inputs.joined(separator: " ").prefix(keep)), promptTokens: tokens, completionTokens: 10)
+        return Summary(
+            text: String(inputs.joined(separator: " ").prefix(keep)), promptTokens: tokens, completionTokens: 10)
     }
 }
 
 struct TooLongSplitTests {
     func paragraphs(_ count: Int) -> String {
-        (0..<count).map { "Paragraph \($0) tells how the keeper trimmed the wick, logged the weather and watched the sea until dawn." }
-            .joined(separator: "\n\n")
+        (0..<count).map {
+            "Paragraph \($0) tells how the keeper trimmed the wick, logged the weather and watched the sea until dawn."
+        }
+        .joined(separator: "\n\n")
     }
 
     @Test(arguments: [false, true])
     func aCallTooLongForTheServerIsSplitAndTheDocumentStillFinishes(serverRefuses: Bool) async throws {
-        let refusal = serverRefuses ? ChatAPIError(.contextLength, status: 400, "Your request exceeded model token limit: 8192") : nil
+        let refusal =
+            serverRefuses
+            ? ChatAPIError(.contextLength, status: 400, "Your request exceeded model token limit: 8192") : nil
         let summarizer = StrictSummarizer(limit: 300, refuseAs: refusal)
         let executor = RecordingExecutor()
         let text = paragraphs(30)
         let chunks = Chunker(budget: 1000, estimator: TokenEstimator()).chunks(of: text)
-        let result = try await MapReduce(budget: 1000).summarize(documentID: "d", title: "T", chunks: chunks,
-                                                                 summarizer: summarizer, executor: executor)
+        let result = try await MapReduce(budget: 1000).summarize(
+            documentID: "d", title: "T", chunks: chunks,
+            summarizer: summarizer, executor: executor)
         #expect(!result.summary.text.isEmpty)
         let made = executor.calls.withLock { $0 }
         #expect(result.callsMade == made.count, "every part's call is counted")
         #expect(made.allSatisfy { TokenEstimator().estimate($0.inputs.joined(separator: " ")) <= 300 })
-        #expect(result.promptTokens == made.reduce(0) { $0 + TokenEstimator().estimate($1.inputs.joined(separator: " ")) })
+        #expect(
+            result.promptTokens == made.reduce(0) { $0 + TokenEstimator().estimate($1.inputs.joined(separator: " ")) })
 
         // Run again: every part is found by its key, so nothing is made twice.
-        let again = try await MapReduce(budget: 1000).summarize(documentID: "d", title: "T", chunks: chunks,
-                                                                summarizer: summarizer, executor: executor)
+        let again = try await MapReduce(budget: 1000).summarize(
+            documentID: "d", title: "T", chunks: chunks,
+            summarizer: summarizer, executor: executor)
         #expect(again.callsMade == 0)
         #expect(again.summary.text == result.summary.text)
     }
@@ -51,8 +59,11 @@ struct TooLongSplitTests {
     @Test func aPieceTooSmallToCutStillFailsSayingItIsTooLong() async throws {
         let executor = RecordingExecutor()
         let chunks = Chunker(budget: 1000, estimator: TokenEstimator()).chunks(of: paragraphs(3))
-        await #expect { try await MapReduce(budget: 1000).summarize(documentID: "d", title: "T", chunks: chunks,
-                                                                    summarizer: StrictSummarizer(limit: 10), executor: executor) } throws: {
+        await #expect {
+            try await MapReduce(budget: 1000).summarize(
+                documentID: "d", title: "T", chunks: chunks,
+                summarizer: StrictSummarizer(limit: 10), executor: executor)
+        } throws: {
             ($0 as? SummarizationError)?.code == .tooLong
         }
     }
@@ -62,8 +73,9 @@ struct TooLongSplitTests {
         let executor = RecordingExecutor()
         let chunks = Chunker(budget: 1000, estimator: TokenEstimator()).chunks(of: paragraphs(30))
         await #expect(throws: ChatAPIError.self) {
-            try await MapReduce(budget: 1000).summarize(documentID: "d", title: "T", chunks: chunks,
-                                                        summarizer: StrictSummarizer(limit: 300, refuseAs: refusal), executor: executor)
+            try await MapReduce(budget: 1000).summarize(
+                documentID: "d", title: "T", chunks: chunks,
+                summarizer: StrictSummarizer(limit: 300, refuseAs: refusal), executor: executor)
         }
         #expect(executor.calls.withLock { $0 }.isEmpty)
     }

@@ -34,9 +34,11 @@ public struct Batch: Sendable, Hashable, Decodable {
     public var createdAt: Int?
     public var expiresAt: Int?
 
-    public init(id: String, status: Status, inputFileID: String? = nil, outputFileID: String? = nil, errorFileID: String? = nil,
-                completionWindow: String? = nil, requestCounts: RequestCounts? = nil, metadata: [String: String]? = nil,
-                createdAt: Int? = nil, expiresAt: Int? = nil) {
+    public init(
+        id: String, status: Status, inputFileID: String? = nil, outputFileID: String? = nil, errorFileID: String? = nil,
+        completionWindow: String? = nil, requestCounts: RequestCounts? = nil, metadata: [String: String]? = nil,
+        createdAt: Int? = nil, expiresAt: Int? = nil
+    ) {
         self.id = id
         self.status = status
         self.inputFileID = inputFileID
@@ -51,19 +53,28 @@ public struct Batch: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, metadata
-        case inputFileID = "input_file_id", outputFileID = "output_file_id", errorFileID = "error_file_id"
-        case completionWindow = "completion_window", requestCounts = "request_counts", createdAt = "created_at", expiresAt = "expires_at"
+        case inputFileID = "input_file_id"
+        case outputFileID = "output_file_id"
+        case errorFileID = "error_file_id"
+        case completionWindow = "completion_window"
+        case requestCounts = "request_counts"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
     }
 
     /// Checks what the Batch API documents for a new batch: a completion window from 12h to 7d, and
     /// metadata of at most 16 pairs, keys up to 64 characters and values up to 512.
     public static func validate(completionWindow: String, metadata: [String: String]) throws(ChatAPIError) {
         guard let hours = Self.hours(completionWindow), (12...168).contains(hours) else {
-            throw ChatAPIError(.invalidRequest, "completion_window '\(completionWindow)' must be 12h to 7d, such as 24h or 3d")
+            throw ChatAPIError(
+                .invalidRequest, "completion_window '\(completionWindow)' must be 12h to 7d, such as 24h or 3d")
         }
-        guard metadata.count <= 16 else { throw ChatAPIError(.invalidRequest, "metadata has \(metadata.count) pairs; at most 16") }
+        guard metadata.count <= 16 else {
+            throw ChatAPIError(.invalidRequest, "metadata has \(metadata.count) pairs; at most 16")
+        }
         if let long = metadata.first(where: { $0.key.count > 64 || $0.value.count > 512 }) {
-            throw ChatAPIError(.invalidRequest, "metadata '\(long.key.prefix(64))' is over 64 characters of key or 512 of value")
+            throw ChatAPIError(
+                .invalidRequest, "metadata '\(long.key.prefix(64))' is over 64 characters of key or 512 of value")
         }
     }
 

@@ -20,10 +20,15 @@ public struct BatchResult: Sendable {
     /// The lines of an output or error file; `model` names the batch's model where a body does not.
     public static func parse(_ data: Data, model: String) throws -> [BatchResult] {
         var results: [BatchResult] = []
-        for (number, line) in data.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+        for (number, line) in data.split(separator: 0x0A).enumerated()
+        where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
             guard let object = JSONObject.parse(line),
-                  let customID = object["custom_id"] as? String else {
-                throw ChatAPIError(.malformedResponse, "batch result line \(number + 1) is not {custom_id, response, error}: \(String(decoding: line.prefix(120), as: UTF8.self))")
+                let customID = object["custom_id"] as? String
+            else {
+                throw ChatAPIError(
+                    .malformedResponse,
+                    "batch result line \(number + 1) is not {custom_id, response, error}: \(String(decoding: line.prefix(120), as: UTF8.self))"
+                )
             }
             let (outcome, body) = try outcome(object, line: number + 1, model: model)
             results.append(BatchResult(customID: customID, outcome: outcome, body: body))
@@ -31,25 +36,38 @@ public struct BatchResult: Sendable {
         return results
     }
 
-    private static func outcome(_ object: [String: Any], line: Int, model: String) throws -> (Result<ChatCompletion, ChatAPIError>, Data?) {
+    private static func outcome(_ object: [String: Any], line: Int, model: String) throws -> (
+        Result<ChatCompletion, ChatAPIError>, Data?
+    ) {
         if let error = object["error"] as? [String: Any] {
             let message = error["message"] as? String ?? "the request failed"
-            return (.failure(ChatAPIError(.server, type: error["code"] as? String ?? error["type"] as? String, message)), nil)
+            return (
+                .failure(ChatAPIError(.server, type: error["code"] as? String ?? error["type"] as? String, message)),
+                nil
+            )
         }
         guard let response = object["response"] as? [String: Any], let status = response["status_code"] as? Int,
-              let body = response["body"] else {
-            throw ChatAPIError(.malformedResponse, "batch result line \(line) has neither a response with status_code and body nor an error")
+            let body = response["body"]
+        else {
+            throw ChatAPIError(
+                .malformedResponse,
+                "batch result line \(line) has neither a response with status_code and body nor an error")
         }
         let bytes: [UInt8]
-        if let text = body as? String { bytes = Array(text.utf8) } else {
+        if let text = body as? String {
+            bytes = Array(text.utf8)
+        } else {
             do { bytes = Array(try JSONSerialization.data(withJSONObject: body)) } catch {
-                throw ChatAPIError(.malformedResponse, "batch result line \(line) has a body that cannot be written as JSON: \(error)")
+                throw ChatAPIError(
+                    .malformedResponse, "batch result line \(line) has a body that cannot be written as JSON: \(error)")
             }
         }
         guard (200..<300).contains(status) else {
             return (.failure(ErrorClassifier.error(status: status, headers: [], body: bytes)), nil)
         }
-        do { return (.success(try ChatClient.decodeCompletion(bytes, model: model)), Data(bytes)) } catch let error as ChatAPIError {
+        do { return (.success(try ChatClient.decodeCompletion(bytes, model: model)), Data(bytes)) } catch let error
+            as ChatAPIError
+        {
             return (.failure(error), nil)
         }
     }

@@ -3,11 +3,15 @@ import NIOHTTP1
 
 extension ChatClient {
     /// Creates a batch over an uploaded input file (`POST /batches`).
-    public func createBatch(inputFileID: String, completionWindow: String = "24h", metadata: [String: String] = [:]) async throws -> Batch {
+    public func createBatch(inputFileID: String, completionWindow: String = "24h", metadata: [String: String] = [:])
+        async throws -> Batch
+    {
         try Batch.validate(completionWindow: completionWindow, metadata: metadata)
-        let body = try JSONSerialization.data(withJSONObject: [
-            "input_file_id": inputFileID, "endpoint": "/v1/chat/completions", "completion_window": completionWindow, "metadata": metadata,
-        ] as [String: Any], options: [.sortedKeys])
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "input_file_id": inputFileID, "endpoint": "/v1/chat/completions", "completion_window": completionWindow,
+                "metadata": metadata
+            ] as [String: Any], options: [.sortedKeys])
         return try await batchCall(.POST, "/batches", body: body)
     }
 
@@ -21,12 +25,16 @@ extension ChatClient {
         struct Page: Decodable {
             var data: [Batch]
             var hasMore: Bool?
-            enum CodingKeys: String, CodingKey { case data, hasMore = "has_more" }
+            enum CodingKeys: String, CodingKey {
+                case data
+                case hasMore = "has_more"
+            }
         }
         let query = "?limit=\(limit)" + (after.map { "&after=\($0)" } ?? "")
         return try await withDeadline(.seconds(60)) {
             let response = try await self.send(.GET, "/batches" + query, body: nil, stream: false)
-            let page = try Self.decode(Page.self, try await self.collect(response.body, limit: 16 << 20), what: "the batch list")
+            let page = try Self.decode(
+                Page.self, try await self.collect(response.body, limit: 16 << 20), what: "the batch list")
             return (page.data, page.hasMore ?? false)
         }
     }

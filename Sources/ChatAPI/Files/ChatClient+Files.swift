@@ -5,16 +5,20 @@ extension ChatClient {
     /// Uploads `data` as a file named `name` (`POST /files`, multipart) for `purpose`.
     /// - Throws: ``ChatAPIError`` `.invalidRequest` for an empty file or one over 100 MB, before sending.
     public func uploadFile(named name: String, data: Data, purpose: RemoteFile.Purpose) async throws -> RemoteFile {
-        guard !data.isEmpty else { throw ChatAPIError(.invalidRequest, "\(name) is empty; the Files API refuses empty files") }
+        guard !data.isEmpty else {
+            throw ChatAPIError(.invalidRequest, "\(name) is empty; the Files API refuses empty files")
+        }
         guard data.count <= RemoteFile.maxBytes else {
             throw ChatAPIError(.invalidRequest, "\(name) is \(data.count) bytes, over the Files API's 100 MB")
         }
         let boundary = "precis-\(UUID().uuidString)"
         let body = Self.multipart(boundary: boundary, fields: ["purpose": purpose.rawValue], file: (name, data))
         return try await withDeadline(configuration.requestTimeout) {
-            let response = try await self.send(.POST, url: self.configuration.baseURL + "/files", body: body, stream: false,
-                                               contentType: "multipart/form-data; boundary=\(boundary)")
-            return try Self.decode(RemoteFile.self, try await self.collect(response.body, limit: 1 << 20), what: "the uploaded file")
+            let response = try await self.send(
+                .POST, url: self.configuration.baseURL + "/files", body: body, stream: false,
+                contentType: "multipart/form-data; boundary=\(boundary)")
+            return try Self.decode(
+                RemoteFile.self, try await self.collect(response.body, limit: 1 << 20), what: "the uploaded file")
         }
     }
 
@@ -23,7 +27,9 @@ extension ChatClient {
         struct Page: Decodable { var data: [RemoteFile] }
         return try await withDeadline(.seconds(60)) {
             let response = try await self.send(.GET, "/files", body: nil, stream: false)
-            return try Self.decode(Page.self, try await self.collect(response.body, limit: 16 << 20), what: "the file list").data
+            return try Self.decode(
+                Page.self, try await self.collect(response.body, limit: 16 << 20), what: "the file list"
+            ).data
         }
     }
 
@@ -38,7 +44,8 @@ extension ChatClient {
     /// Deletes a file (`DELETE /files/{id}`); the account keeps at most 1,000.
     public func deleteFile(_ id: String) async throws {
         try await withDeadline(.seconds(60)) {
-            _ = try await self.collect(try await self.send(.DELETE, "/files/\(id)", body: nil, stream: false).body, limit: 1 << 20)
+            _ = try await self.collect(
+                try await self.send(.DELETE, "/files/\(id)", body: nil, stream: false).body, limit: 1 << 20)
         }
     }
 
@@ -66,7 +73,9 @@ extension ChatClient {
     /// `bytes` as `T`, or a malformed-response error naming `what`.
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
         do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch {
-            throw ChatAPIError(.malformedResponse, "\(what) is not what the API documents: \(String(decoding: bytes.prefix(160), as: UTF8.self))")
+            throw ChatAPIError(
+                .malformedResponse,
+                "\(what) is not what the API documents: \(String(decoding: bytes.prefix(160), as: UTF8.self))")
         }
     }
 }

@@ -23,7 +23,10 @@ public struct RemoteFile: Sendable, Hashable, Decodable {
         self.createdAt = createdAt
     }
 
-    enum CodingKeys: String, CodingKey { case id, filename, purpose, bytes, createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, filename, purpose, bytes
+        case createdAt = "created_at"
+    }
 
     /// The most a file may hold, by Moonshot's Files API: 100 MB.
     public static let maxBytes = 100 * 1024 * 1024

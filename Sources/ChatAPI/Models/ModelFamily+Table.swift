@@ -12,15 +12,19 @@ extension ModelFamily {
         limitField: .maxCompletionTokens, defaultLimit: 32_768, partialMode: true, batchable: true, onPlatform: true)
     /// K2.6: 262,144 tokens; `thinking: {"type": "enabled" | "disabled"}`, on by default.
     static let kimiK26 = ModelFamily(
-        name: "kimi-k2.6", window: 262_144, sampling: .fixed, thinking: .switchable(defaultOn: true), cachesPrefixes: true,
+        name: "kimi-k2.6", window: 262_144, sampling: .fixed, thinking: .switchable(defaultOn: true),
+        cachesPrefixes: true,
         limitField: .maxCompletionTokens, defaultLimit: 32_768, partialMode: true, batchable: true, onPlatform: true)
     static func retiredK2(_ name: String, thinking: Thinking) -> ModelFamily {
-        ModelFamily(name: name, window: 262_144, sampling: .fixed, thinking: thinking, cachesPrefixes: true,
-                    limitField: .maxCompletionTokens, partialMode: true, lifecycle: .retired(successor: "kimi-k2.6"), onPlatform: true)
+        ModelFamily(
+            name: name, window: 262_144, sampling: .fixed, thinking: thinking, cachesPrefixes: true,
+            limitField: .maxCompletionTokens, partialMode: true, lifecycle: .retired(successor: "kimi-k2.6"),
+            onPlatform: true)
     }
     static func moonshotV1(window: Int?) -> ModelFamily {
-        ModelFamily(name: "moonshot-v1", window: window, sampling: .free(temperature: 0), thinking: .never, partialMode: true,
-                    onPlatform: true)
+        ModelFamily(
+            name: "moonshot-v1", window: window, sampling: .free(temperature: 0), thinking: .never, partialMode: true,
+            onPlatform: true)
     }
     /// A `kimi-*` id this table does not know: the rules every Kimi model shares, so a new model is
     /// sent no sampling field it would refuse, and given room to reason in case it does.
@@ -46,12 +50,13 @@ extension ModelFamily {
         ("moonshot-v1-8k*", moonshotV1(window: 8_192)),
         ("moonshot-v1-32k*", moonshotV1(window: 32_768)),
         ("moonshot-v1-128k*", moonshotV1(window: 131_072)),
-        ("moonshot-v1*", moonshotV1(window: nil)),
+        ("moonshot-v1*", moonshotV1(window: nil))
     ]
 
     /// Why `model` cannot be used, naming what to use instead, or nil while it is served.
     public static func refusal(of model: String) -> String? {
         guard case .retired(let successor) = of(model).lifecycle else { return nil }
-        return "\(model) is retired: Moonshot no longer serves it; use \(successor) (precis models lists what the server offers)"
+        return
+            "\(model) is retired: Moonshot no longer serves it; use \(successor) (precis models lists what the server offers)"
     }
 }

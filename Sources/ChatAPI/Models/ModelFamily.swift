@@ -75,9 +75,11 @@ public struct ModelFamily: Sendable, Hashable {
     /// `/models`; a local server's ids are whatever it was started with.
     public var onPlatform: Bool
 
-    public init(name: String, window: Int?, sampling: Sampling, thinking: Thinking, cachesPrefixes: Bool = false,
-                limitField: LimitField = .maxTokens, efforts: [ReasoningEffort] = [], defaultLimit: Int = 1024,
-                partialMode: Bool = false, batchable: Bool = false, lifecycle: Lifecycle = .current, onPlatform: Bool = false) {
+    public init(
+        name: String, window: Int?, sampling: Sampling, thinking: Thinking, cachesPrefixes: Bool = false,
+        limitField: LimitField = .maxTokens, efforts: [ReasoningEffort] = [], defaultLimit: Int = 1024,
+        partialMode: Bool = false, batchable: Bool = false, lifecycle: Lifecycle = .current, onPlatform: Bool = false
+    ) {
         self.name = name
         self.window = window
         self.sampling = sampling

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whether a URL's host is this machine: `localhost`, `::1`, or an IPv4 literal in 127.0.0.0/8.

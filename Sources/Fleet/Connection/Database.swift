@@ -66,14 +66,18 @@ public final class Database: Sendable {
     /// is not stopped by a database that has gone away.
     public func bestEffort(_ what: String, _ query: PostgresQuery) async {
         do { try await send(query) } catch {
-            Logger(label: "precis.fleet").warning("cannot \(what) in the shared store; its lease runs out instead",
-                                                  metadata: ["error": "\(error)", "store": "\(address)"])
+            Logger(label: "precis.fleet").warning(
+                "cannot \(what) in the shared store; its lease runs out instead",
+                metadata: ["error": "\(error)", "store": "\(address)"])
         }
     }
 
     /// Closes the connection; a later statement opens a new one.
     public func close() {
-        if let connection = state.withLock({ value -> PostgresConnection? in defer { value = nil }; return value }) {
+        if let connection = state.withLock({ value -> PostgresConnection? in
+            defer { value = nil }
+            return value
+        }) {
             Self.close(connection)
         }
     }
@@ -116,7 +120,8 @@ public final class Database: Sendable {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
-                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration(), id: 1, logger: logger
+                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration(), id: 1,
+                logger: logger
             ).get()
         } catch let error as PSQLError {
             let detail = error.serverInfo?[.message] ?? String(describing: error.code)
@@ -141,8 +146,9 @@ public final class Database: Sendable {
         case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
         case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
-        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
-                                                             password: address.password, database: address.database, tls: tls)
+        var configuration = PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user,
+            password: address.password, database: address.database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
         return configuration
     }

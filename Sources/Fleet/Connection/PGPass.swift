@@ -3,8 +3,10 @@ import Foundation
 /// libpq's password file: `host:port:database:user:password` lines, `*` matching anything,
 /// `\:` and `\\` escaping, the first matching line winning.
 enum PGPass {
-    static func password(host: String, port: Int, database: String, user: String,
-                         environment: [String: String]) -> String? {
+    static func password(
+        host: String, port: Int, database: String, user: String,
+        environment: [String: String]
+    ) -> String? {
         let path = environment["PGPASSFILE"] ?? environment["HOME"].map { $0 + "/.pgpass" }
         guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return password(in: text, host: host, port: port, database: database, user: user)
@@ -24,7 +26,9 @@ enum PGPass {
     }
 
     private static func split(_ line: Substring) -> [String] {
-        var fields: [String] = [], current = "", escaped = false
+        var fields: [String] = []
+        var current = ""
+        var escaped = false
         for character in line {
             if escaped {
                 current.append(character)

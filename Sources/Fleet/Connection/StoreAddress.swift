@@ -19,13 +19,22 @@ public struct StoreAddress: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - fromCommandLine: whether the URL came from argv, where a password must not be.
     ///   - environment: where `PGPASSWORD`, `PGPASSFILE`, `PGUSER` and `HOME` are read.
-    public init(_ url: String, fromCommandLine: Bool = true,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws(FleetError) {
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme, ["postgres", "postgresql"].contains(scheme) else {
-            throw FleetError(.address, "the store \(Self.redacted(url)) is not a postgres:// URL (postgres://USER@HOST:PORT/DATABASE)")
+    public init(
+        _ url: String, fromCommandLine: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(FleetError) {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme,
+            ["postgres", "postgresql"].contains(scheme)
+        else {
+            throw FleetError(
+                .address,
+                "the store \(Self.redacted(url)) is not a postgres:// URL (postgres://USER@HOST:PORT/DATABASE)")
         }
         if parts.password != nil && fromCommandLine {
-            throw FleetError(.address, "the store URL holds a password, which every user of this machine can read in the process list; put it in PGPASSWORD or ~/.pgpass instead")
+            throw FleetError(
+                .address,
+                "the store URL holds a password, which every user of this machine can read in the process list; put it in PGPASSWORD or ~/.pgpass instead"
+            )
         }
         host = parts.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         port = parts.port ?? 5432
@@ -39,7 +48,8 @@ public struct StoreAddress: Sendable, Hashable, CustomStringConvertible {
         case "require", "verify-ca", "verify-full": tls = .require
         default: throw FleetError(.address, "the store's sslmode \(mode) is not one of disable, prefer, require")
         }
-        password = parts.password ?? environment["PGPASSWORD"]
+        password =
+            parts.password ?? environment["PGPASSWORD"]
             ?? PGPass.password(host: host, port: port, database: database, user: user, environment: environment)
     }
 

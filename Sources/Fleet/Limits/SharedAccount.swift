@@ -34,7 +34,8 @@ public actor SharedAccount: AccountGate {
         while true {
             try Task.checkCancellation()
             polls += 1
-            let rows = try await database.run("""
+            let rows = try await database.run(
+                """
                 SELECT ticket, wait FROM precis.admit(\(name), \(worker), \(tokens), \(limits.concurrency), \(limits.rpm), \(limits.tpm),
                   \(limits.tpd), \(limits.window / .seconds(1)))
                 """)
@@ -45,21 +46,28 @@ public actor SharedAccount: AccountGate {
                 return ticket
             }
             if wait < 0 {
-                throw SchedulingError(.stopped, "the account's daily token limit (TPD \(limits.tpd ?? 0)) is reached across the fleet; run again tomorrow to resume")
+                throw SchedulingError(
+                    .stopped,
+                    "the account's daily token limit (TPD \(limits.tpd ?? 0)) is reached across the fleet; run again tomorrow to resume"
+                )
             }
             try await clock.sleep(for: .milliseconds(Int(min(max(wait, 0.01), 5) * 1000)))
         }
     }
 
     public func finish(_ admission: Int64, chargedTokens: Int?) async {
-        await database.bestEffort("end an admission", """
+        await database.bestEffort(
+            "end an admission",
+            """
             UPDATE precis.admission SET finished_at = clock_timestamp(), tokens = coalesce(\(chargedTokens), tokens) WHERE id = \(admission)
             """)
     }
 
     public func pause(for duration: Duration) async {
         let seconds = duration / .seconds(1)
-        await database.bestEffort("pause the account", """
+        await database.bestEffort(
+            "pause the account",
+            """
             UPDATE precis.account SET paused_until = greatest(paused_until, clock_timestamp() + \(seconds) * interval '1 second'),
               pauses = pauses + 1 WHERE name = \(name)
             """)

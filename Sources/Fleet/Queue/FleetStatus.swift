@@ -17,7 +17,8 @@ public struct FleetStatus: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case id, host, pid, alive, ended, claims
-            case startedAt = "started_at", filesDone = "files_done"
+            case startedAt = "started_at"
+            case filesDone = "files_done"
         }
     }
 
@@ -45,7 +46,8 @@ public struct FleetStatus: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case job, store, round, queued, claimed, done, workers, pauses
-        case roundOpen = "round_open", admissionsLastMinute = "admissions_last_minute"
+        case roundOpen = "round_open"
+        case admissionsLastMinute = "admissions_last_minute"
     }
 
     /// Reads the job's state from the shared store.
@@ -54,16 +56,19 @@ public struct FleetStatus: Sendable, Codable {
         let round = try await queue.latestRound()
         var status = FleetStatus(job: queue.scope, store: database.address.description, round: round, roundOpen: false)
         if let round {
-            let rows = try await database.run("""
+            let rows = try await database.run(
+                """
                 SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'claimed'), count(*) FILTER (WHERE state = 'done'),
                   (SELECT closed_at IS NULL FROM precis.round WHERE id = \(round))
                 FROM precis.work WHERE round = \(round)
                 """)
             if let row = rows.first {
-                (status.queued, status.claimed, status.done, status.roundOpen) = try PostgresStore.decode(row, (Int, Int, Int, Bool).self)
+                (status.queued, status.claimed, status.done, status.roundOpen) = try PostgresStore.decode(
+                    row, (Int, Int, Int, Bool).self)
             }
         }
-        let claims = try await database.run("""
+        let claims = try await database.run(
+            """
             SELECT worker, path, extract(epoch FROM lease_until - clock_timestamp())::float8, attempts FROM precis.work
             WHERE round = \(round ?? -1) AND state = 'claimed' ORDER BY path
             """)
@@ -72,17 +77,25 @@ public struct FleetStatus: Sendable, Codable {
             let (worker, path, left, attempts) = try PostgresStore.decode(row, (String, String, Double, Int).self)
             held[worker, default: []].append(Claim(path: path, leaseLeft: left, attempts: attempts))
         }
-        for row in try await database.run("""
+        for row in try await database.run(
+            """
             SELECT id, host, pid, started_at, alive_until > clock_timestamp(), ended_at IS NOT NULL, files_done FROM precis.worker
             WHERE scope = \(queue.scope) ORDER BY started_at
-            """) {
-            let (id, host, pid, started, alive, ended, done) = try PostgresStore.decode(row, (String, String, Int, Date, Bool, Bool, Int).self)
-            status.workers.append(Worker(id: id, host: host, pid: pid, startedAt: started, alive: alive, ended: ended, filesDone: done, claims: held[id] ?? []))
+            """)
+        {
+            let (id, host, pid, started, alive, ended, done) = try PostgresStore.decode(
+                row, (String, String, Int, Date, Bool, Bool, Int).self)
+            status.workers.append(
+                Worker(
+                    id: id, host: host, pid: pid, startedAt: started, alive: alive, ended: ended, filesDone: done,
+                    claims: held[id] ?? []))
         }
-        if let row = try await database.run("""
+        if let row = try await database.run(
+            """
             SELECT (SELECT count(*) FROM precis.admission WHERE admitted_at > clock_timestamp() - interval '1 minute'),
               (SELECT coalesce(sum(pauses), 0)::bigint FROM precis.account)
-            """).first {
+            """
+        ).first {
             (status.admissionsLastMinute, status.pauses) = try PostgresStore.decode(row, (Int, Int).self)
         }
         return status
@@ -92,16 +105,20 @@ public struct FleetStatus: Sendable, Codable {
     public var text: String {
         var lines = ["job \(job) on \(store)"]
         if let round {
-            lines.append("round \(round) \(roundOpen ? "open" : "closed"): \(done) done, \(claimed) claimed, \(queued) queued")
+            lines.append(
+                "round \(round) \(roundOpen ? "open" : "closed"): \(done) done, \(claimed) claimed, \(queued) queued")
         } else {
             lines.append("no worker has run this job yet")
         }
         lines.append("account: \(admissionsLastMinute) admissions in the last minute, \(pauses) pause(s) after a 429")
         for worker in workers {
             let state = worker.ended ? "ended" : worker.alive ? "alive" : "lost (its lease ran out)"
-            lines.append("worker \(worker.id) (\(worker.host), pid \(worker.pid)): \(state), \(worker.filesDone) file(s) done")
+            lines.append(
+                "worker \(worker.id) (\(worker.host), pid \(worker.pid)): \(state), \(worker.filesDone) file(s) done")
             for claim in worker.claims {
-                let lease = claim.leaseLeft >= 0 ? String(format: "lease %.0f s left", claim.leaseLeft) : "lease ran out; another worker takes it"
+                let lease =
+                    claim.leaseLeft >= 0
+                    ? String(format: "lease %.0f s left", claim.leaseLeft) : "lease ran out; another worker takes it"
                 lines.append("  \(claim.path): \(lease)\(claim.attempts > 1 ? ", claim \(claim.attempts)" : "")")
             }
         }

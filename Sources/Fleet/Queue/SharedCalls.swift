@@ -15,7 +15,8 @@ public final class SharedCalls: CallClaims {
     }
 
     public func claim(_ key: String) async throws -> Bool {
-        !(try await database.run("""
+        !(try await database.run(
+            """
             INSERT INTO precis.call_claim (key, worker) VALUES (\(key), \(worker))
             ON CONFLICT (key) DO UPDATE SET worker = excluded.worker, claimed_at = clock_timestamp()
             WHERE call_claim.worker = excluded.worker OR NOT EXISTS (
@@ -25,6 +26,7 @@ public final class SharedCalls: CallClaims {
     }
 
     public func release(_ key: String) async {
-        await database.bestEffort("give a call's claim back", "DELETE FROM precis.call_claim WHERE key = \(key) AND worker = \(worker)")
+        await database.bestEffort(
+            "give a call's claim back", "DELETE FROM precis.call_claim WHERE key = \(key) AND worker = \(worker)")
     }
 }

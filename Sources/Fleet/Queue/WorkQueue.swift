@@ -51,8 +51,10 @@ public final class WorkQueue: Sendable {
     /// Says this worker is alive, so its admissions and claims count.
     public func register(host: String, pid: Int) async throws(FleetError) {
         // The account's ledger needs a day of admissions for TPD and a window for the rest; older ones go.
-        try await database.run("DELETE FROM precis.admission WHERE finished_at < clock_timestamp() - interval '25 hours'")
-        try await database.run("""
+        try await database.run(
+            "DELETE FROM precis.admission WHERE finished_at < clock_timestamp() - interval '25 hours'")
+        try await database.run(
+            """
             INSERT INTO precis.worker (id, scope, host, pid, alive_until)
             VALUES (\(worker), \(scope), \(host), \(pid), clock_timestamp() + \(leaseSeconds) * interval '1 second')
             ON CONFLICT (id) DO UPDATE SET alive_until = excluded.alive_until, ended_at = NULL
@@ -61,7 +63,8 @@ public final class WorkQueue: Sendable {
 
     /// Renews this worker's lease and its claims' leases.
     public func heartbeat() async throws(FleetError) {
-        try await database.run("""
+        try await database.run(
+            """
             WITH me AS (UPDATE precis.worker SET alive_until = clock_timestamp() + \(leaseSeconds) * interval '1 second' WHERE id = \(worker))
             UPDATE precis.work SET lease_until = clock_timestamp() + \(leaseSeconds) * interval '1 second'
             WHERE worker = \(worker) AND state = 'claimed'
@@ -70,7 +73,9 @@ public final class WorkQueue: Sendable {
 
     /// Says this worker has stopped: its admissions end now and its claims go back to the queue.
     public func leave(filesDone: Int, callsMade: Int) async {
-        await database.bestEffort("leave the job", """
+        await database.bestEffort(
+            "leave the job",
+            """
             WITH back AS (UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL WHERE worker = \(worker) AND state = 'claimed')
             UPDATE precis.worker SET ended_at = clock_timestamp(), alive_until = clock_timestamp(),
               files_done = files_done + \(filesDone), calls_made = calls_made + \(callsMade) WHERE id = \(worker)
@@ -80,10 +85,12 @@ public final class WorkQueue: Sendable {
     /// The round this worker joins: the job's open one, or a new one.
     public func join() async throws(FleetError) -> Int64 {
         while true {
-            if let row = try await database.run("""
+            if let row = try await database.run(
+                """
                 WITH opened AS (INSERT INTO precis.round (scope) VALUES (\(scope)) ON CONFLICT (scope) WHERE closed_at IS NULL DO NOTHING RETURNING id)
                 SELECT id FROM opened UNION ALL SELECT id FROM precis.round WHERE scope = \(scope) AND closed_at IS NULL
-                """).first {
+                """
+            ).first {
                 return try PostgresStore.decode(row, Int64.self)
             }
         }
@@ -93,7 +100,8 @@ public final class WorkQueue: Sendable {
     public func enqueue(round: Int64, files: [(path: String, size: Int)]) async throws(FleetError) {
         for start in stride(from: 0, to: files.count, by: 5_000) {
             let slice = files[start..<min(start + 5_000, files.count)]
-            try await database.run("""
+            try await database.run(
+                """
                 INSERT INTO precis.work (round, path, size)
                 SELECT \(round), unnest(\(slice.map(\.path))::text[]), unnest(\(slice.map { Int64($0.size) })::bigint[])
                 ON CONFLICT DO NOTHING
@@ -105,7 +113,8 @@ public final class WorkQueue: Sendable {
     public func next(round: Int64) async throws(FleetError) -> Next {
         // MATERIALIZED: the pick runs once. As a plain subquery the planner may run it again for each
         // row it joins, and with SKIP LOCKED each run finds another file, so one claim took several.
-        let rows = try await database.run("""
+        let rows = try await database.run(
+            """
             WITH next AS MATERIALIZED (
               SELECT path FROM precis.work
               WHERE round = \(round) AND (state = 'queued' OR (state = 'claimed' AND lease_until < clock_timestamp()))
@@ -126,7 +135,8 @@ public final class WorkQueue: Sendable {
 
     /// Records a claimed file as done, with its report.
     public func done(round: Int64, path: String, report: Data, gist: String?) async throws(FleetError) {
-        try await database.run("""
+        try await database.run(
+            """
             UPDATE precis.work SET state = 'done', lease_until = NULL, report = \(String(decoding: report, as: UTF8.self)), gist = \(gist)
             WHERE round = \(round) AND path = \(path) AND worker = \(worker)
             """)
@@ -136,7 +146,9 @@ public final class WorkQueue: Sendable {
     /// worker holds in `round`: for a worker with no file open, those claims are strays, and waiting on
     /// them would wait on itself.
     public func release(round: Int64, path: String? = nil) async {
-        await database.bestEffort("give a claimed file back", """
+        await database.bestEffort(
+            "give a claimed file back",
+            """
             UPDATE precis.work SET state = 'queued', worker = NULL, lease_until = NULL
             WHERE round = \(round) AND (\(path)::text IS NULL OR path = \(path)) AND worker = \(worker) AND state = 'claimed'
             """)
@@ -144,7 +156,8 @@ public final class WorkQueue: Sendable {
 
     /// Closes the round if every file is done; true for the one worker whose close took.
     public func close(round: Int64) async throws(FleetError) -> Bool {
-        !(try await database.run("""
+        !(try await database.run(
+            """
             UPDATE precis.round SET closed_at = clock_timestamp(), closed_by = \(worker)
             WHERE id = \(round) AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM precis.work WHERE round = \(round) AND state <> 'done')
             RETURNING id
@@ -153,7 +166,9 @@ public final class WorkQueue: Sendable {
 
     /// The reports of a round's finished files, by path.
     public func finished(round: Int64) async throws(FleetError) -> [Finished] {
-        try await database.run("SELECT path, report, gist FROM precis.work WHERE round = \(round) AND state = 'done' ORDER BY path").map { row throws(FleetError) in
+        try await database.run(
+            "SELECT path, report, gist FROM precis.work WHERE round = \(round) AND state = 'done' ORDER BY path"
+        ).map { row throws(FleetError) in
             let (path, report, gist) = try PostgresStore.decode(row, (String, String?, String?).self)
             return Finished(path: path, report: Data((report ?? "{}").utf8), gist: gist)
         }
@@ -161,13 +176,16 @@ public final class WorkQueue: Sendable {
 
     /// The job's latest round, open or closed.
     public func latestRound() async throws(FleetError) -> Int64? {
-        try PostgresStore.first(try await database.run("SELECT id FROM precis.round WHERE scope = \(scope) ORDER BY id DESC LIMIT 1"), Int64.self)
+        try PostgresStore.first(
+            try await database.run("SELECT id FROM precis.round WHERE scope = \(scope) ORDER BY id DESC LIMIT 1"),
+            Int64.self)
     }
 }
 
 extension WorkQueue {
     /// When a round opened.
     public func opened(round: Int64) async throws(FleetError) -> Date? {
-        try PostgresStore.first(try await database.run("SELECT opened_at FROM precis.round WHERE id = \(round)"), Date.self)
+        try PostgresStore.first(
+            try await database.run("SELECT opened_at FROM precis.round WHERE id = \(round)"), Date.self)
     }
 }

@@ -16,10 +16,13 @@ extension PostgresStore {
     static func call(_ row: PostgresRow) throws(FleetError) -> StoredCall {
         let c = row.makeRandomAccess()
         return StoredCall(
-            key: try cell(c, "key"), stage: try cell(c, "stage"), summarizer: try cell(c, "summarizer"), output: try cell(c, "output"),
+            key: try cell(c, "key"), stage: try cell(c, "stage"), summarizer: try cell(c, "summarizer"),
+            output: try cell(c, "output"),
             promptTokens: try cell(c, "prompt_tokens"), completionTokens: try cell(c, "completion_tokens"),
-            reasoningTokens: try cell(c, "reasoning_tokens"), cachedTokens: try cell(c, "cached_tokens"), model: try cell(c, "model"),
-            truncated: try cell(c, "truncated"), usageEstimated: try cell(c, "usage_estimated"), cost: try cell(c, "cost"),
+            reasoningTokens: try cell(c, "reasoning_tokens"), cachedTokens: try cell(c, "cached_tokens"),
+            model: try cell(c, "model"),
+            truncated: try cell(c, "truncated"), usageEstimated: try cell(c, "usage_estimated"),
+            cost: try cell(c, "cost"),
             batch: try cell(c, "batch"), createdAt: try cell(c, "created_at")
         )
     }
@@ -28,11 +31,15 @@ extension PostgresStore {
         let c = row.makeRandomAccess()
         let status: String = try cell(c, "status")
         return FileState(
-            path: try cell(c, "path"), contentHash: try cell(c, "content_hash"), size: try cell(c, "size"), modified: try cell(c, "modified"),
-            pipelineFingerprint: try cell(c, "pipeline_fingerprint"), status: FileState.Status(rawValue: status) ?? .failed,
-            error: try cell(c, "error"), outputPath: try cell(c, "output_path"), title: try cell(c, "title"), gist: try cell(c, "gist"),
+            path: try cell(c, "path"), contentHash: try cell(c, "content_hash"), size: try cell(c, "size"),
+            modified: try cell(c, "modified"),
+            pipelineFingerprint: try cell(c, "pipeline_fingerprint"),
+            status: FileState.Status(rawValue: status) ?? .failed,
+            error: try cell(c, "error"), outputPath: try cell(c, "output_path"), title: try cell(c, "title"),
+            gist: try cell(c, "gist"),
             chunks: try cell(c, "chunks"), levels: try cell(c, "levels"), calls: try cell(c, "calls"),
-            promptTokens: try cell(c, "prompt_tokens"), completionTokens: try cell(c, "completion_tokens"), updatedAt: try cell(c, "updated_at")
+            promptTokens: try cell(c, "prompt_tokens"), completionTokens: try cell(c, "completion_tokens"),
+            updatedAt: try cell(c, "updated_at")
         )
     }
 
@@ -42,7 +49,9 @@ extension PostgresStore {
         }
     }
 
-    static func decode<each T: PostgresDecodable>(_ row: PostgresRow, _ type: (repeat each T).Type) throws(FleetError) -> (repeat each T) {
+    static func decode<each T: PostgresDecodable>(_ row: PostgresRow, _ type: (repeat each T).Type) throws(FleetError)
+        -> (repeat each T)
+    {
         do { return try row.decode(type) } catch {
             throw FleetError(.query, "cannot read a row of the shared store", cause: error)
         }

@@ -29,7 +29,10 @@ public final class PostgresStore: RunStore {
     }
 
     /// Runs `body`, turning the database's errors into the store's own.
-    func checked<T>(_ code: CheckpointError.Code, _ body: () async throws(FleetError) -> T) async throws(CheckpointError) -> T {
+    @discardableResult
+    func checked<T>(_ code: CheckpointError.Code, _ body: () async throws(FleetError) -> T)
+        async throws(CheckpointError) -> T
+    {
         do { return try await body() } catch {
             throw CheckpointError(code, error.message, cause: error.cause)
         }
@@ -39,14 +42,16 @@ public final class PostgresStore: RunStore {
 
     public func call(key: String) async throws(CheckpointError) -> StoredCall? {
         try await checked(.read) { () async throws(FleetError) in
-            try await database.query("SELECT \(unescaped: Self.callColumns) FROM precis.call WHERE key = \(key)").first.map(Self.call)
+            try await database.query("SELECT \(unescaped: Self.callColumns) FROM precis.call WHERE key = \(key)").first
+                .map(Self.call)
         }
     }
 
     public func save(_ call: StoredCall, for path: String?) async throws(CheckpointError) {
         try await checked(.write) { () async throws(FleetError) in
             // One statement: the call and its link commit together, and a call already kept wins.
-            try await database.query("""
+            try await database.query(
+                """
                 WITH saved AS (
                   INSERT INTO precis.call (key, stage, summarizer, output, prompt_tokens, completion_tokens, reasoning_tokens,
                     cached_tokens, model, truncated, usage_estimated, cost, batch, created_at)
@@ -62,7 +67,8 @@ public final class PostgresStore: RunStore {
 
     public func callTotals(keys: Set<String>) async throws(CheckpointError) -> CallTotals {
         try await checked(.read) { () async throws(FleetError) in
-            let rows = try await database.query("""
+            let rows = try await database.query(
+                """
                 SELECT count(*), coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
                   coalesce(sum(reasoning_tokens), 0)::bigint, coalesce(sum(cached_tokens), 0)::bigint, coalesce(sum(cost), 0)::float8,
                   count(*) FILTER (WHERE batch), coalesce(sum(octet_length(output)), 0)::bigint, coalesce(bool_or(usage_estimated), false)
@@ -71,8 +77,11 @@ public final class PostgresStore: RunStore {
             var totals = CallTotals()
             if let row = rows.first {
                 let columns = try Self.decode(row, (Int, Int, Int, Int, Int, Double, Int, Int, Bool).self)
-                (totals.calls, totals.promptTokens, totals.completionTokens, totals.reasoningTokens, totals.cachedTokens,
-                 totals.cost, totals.batchCalls, totals.outputBytes, totals.usageEstimated) = columns
+                (
+                    totals.calls, totals.promptTokens, totals.completionTokens, totals.reasoningTokens,
+                    totals.cachedTokens,
+                    totals.cost, totals.batchCalls, totals.outputBytes, totals.usageEstimated
+                ) = columns
             }
             return totals
         }
@@ -80,10 +89,12 @@ public final class PostgresStore: RunStore {
 
     public func summary(of path: String) async throws(CheckpointError) -> String? {
         try await checked(.read) { () async throws(FleetError) in
-            try PostgresStore.first(try await database.query("""
-                SELECT c.output FROM precis.call c JOIN precis.file_call l ON l.key = c.key
-                WHERE l.scope = \(scope) AND l.path = \(Self.linkPath(path)) AND c.stage = 'final' ORDER BY c.created_at DESC LIMIT 1
-                """), String.self)
+            try PostgresStore.first(
+                try await database.query(
+                    """
+                    SELECT c.output FROM precis.call c JOIN precis.file_call l ON l.key = c.key
+                    WHERE l.scope = \(scope) AND l.path = \(Self.linkPath(path)) AND c.stage = 'final' ORDER BY c.created_at DESC LIMIT 1
+                    """), String.self)
         }
     }
 
@@ -104,7 +115,9 @@ public final class PostgresStore: RunStore {
 
     public func fileStates() async throws(CheckpointError) -> [FileState] {
         try await checked(.read) { () async throws(FleetError) in
-            try await database.query("SELECT \(unescaped: Self.fileColumns) FROM precis.file WHERE scope = \(scope) ORDER BY path").map(Self.file)
+            try await database.query(
+                "SELECT \(unescaped: Self.fileColumns) FROM precis.file WHERE scope = \(scope) ORDER BY path"
+            ).map(Self.file)
         }
     }
 
@@ -123,7 +136,8 @@ public final class PostgresStore: RunStore {
 
     public func removeFiles(_ paths: [String]) async throws(CheckpointError) {
         try await checked(.write) { () async throws(FleetError) in
-            try await database.query("""
+            try await database.query(
+                """
                 WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = ANY(\(paths)))
                 DELETE FROM precis.file WHERE scope = \(scope) AND path = ANY(\(paths))
                 """)
@@ -132,7 +146,8 @@ public final class PostgresStore: RunStore {
 
     /// Links exactly `keys` to `path`: the links it had to other calls go, in the same statement.
     private func relink(_ keys: Set<String>, to path: String) -> PostgresQuery {
-        let path = Self.linkPath(path), keys = keys.sorted()
+        let path = Self.linkPath(path)
+        let keys = keys.sorted()
         return """
             WITH gone AS (DELETE FROM precis.file_call WHERE scope = \(scope) AND path = \(path) AND NOT (key = ANY(\(keys))))
             INSERT INTO precis.file_call (scope, path, key) SELECT \(scope), \(path), unnest(\(keys)::text[]) ON CONFLICT DO NOTHING

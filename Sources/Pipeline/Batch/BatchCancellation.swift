@@ -36,7 +36,9 @@ public struct BatchCancellation: Sendable {
         }
         let settings = RunSettings(options: options, config: try PipelineLoader.load(name))
         let client = try Engine.makeClient(settings)
-        let courier = BatchCourier(client: client, store: store, settings: settings.config.batch, retries: settings.config.retries, logger: logger)
+        let courier = BatchCourier(
+            client: client, store: store, settings: settings.config.batch, retries: settings.config.retries,
+            logger: logger)
         do {
             let cancelled = try await courier.cancel()
             await client.shutdown()

@@ -31,25 +31,29 @@ extension BatchCourier {
             try await submit(await ledger.wantedCalls(), into: &step)
             step.inFlight = try await store.openBatchJobs().filter(\.inFlight).count
         } catch {
-            throw PipelineError(.stopped, "cannot submit the next batches; the calls stay wanted, rerun to try again", cause: error)
+            throw PipelineError(
+                .stopped, "cannot submit the next batches; the calls stay wanted, rerun to try again", cause: error)
         }
-        step.waiting = reports.filter { $0.status == .pending && $0.error == FileJob.waitingReason }.count
+        step.waiting = reports.filter(\.waitsForBatch).count
     }
 }
 
 extension BatchCourier {
     /// `--wait` in batch mode: runs `steps` again, polling with backoff, until no document waits for
     /// a batch, and returns one report for all the steps.
-    static func untilAnswered(_ first: RunReport, settings: PipelineConfig.Batch, control: RunControl, logger: Logger, reportURL: URL,
-                              steps: @Sendable () async throws(PipelineError) -> RunReport) async throws(PipelineError) -> RunReport {
+    static func untilAnswered(
+        _ first: RunReport, settings: PipelineConfig.Batch, control: RunControl, logger: Logger, reportURL: URL,
+        steps: @Sendable () async throws(PipelineError) -> RunReport
+    ) async throws(PipelineError) -> RunReport {
         var report = first
         var pause = settings.pollSeconds
         var polls = 0
         while let batch = report.batch, batch.waiting > 0, report.stopped == nil, report.interrupted == nil {
             // The report so far is on disk while the run waits, for `precis status` and for a kill.
             try await AtomicFile.write(try report.json(), to: reportURL)
-            logger.info("waiting \(String(format: "%g", pause)) s for \(batch.inFlight) batch(es) in flight",
-                        metadata: ["stage": "batch", "in_flight": "\(batch.inFlight)"])
+            logger.info(
+                "waiting \(String(format: "%g", pause)) s for \(batch.inFlight) batch(es) in flight",
+                metadata: ["stage": "batch", "in_flight": "\(batch.inFlight)"])
             guard await pauseForBatches(seconds: pause, control: control) else { break }
             pause = min(pause * 2, settings.pollMaxSeconds)
             polls += 1
@@ -64,9 +68,12 @@ extension BatchCourier {
     static func joined(_ earlier: RunReport, then later: RunReport) -> RunReport {
         let done = Dictionary(earlier.files.filter { $0.status == .ok }.map { ($0.path, $0) }, uniquingKeysWith: { $1 })
         let files = later.files.map { file in file.status == .skipped ? done[file.path] ?? file : file }
-        var merged = RunReport(pipeline: later.pipeline, model: later.model, currency: later.currency, startedAt: earlier.startedAt,
-                               seconds: later.seconds, stopped: later.stopped, files: files)
-        (merged.interrupted, merged.abandonedCalls, merged.inputsGone, merged.pruned) = (later.interrupted, later.abandonedCalls, later.inputsGone, earlier.pruned)
+        var merged = RunReport(
+            pipeline: later.pipeline, model: later.model, currency: later.currency, startedAt: earlier.startedAt,
+            seconds: later.seconds, stopped: later.stopped, files: files)
+        (merged.interrupted, merged.abandonedCalls, merged.inputsGone, merged.pruned) = (
+            later.interrupted, later.abandonedCalls, later.inputsGone, earlier.pruned
+        )
         if let corpus = later.corpus {
             merged.add(corpus: corpus.status == .skipped ? earlier.corpus ?? corpus : corpus)
         }

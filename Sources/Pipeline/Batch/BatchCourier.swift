@@ -2,6 +2,7 @@ import ChatAPI
 import Checkpoint
 import Foundation
 import Logging
+import Scheduling
 
 /// Carries a folder's calls to the platform's Batch API and their answers back into the store.
 ///
@@ -27,7 +28,9 @@ struct BatchCourier: Sendable {
         let intents = open.filter { $0.state == .intent }
         let uploads = intents.isEmpty ? [] : try await call("list files") { try await client.files() }
         for var job in intents {
-            if let file = uploads.first(where: { $0.filename == Self.fileName(job.name) && ($0.purpose ?? "batch") == "batch" }) {
+            if let file = uploads.first(where: {
+                $0.filename == Self.fileName(job.name) && ($0.purpose ?? "batch") == "batch"
+            }) {
                 job.fileID = file.id
                 job.state = .uploaded
                 try await store.update(job)
@@ -50,7 +53,9 @@ struct BatchCourier: Sendable {
             job.completed = batch.requestCounts?.completed ?? job.completed
             job.failed = batch.requestCounts?.failed ?? job.failed
             job.polledAt = Date()
-            (job.outputFileID, job.errorFileID) = (batch.outputFileID ?? job.outputFileID, batch.errorFileID ?? job.errorFileID)
+            (job.outputFileID, job.errorFileID) = (
+                batch.outputFileID ?? job.outputFileID, batch.errorFileID ?? job.errorFileID
+            )
             try await store.update(job)
             FailPoint.hit("collect.after-poll")
             guard batch.status.isFinal else { continue }
@@ -65,7 +70,9 @@ struct BatchCourier: Sendable {
             step.answered += answered
             step.failed += failed
             step.unfinished += max(0, job.lines - answered - failed)
-            logger.info("batch \(job.name) (\(id)) \(batch.status.rawValue): \(answered) answered, \(failed) failed, \(max(0, job.lines - answered - failed)) unfinished")
+            logger.info(
+                "batch \(job.name) (\(id)) \(batch.status.rawValue): \(answered) answered, \(failed) failed, \(max(0, job.lines - answered - failed)) unfinished"
+            )
         }
         for job in try await store.openBatchJobs() where job.state == .collected {
             try await clean(job)
@@ -77,8 +84,12 @@ struct BatchCourier: Sendable {
         for group in try Self.groups(wanted, maxLines: settings.maxLines) {
             let name = "precis-\(UUID().uuidString.prefix(8).lowercased())-\(Int(Date().timeIntervalSince1970))"
             let data = try BatchLine.jsonl(group.map { BatchLine(customID: $0.key, request: $0.request) })
-            var job = BatchJob(name: name, model: group[0].request.model, lines: group.count, bytes: data.count, window: settings.completionWindow)
-            try await store.begin(job, lines: group.map { BatchLineRecord(job: name, customID: $0.key, key: $0.key, document: $0.document) })
+            var job = BatchJob(
+                name: name, model: group[0].request.model, lines: group.count, bytes: data.count,
+                window: settings.completionWindow)
+            try await store.begin(
+                job,
+                lines: group.map { BatchLineRecord(job: name, customID: $0.key, key: $0.key, document: $0.document) })
             FailPoint.hit("submit.after-intent")
             let file: RemoteFile
             do {
@@ -89,7 +100,9 @@ struct BatchCourier: Sendable {
                 // Nothing reached the platform that a rerun could find; the calls stay wanted. A job
                 // the store cannot drop is found by the next run's recovery, which drops it then.
                 do { try await store.drop(job) } catch {
-                    logger.warning("cannot drop the unsent batch \(name) from the store; the next run drops it", metadata: ["error": "\(error)"])
+                    logger.warning(
+                        "cannot drop the unsent batch \(name) from the store; the next run drops it",
+                        metadata: ["error": "\(error)"])
                 }
                 throw error
             }
@@ -110,7 +123,8 @@ struct BatchCourier: Sendable {
         try await recover()
         var cancelled: [BatchJob] = []
         for var job in try await store.openBatchJobs() where job.state == .submitted {
-            guard let id = job.batchID, !(job.remoteStatus.flatMap(Batch.Status.init(rawValue:))?.isFinal ?? false) else { continue }
+            guard let id = job.batchID, !(job.remoteStatus.flatMap(Batch.Status.init(rawValue:))?.isFinal ?? false)
+            else { continue }
             let batch = try await call("cancel batch \(id)") { try await client.cancelBatch(id) }
             job.remoteStatus = batch.status.rawValue
             try await store.update(job)
@@ -129,7 +143,8 @@ struct BatchCourier: Sendable {
         } else {
             let (name, window) = (job.name, job.window)
             let batch = try await call("create batch \(name)") {
-                try await client.createBatch(inputFileID: fileID, completionWindow: window, metadata: [Self.jobKey: name])
+                try await client.createBatch(
+                    inputFileID: fileID, completionWindow: window, metadata: [Self.jobKey: name])
             }
             FailPoint.hit("submit.after-create")
             job.batchID = batch.id
@@ -139,7 +154,9 @@ struct BatchCourier: Sendable {
         job.submittedAt = Date()
         try await store.update(job)
         FailPoint.hit("submit.after-create-recorded")
-        logger.info("batch \(job.name) submitted as \(job.batchID ?? "?"): \(job.lines) call(s) on \(job.model), window \(job.window)")
+        logger.info(
+            "batch \(job.name) submitted as \(job.batchID ?? "?"): \(job.lines) call(s) on \(job.model), window \(job.window)"
+        )
     }
 
     /// The batch named `name` in its metadata, looked for among the account's recent batches.
@@ -156,20 +173,24 @@ struct BatchCourier: Sendable {
     }
 
     /// What became of each line of an ended batch, from its output and error files.
-    private func results(of job: BatchJob, status: Batch.Status) async throws -> [String: (state: BatchLineRecord.State, answer: Data?, error: String?)] {
+    private func results(of job: BatchJob, status: Batch.Status) async throws -> [String: (
+        state: BatchLineRecord.State, answer: Data?, error: String?
+    )] {
         var results: [String: (state: BatchLineRecord.State, answer: Data?, error: String?)] = [:]
         for id in [job.outputFileID, job.errorFileID].compactMap({ $0 }) {
             let data = try await call("download \(id)") { try await client.fileContent(id) }
             let lines: [BatchResult]
             do { lines = try BatchResult.parse(data, model: job.model) } catch {
                 // A file in a shape precis cannot read: its lines count as failed, and are sent again.
-                logger.error("batch \(job.name): \(client.configuration.redactor.redact(error)); its lines will be sent again")
+                logger.error(
+                    "batch \(job.name): \(client.configuration.redactor.redact(error)); its lines will be sent again")
                 continue
             }
             for line in lines {
                 switch line.outcome {
                 case .success: results[line.customID] = (.answered, line.body, nil)
-                case .failure(let error): results[line.customID] = (.failed, nil, client.configuration.redactor.redact(error.description))
+                case .failure(let error):
+                    results[line.customID] = (.failed, nil, client.configuration.redactor.redact(error.description))
                 }
             }
         }
@@ -187,7 +208,9 @@ struct BatchCourier: Sendable {
     private func clean(_ job: BatchJob) async throws {
         var job = job
         for id in [job.fileID, job.outputFileID, job.errorFileID].compactMap({ $0 }) {
-            do { try await call("delete \(id)") { try await client.deleteFile(id) } } catch let error as ChatAPIError where error.code == .notFound {
+            do { try await call("delete \(id)") { try await client.deleteFile(id) } } catch let error as ChatAPIError
+                where error.code == .notFound
+            {
                 // Deleted before a kill, or by the platform: gone either way.
             }
             FailPoint.hit("collect.after-delete")
@@ -225,16 +248,14 @@ struct BatchCourier: Sendable {
 
     static func fileName(_ job: String) -> String { job + ".jsonl" }
 
-    /// Runs one request to the platform, retrying what the error rulebook says to retry.
+    /// Makes one platform call, retried as every remote call is: the run's retry policy, with
+    /// jitter and the server's `Retry-After`.
     private func call<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        var attempt = 1
-        while true {
-            do { return try await body() } catch let error as ChatAPIError where error.disposition != .fail && error.disposition != .stopRun && attempt < retries.maxAttempts {
-                let delay = min(retries.maxDelayMS, retries.baseDelayMS << min(attempt - 1, 16))
-                logger.warning("\(what): \(error); trying again in \(delay) ms")
-                try await Task.sleep(for: .milliseconds(delay))
-                attempt += 1
-            }
-        }
+        let logger = self.logger
+        return try await Retrier(policy: retries.policy).run(
+            classify: LimitedTransport.classify,
+            onRetry: { error, wait in
+                logger.warning("\(what): \(error); trying again in \(wait)", metadata: ["stage": "batch"])
+            }, body)
     }
 }

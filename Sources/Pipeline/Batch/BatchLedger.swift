@@ -64,7 +64,9 @@ actor BatchLedger {
     }
 
     func lookup(_ key: String) -> Lookup {
-        if let answer = answers[key], let completion = try? ChatClient.decodeCompletion(Array(answer.body), model: answer.model) {
+        if let answer = answers[key],
+            let completion = try? ChatClient.decodeCompletion(Array(answer.body), model: answer.model)
+        {
             return .answer(completion)
         }
         if waiting.contains(key) { return .waiting }

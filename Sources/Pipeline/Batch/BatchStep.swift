@@ -22,7 +22,9 @@ public struct BatchStep: Sendable, Codable, Hashable {
 
     /// `batches: 2 collected (40 answered), 1 submitted (12 calls), 3 in flight; 4 file(s) waiting`.
     var line: String {
-        var parts = ["\(collected) collected (\(answered) answered\(failed > 0 ? ", \(failed) failed" : "")\(unfinished > 0 ? ", \(unfinished) unfinished" : ""))"]
+        var parts = [
+            "\(collected) collected (\(answered) answered\(failed > 0 ? ", \(failed) failed" : "")\(unfinished > 0 ? ", \(unfinished) unfinished" : ""))"
+        ]
         parts.append("\(submitted) submitted (\(lines) calls)")
         parts.append("\(inFlight) in flight")
         let waitingPart = waiting > 0 ? "; \(waiting) file(s) waiting, exit 5: run again later" : ""

@@ -23,7 +23,10 @@ struct BatchTransport: ChatTransport {
             throw PipelineError(.waiting, "waiting for a batch")
         case .exhausted(let error):
             guard config.batch.fallback == .online else {
-                throw PipelineError(.batchFailed, "a batch line failed every time it was sent (\(error)); set batch.fallback: online to make such calls online")
+                throw PipelineError(
+                    .batchFailed,
+                    "a batch line failed every time it was sent (\(error)); set batch.fallback: online to make such calls online"
+                )
             }
             return try await online.complete(request)
         case .new:
@@ -33,8 +36,10 @@ struct BatchTransport: ChatTransport {
             try RequestValidator.validate(request)
             // `--max-cost` and `--max-tokens-total` hold for what this run submits, at its upper bound.
             let prompt = request.estimatedPromptTokens ?? 0
-            try await limiter.spend(tokens: prompt + request.effectiveMaxTokens,
-                                    cost: config.cost(model: request.model, prompt: prompt, completion: request.effectiveMaxTokens) * config.priceFactor)
+            try await limiter.spend(
+                tokens: prompt + request.effectiveMaxTokens,
+                cost: config.cost(model: request.model, prompt: prompt, completion: request.effectiveMaxTokens)
+                    * config.priceFactor)
             await ledger.want(.init(key: key, request: request, document: scope.document ?? ""))
             throw PipelineError(.waiting, "waiting for a batch")
         }

@@ -378,6 +378,6 @@ enum BuiltInPipelines {
           reduce: "Summaries of consecutive parts of \"{title}\":\n\n{text}\n\nMerge these summaries into one summary{length}, in order."
           final: "Text from \"{title}\":\n\n{text}\n\nSummarize the text above{length}. Begin with what it is about, then give its key facts and findings."
 
-        """##,
+        """##
     ]
 }

@@ -19,8 +19,10 @@ public struct FleetOptions: Sendable, Hashable {
     }
 
     /// The shared store a command names with its flag, else `PRECIS_STORE`; nil for the folder's own SQLite store.
-    public static func from(flag: String?, job: String?, lease: Duration = .seconds(60),
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> FleetOptions? {
+    public static func from(
+        flag: String?, job: String?, lease: Duration = .seconds(60),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> FleetOptions? {
         let url = flag ?? environment["PRECIS_STORE"].flatMap { $0.isEmpty ? nil : $0 }
         return url.map { FleetOptions(store: $0, fromCommandLine: flag != nil, job: job, lease: lease) }
     }
@@ -45,7 +47,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Reads `i/N`.
     public init?(_ text: String) {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count > 0, (0..<count).contains(index) else { return nil }
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count > 0,
+            (0..<count).contains(index)
+        else { return nil }
         self.init(index: index, count: count)
     }
 

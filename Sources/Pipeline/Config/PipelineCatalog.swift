@@ -13,14 +13,22 @@ public enum PipelineCatalog {
 
         /// One line: name, what it runs on, its description or its error, and where it comes from.
         public var line: String {
-            let from: String = switch source.origin {
-            case .builtIn: "built in"
-            case .path, .project, .user: Self.shortened(source.location)
-            }
-            let hides = hidden.isEmpty ? "" : ", over the " + hidden.map { $0.origin == .builtIn ? "built-in one" : Self.shortened($0.location) }.joined(separator: " and ")
+            let from: String =
+                switch source.origin {
+                case .builtIn: "built in"
+                case .path, .project, .user: Self.shortened(source.location)
+                }
+            let hides =
+                hidden.isEmpty
+                ? ""
+                : ", over the "
+                    + hidden.map { $0.origin == .builtIn ? "built-in one" : Self.shortened($0.location) }.joined(
+                        separator: " and ")
             switch config {
             case .success(let config):
-                let engine = config.backend == .extractive ? "extractive, offline" : "\(config.llm.model) via \(config.llm.apiKeyEnv)"
+                let engine =
+                    config.backend == .extractive
+                    ? "extractive, offline" : "\(config.llm.model) via \(config.llm.apiKeyEnv)"
                 return "\(name)  (\(engine))  \(config.description ?? "")  [\(from)\(hides)]"
             case .failure(let error):
                 return "\(name)  (does not load)  \(error)  [\(from)\(hides)]"
@@ -31,7 +39,9 @@ public enum PipelineCatalog {
         static func shortened(_ path: String) -> String {
             let here = FileManager.default.currentDirectoryPath
             if path.hasPrefix(here + "/") { return "." + path.dropFirst(here.count) }
-            if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, path.hasPrefix(home + "/") { return "~" + path.dropFirst(home.count) }
+            if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, path.hasPrefix(home + "/") {
+                return "~" + path.dropFirst(home.count)
+            }
             return path
         }
     }
@@ -39,8 +49,9 @@ public enum PipelineCatalog {
     /// Every pipeline `--pipeline NAME` can find, by name.
     public static func list(_ search: PipelineSearch = PipelineSearch()) -> [Entry] {
         search.all().map { found, hidden in
-            Entry(name: found.name, source: found, hidden: hidden,
-                  config: Result { () throws(PipelineError) in try PipelineLoader.parse(found, search: search) })
+            Entry(
+                name: found.name, source: found, hidden: hidden,
+                config: Result { () throws(PipelineError) in try PipelineLoader.parse(found, search: search) })
         }
     }
 }

@@ -5,20 +5,38 @@ extension PipelineConfig {
     enum CodingKeys: String, CodingKey {
         case name, description, backend, chunking, extractive, concurrency, prices, currency
         case maxLevels = "max_levels"
-        case baseURL = "base_url", baseURLEnv = "base_url_env", apiKeyEnv = "api_key_env", apiKeyRequired = "api_key_required"
-        case model, contextWindow = "context_window", tokenRatio = "token_ratio", temperature, stream, maxTokens = "max_tokens", prompts
-        case allowInsecureHTTP = "allow_insecure_http", timeouts, limits, tier, retries
-        case pdfPassword = "pdf_password", ocr, extends, context, output, thinking, reasoningTokens = "reasoning_tokens"
+        case baseURL = "base_url"
+        case baseURLEnv = "base_url_env"
+        case apiKeyEnv = "api_key_env"
+        case apiKeyRequired = "api_key_required"
+        case model
+        case contextWindow = "context_window"
+        case tokenRatio = "token_ratio"
+        case temperature, stream
+        case maxTokens = "max_tokens"
+        case prompts
+        case allowInsecureHTTP = "allow_insecure_http"
+        case timeouts, limits, tier, retries
+        case pdfPassword = "pdf_password"
+        case ocr, extends, context, output, thinking
+        case reasoningTokens = "reasoning_tokens"
         case reasoningEffort = "reasoning_effort"
-        case mode, batch, formats, strategy, extractTokens = "extract_tokens"
+        case mode, batch, formats, strategy
+        case extractTokens = "extract_tokens"
     }
 
     /// The keys a pipeline file may use at the top level and in each nested mapping.
     static let knownKeys: [String: Set<String>] = [
-        "": Set([CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency, .maxLevels,
-                 .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature, .stream,
-                 .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr, .extends, .context, .output, .thinking, .reasoningTokens, .reasoningEffort, .mode, .batch, .formats,
-                 .strategy, .extractTokens].map(\.stringValue)),
+        "": Set(
+            [
+                CodingKeys.name, .description, .backend, .chunking, .extractive, .concurrency, .prices, .currency,
+                .maxLevels,
+                .baseURL, .baseURLEnv, .apiKeyEnv, .apiKeyRequired, .model, .contextWindow, .tokenRatio, .temperature,
+                .stream,
+                .maxTokens, .prompts, .allowInsecureHTTP, .timeouts, .limits, .tier, .retries, .pdfPassword, .ocr,
+                .extends, .context, .output, .thinking, .reasoningTokens, .reasoningEffort, .mode, .batch, .formats,
+                .strategy, .extractTokens
+            ].map(\.stringValue)),
         "limits": ["concurrency", "rpm", "tpm", "tpd", "window_seconds"],
         "retries": ["max_attempts", "base_delay_ms", "max_delay_ms"],
         "chunking": ["chunk_tokens"],
@@ -27,7 +45,7 @@ extension PipelineConfig {
         "prompts": ["system", "map", "reduce", "final", "language"],
         "timeouts": ["connect", "read", "request"],
         "output": ["sections"],
-        "batch": Set(Batch.CodingKeys.allCases.map(\.stringValue)),
+        "batch": Set(Batch.CodingKeys.allCases.map(\.stringValue))
     ]
 
     /// The values the keys that take a word accept.
@@ -40,7 +58,7 @@ extension PipelineConfig {
         "reasoning_effort": ReasoningEffort.allCases.map(\.rawValue),
         "mode": Mode.allCases.map(\.rawValue),
         "formats": Formats.allCases.map(\.rawValue),
-        "batch.fallback": BatchFallback.allCases.map(\.rawValue),
+        "batch.fallback": BatchFallback.allCases.map(\.rawValue)
     ]
 
     public init(from decoder: any Decoder) throws {

@@ -31,11 +31,15 @@ extension PipelineConfig {
         public var allowInsecureHTTP: Bool
         public var timeouts: Timeouts
 
-        public init(baseURL: String? = nil, baseURLEnv: String = "MOONSHOT_BASE_URL", apiKeyEnv: String = "MOONSHOT_API_KEY",
-                    apiKeyRequired: Bool = true, model: String = "moonshot-v1-8k", contextWindow: Int? = nil,
-                    tokenRatio: TokenRatio? = nil, temperature: Double = 0.3, stream: Bool = false, maxTokens: MaxTokens = MaxTokens(),
-                    prompts: PromptOverrides = PromptOverrides(), thinking: Thinking = .modelDefault, reasoningTokens: Int = 8192,
-                    reasoningEffort: ReasoningEffort? = nil, allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()) {
+        public init(
+            baseURL: String? = nil, baseURLEnv: String = "MOONSHOT_BASE_URL", apiKeyEnv: String = "MOONSHOT_API_KEY",
+            apiKeyRequired: Bool = true, model: String = "moonshot-v1-8k", contextWindow: Int? = nil,
+            tokenRatio: TokenRatio? = nil, temperature: Double = 0.3, stream: Bool = false,
+            maxTokens: MaxTokens = MaxTokens(),
+            prompts: PromptOverrides = PromptOverrides(), thinking: Thinking = .modelDefault,
+            reasoningTokens: Int = 8192,
+            reasoningEffort: ReasoningEffort? = nil, allowInsecureHTTP: Bool = false, timeouts: Timeouts = Timeouts()
+        ) {
             self.baseURL = baseURL
             self.baseURLEnv = baseURLEnv
             self.apiKeyEnv = apiKeyEnv
@@ -70,7 +74,9 @@ extension PipelineConfig {
             }
             try check((256...131_072).contains(reasoningTokens), "reasoning_tokens", "must be between 256 and 131072")
             try validateFamily(file: file)
-            try check(timeouts.connect > 0 && timeouts.read > 0 && timeouts.request > 0, "timeouts", "must be positive seconds")
+            try check(
+                timeouts.connect > 0 && timeouts.read > 0 && timeouts.request > 0, "timeouts",
+                "must be positive seconds")
         }
     }
 }
@@ -80,15 +86,20 @@ extension PipelineConfig.LLM {
     /// for models that always reason.
     func validateFamily(file: String) throws(PipelineError) {
         let family = ModelFamily.of(model)
-        if let reasoningEffort, model == "auto" || family.effort(reasoningEffort) == nil {
+        if let reasoningEffort, choice == .auto || family.effort(reasoningEffort) == nil {
             let takes = family.efforts.map(\.rawValue).joined(separator: ", ")
-            throw PipelineError(.config, takes.isEmpty || model == "auto"
-                ? "\(file): reasoning_effort: \(model) takes no reasoning_effort (the K3 models do); remove it"
-                : "\(file): reasoning_effort: \(model) takes \(takes), not \(reasoningEffort.rawValue)")
+            throw PipelineError(
+                .config,
+                takes.isEmpty || choice == .auto
+                    ? "\(file): reasoning_effort: \(model) takes no reasoning_effort (the K3 models do); remove it"
+                    : "\(file): reasoning_effort: \(model) takes \(takes), not \(reasoningEffort.rawValue)")
         }
         // An unknown kimi-* id is given reasoning room to be safe; whether it can stop is not known.
         if thinking == .off, family.thinking == .always, family.window != nil {
-            throw PipelineError(.config, "\(file): thinking: \(model) always reasons and refuses thinking off; remove the key, or pick a model that can switch it (kimi-k2.6)")
+            throw PipelineError(
+                .config,
+                "\(file): thinking: \(model) always reasons and refuses thinking off; remove the key, or pick a model that can switch it (kimi-k2.6)"
+            )
         }
     }
 }

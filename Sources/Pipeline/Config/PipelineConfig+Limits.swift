@@ -10,7 +10,9 @@ extension PipelineConfig {
         /// The length of the RPM/TPM window; 60 for Moonshot, less only for servers scaled down in tests.
         public var windowSeconds: Double?
 
-        public init(concurrency: Int? = nil, rpm: Int? = nil, tpm: Int? = nil, tpd: Int? = nil, windowSeconds: Double? = nil) {
+        public init(
+            concurrency: Int? = nil, rpm: Int? = nil, tpm: Int? = nil, tpd: Int? = nil, windowSeconds: Double? = nil
+        ) {
             self.concurrency = concurrency
             self.rpm = rpm
             self.tpm = tpm
@@ -18,7 +20,10 @@ extension PipelineConfig {
             self.windowSeconds = windowSeconds
         }
 
-        enum CodingKeys: String, CodingKey { case concurrency, rpm, tpm, tpd, windowSeconds = "window_seconds" }
+        enum CodingKeys: String, CodingKey {
+            case concurrency, rpm, tpm, tpd
+            case windowSeconds = "window_seconds"
+        }
     }
 
     public struct Retries: Sendable, Hashable, Codable {
@@ -32,7 +37,11 @@ extension PipelineConfig {
             self.maxDelayMS = maxDelayMS
         }
 
-        enum CodingKeys: String, CodingKey { case maxAttempts = "max_attempts", baseDelayMS = "base_delay_ms", maxDelayMS = "max_delay_ms" }
+        enum CodingKeys: String, CodingKey {
+            case maxAttempts = "max_attempts"
+            case baseDelayMS = "base_delay_ms"
+            case maxDelayMS = "max_delay_ms"
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,7 +52,8 @@ extension PipelineConfig {
         }
 
         public var policy: RetryPolicy {
-            RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(baseDelayMS), maxDelay: .milliseconds(maxDelayMS))
+            RetryPolicy(
+                maxAttempts: maxAttempts, baseDelay: .milliseconds(baseDelayMS), maxDelay: .milliseconds(maxDelayMS))
         }
     }
 }
@@ -56,7 +66,9 @@ public struct LimitOverrides: Sendable, Hashable {
     public var tpd: Int?
     public var spending = SpendingLimits()
 
-    public init(tier: Int? = nil, rpm: Int? = nil, tpm: Int? = nil, tpd: Int? = nil, spending: SpendingLimits = SpendingLimits()) {
+    public init(
+        tier: Int? = nil, rpm: Int? = nil, tpm: Int? = nil, tpd: Int? = nil, spending: SpendingLimits = SpendingLimits()
+    ) {
         self.tier = tier
         self.rpm = rpm
         self.tpm = tpm

@@ -48,10 +48,12 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// The Batch API's settings, for `mode: batch`.
     public var batch = Batch()
 
-    public init(name: String = "default", description: String? = nil, backend: Backend = .extractive,
-                chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
-                prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 12,
-                limits: Limits = Limits(), tier: Int? = nil, retries: Retries = Retries()) {
+    public init(
+        name: String = "default", description: String? = nil, backend: Backend = .extractive,
+        chunking: Chunking = Chunking(), extractive: Extractive = Extractive(), llm: LLM = LLM(),
+        prices: [String: Price] = [:], currency: String = "CNY", concurrency: Int? = nil, maxLevels: Int = 12,
+        limits: Limits = Limits(), tier: Int? = nil, retries: Retries = Retries()
+    ) {
         self.name = name
         self.description = description
         self.backend = backend
@@ -69,7 +71,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
 
     /// The built-in offline pipeline, the same as the shipped `pipelines/default.yaml`.
     public static let builtIn = PipelineConfig(
-        name: "default", description: "Offline extractive summaries (centrality, centroid and position); needs no API key.",
+        name: "default",
+        description: "Offline extractive summaries (centrality, centroid and position); needs no API key.",
         chunking: Chunking(chunkTokens: Chunking.extractiveDefault)
     )
 
@@ -77,7 +80,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public static let moonshotPrices: [String: Price] = [
         "moonshot-v1-8k": Price(input: 12, output: 12),
         "moonshot-v1-32k": Price(input: 24, output: 24),
-        "moonshot-v1-128k": Price(input: 60, output: 60),
+        "moonshot-v1-128k": Price(input: 60, output: 60)
     ]
 
     /// The cost of `prompt` tokens (`cached` of them served from the prefix cache) and `completion`
@@ -103,7 +106,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// Output-only settings (the pipeline's name, printed on each page) are in it, so a change
     /// rewrites the pages; they are not in the call keys, so the rewrite reuses every stored call.
     public func fingerprint(summarizer: any Summarizer, budget: Int) -> String {
-        let text = "precis-output-v4|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
+        let text =
+            "precis-output-v4|\(summarizer.fingerprint)|budget=\(budget)|levels=\(maxLevels)|name=\(name)|ocr=\(ocr.rawValue)"
             + (formats == .local ? "" : "|formats=\(formats.rawValue)")
             + "|context=\(context.rawValue)|sections=\(output.sections)" + strategyFingerprint
         return ContentHash.sha256(Data(text.utf8))
@@ -119,26 +123,36 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         try check((extractTokens ?? 64) >= 64, "extract_tokens", "must be at least 64")
         try check((2...32).contains(maxLevels), "max_levels", "must be between 2 and 32")
         try check(tier.map { (0...5).contains($0) } ?? true, "tier", "must be one of Moonshot's tiers, 0 to 5")
-        for (key, value) in [("concurrency", limits.concurrency), ("rpm", limits.rpm), ("tpm", limits.tpm), ("tpd", limits.tpd)] {
+        for (key, value) in [
+            ("concurrency", limits.concurrency), ("rpm", limits.rpm), ("tpm", limits.tpm), ("tpd", limits.tpd)
+        ] {
             try check((value ?? 1) >= 1, "limits.\(key)", "must be at least 1")
         }
         try check((limits.windowSeconds ?? 1) > 0, "limits.window_seconds", "must be positive")
-        try check(retries.maxAttempts >= 1 && retries.baseDelayMS >= 0 && retries.maxDelayMS >= retries.baseDelayMS,
-                  "retries", "needs max_attempts ≥ 1 and 0 ≤ base_delay_ms ≤ max_delay_ms")
+        try check(
+            retries.maxAttempts >= 1 && retries.baseDelayMS >= 0 && retries.maxDelayMS >= retries.baseDelayMS,
+            "retries", "needs max_attempts ≥ 1 and 0 ≤ base_delay_ms ≤ max_delay_ms")
         switch backend {
         case .extractive:
             let chunk = chunking.chunkTokens ?? Chunking.extractiveDefault
-            for (key, value) in [("map_tokens", extractive.mapTokens), ("reduce_tokens", extractive.reduceTokens), ("final_tokens", extractive.finalTokens)] {
+            for (key, value) in [
+                ("map_tokens", extractive.mapTokens), ("reduce_tokens", extractive.reduceTokens),
+                ("final_tokens", extractive.finalTokens)
+            ] {
                 try check(value >= 16, "extractive.\(key)", "must be at least 16")
             }
             for (key, value) in [("map_tokens", extractive.mapTokens), ("reduce_tokens", extractive.reduceTokens)] {
-                try check(value * 2 <= chunk, "extractive.\(key)", "must be at most half of chunking.chunk_tokens, so that summaries can be merged")
+                try check(
+                    value * 2 <= chunk, "extractive.\(key)",
+                    "must be at most half of chunking.chunk_tokens, so that summaries can be merged")
             }
         case .openAICompatible:
             try llm.validate(file: file)
             try batch.validate(file: file)
         }
-        try check(mode == .online || backend == .openAICompatible, "mode", "batch needs backend: openai-compatible; the extractive summarizer makes no model calls")
+        try check(
+            mode == .online || backend == .openAICompatible, "mode",
+            "batch needs backend: openai-compatible; the extractive summarizer makes no model calls")
     }
 }
 
@@ -169,7 +183,9 @@ extension PipelineConfig {
         }
 
         enum CodingKeys: String, CodingKey {
-            case mapTokens = "map_tokens", reduceTokens = "reduce_tokens", finalTokens = "final_tokens"
+            case mapTokens = "map_tokens"
+            case reduceTokens = "reduce_tokens"
+            case finalTokens = "final_tokens"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -209,7 +225,10 @@ extension PipelineConfig {
             self.output = output
         }
 
-        enum CodingKeys: String, CodingKey { case input, output, cacheHit = "cache_hit" }
+        enum CodingKeys: String, CodingKey {
+            case input, output
+            case cacheHit = "cache_hit"
+        }
 
         /// `0.6 in (0.1 on a cache hit), 3 out USD per M tokens`, for `precis models`.
         public func line(currency: String) -> String {

@@ -43,8 +43,10 @@ public struct PipelineSearch: Sendable {
 
     /// The search as the environment sets it: `XDG_CONFIG_HOME`, else `HOME`; `./pipelines` is
     /// under `workingDirectory`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
         var folders: [(Origin, String)] = [(.project, workingDirectory + "/pipelines")]
         if let config = environment["XDG_CONFIG_HOME"].flatMap({ $0.hasPrefix("/") ? $0 : nil }) {
             folders.append((.user, config + "/precis/pipelines"))
@@ -67,7 +69,10 @@ public struct PipelineSearch: Sendable {
         var found: [Source] = []
         let fm = FileManager.default
         if besides == nil || reference.hasPrefix("/"), fm.fileExists(atPath: reference), !isDirectory(reference) {
-            found.append(Source(name: Self.stem(reference), origin: .path, location: URL(fileURLWithPath: reference).standardizedFileURL.path))
+            found.append(
+                Source(
+                    name: Self.stem(reference), origin: .path,
+                    location: URL(fileURLWithPath: reference).standardizedFileURL.path))
         }
         if let besides, besides.origin != .builtIn {
             let folder = URL(fileURLWithPath: besides.location).deletingLastPathComponent()
@@ -83,12 +88,17 @@ public struct PipelineSearch: Sendable {
             for file in Self.fileNames(reference) {
                 let path = folder + "/" + file
                 if fm.fileExists(atPath: path), !isDirectory(path) {
-                    found.append(Source(name: Self.stem(file), origin: origin, location: URL(fileURLWithPath: path).standardizedFileURL.path))
+                    found.append(
+                        Source(
+                            name: Self.stem(file), origin: origin,
+                            location: URL(fileURLWithPath: path).standardizedFileURL.path))
                 }
             }
         }
         let name = Self.stem(reference)
-        if BuiltInPipelines.files[name] != nil { found.append(Source(name: name, origin: .builtIn, location: "built-in:\(name)")) }
+        if BuiltInPipelines.files[name] != nil {
+            found.append(Source(name: name, origin: .builtIn, location: "built-in:\(name)"))
+        }
         return found
     }
 
@@ -101,7 +111,8 @@ public struct PipelineSearch: Sendable {
             let files = FileManager.default.fileExists(atPath: folder) ? FileManager.default.entries(of: folder) : []
             for file in files.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
                 let path = URL(fileURLWithPath: folder + "/" + file).standardizedFileURL.path
-                byName[Self.stem(file), default: []].append(Source(name: Self.stem(file), origin: origin, location: path))
+                byName[Self.stem(file), default: []].append(
+                    Source(name: Self.stem(file), origin: origin, location: path))
             }
         }
         for name in BuiltInPipelines.files.keys {

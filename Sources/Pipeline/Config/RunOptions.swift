@@ -46,9 +46,12 @@ public struct RunOptions: Sendable {
     /// Only this part of the inputs, with its own store and its share of the limits.
     public var shard: Shard?
 
-    public init(inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
-                rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false, ingest: IngestOptions = IngestOptions(), jobs: Int? = nil) {
+    public init(
+        inputs: [String], outputDirectory: URL, concurrency: Int? = nil, baseURL: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, limits: LimitOverrides = LimitOverrides(),
+        rehash: Bool = false, prune: Bool = false, waitForLock: Bool = false, ingest: IngestOptions = IngestOptions(),
+        jobs: Int? = nil
+    ) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.concurrency = concurrency

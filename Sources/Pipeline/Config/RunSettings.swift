@@ -43,8 +43,9 @@ public struct RunSettings: Sendable {
         guard let shard = options.shard, options.fleet == nil else { return limits }
         // Shards cannot see each other, so each keeps to its share: what an idle shard leaves is lost.
         let share = { (limit: Int?) in limit.map { max(1, $0 / shard.count) } }
-        return RateLimits(concurrency: share(limits.concurrency) ?? 1, rpm: share(limits.rpm), tpm: share(limits.tpm),
-                          tpd: share(limits.tpd), window: limits.window)
+        return RateLimits(
+            concurrency: share(limits.concurrency) ?? 1, rpm: share(limits.rpm), tpm: share(limits.tpm),
+            tpd: share(limits.tpd), window: limits.window)
     }
 
     /// The server the model calls go to: the flag, else the pipeline's variable, else the pipeline.
@@ -61,7 +62,9 @@ public struct RunSettings: Sendable {
 
     /// The key in the environment variable `name`, trimmed; nil when unset or blank.
     private func key(in name: String) -> String? {
-        options.environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        options.environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
     }
 
     /// The files the walk finds under the inputs, the output directory left out; office files,
@@ -89,10 +92,15 @@ public struct RunSettings: Sendable {
     /// Where Kimi's file extraction is reached: the pipeline's own server when it is Moonshot's,
     /// else `MOONSHOT_BASE_URL` (or Moonshot's) with `MOONSHOT_API_KEY`.
     var extraction: (baseURL: String, key: String?) {
-        if config.backend == .openAICompatible && config.llm.apiKeyEnv == PipelineConfig.LLM().apiKeyEnv { return (baseURL, apiKey) }
+        if config.backend == .openAICompatible && config.llm.apiKeyEnv == PipelineConfig.LLM().apiKeyEnv {
+            return (baseURL, apiKey)
+        }
         let env = options.environment
         let key = key(in: "MOONSHOT_API_KEY")
-        return (options.baseURL ?? env["MOONSHOT_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? ChatClientConfiguration.moonshotBaseURL, key)
+        return (
+            options.baseURL ?? env["MOONSHOT_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ChatClientConfiguration.moonshotBaseURL, key
+        )
     }
 
     /// A client for Kimi's file extraction, when the pipeline reads through it and a key is set.
@@ -105,7 +113,8 @@ public struct RunSettings: Sendable {
     func client(baseURL: String, key: String?) throws(PipelineError) -> ChatClient {
         let llm = config.llm
         let configuration = ChatClientConfiguration(
-            baseURL: baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect), readTimeout: .seconds(llm.timeouts.read),
+            baseURL: baseURL, apiKey: key, connectTimeout: .seconds(llm.timeouts.connect),
+            readTimeout: .seconds(llm.timeouts.read),
             requestTimeout: .seconds(llm.timeouts.request), allowInsecureHTTP: llm.allowInsecureHTTP
         )
         do { return try ChatClient(configuration: configuration) } catch {
@@ -116,8 +125,11 @@ public struct RunSettings: Sendable {
     /// How files are read: the size limit, the password tried, the OCR mode in force, and the pool
     /// that reading and extraction run in.
     func reader(remote: RemoteReader? = nil) -> DocumentReader {
-        let loader = DocumentLoader(maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
-                                    ocr: config.ocr)
-        return DocumentReader(loader: loader, pool: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount), remote: remote)
+        let loader = DocumentLoader(
+            maxBytes: options.ingest.maxFileBytes, pdfPassword: options.ingest.pdfPassword ?? config.pdfPassword,
+            ocr: config.ocr)
+        return DocumentReader(
+            loader: loader, pool: IngestPool(jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount),
+            remote: remote)
     }
 }

@@ -17,7 +17,8 @@ public enum TokenRatio: Sendable, Hashable, Codable {
         } else if c.lenient(String.self) == "auto" {
             self = .auto
         } else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "token_ratio must be a number from 1 to 10, or auto")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "token_ratio must be a number from 1 to 10, or auto")
         }
     }
 

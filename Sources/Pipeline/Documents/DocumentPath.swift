@@ -61,21 +61,25 @@ struct DocumentPath: Sendable {
     /// text is dropped once chunked, so the tree holds a large file's text once, in its chunks.
     /// - Parameter alongside: another strategy and its executor, grown on the same document, for an
     ///   estimate that prices both.
-    func grow(_ document: inout Document, executor: any CallExecutor,
-              alongside: (strategy: any DocumentStrategy, executor: any CallExecutor)? = nil) async throws -> Grown {
+    func grow(
+        _ document: inout Document, executor: any CallExecutor,
+        alongside: (strategy: any DocumentStrategy, executor: any CallExecutor)? = nil
+    ) async throws -> Grown {
         let language = Language.detect(Self.sample(of: document))
         let tree = engine.strategy(config)
         let chunks = engine.chunks(of: document, tree: tree)
         // The other strategy cuts its own chunks (extract-abstract reads small pieces).
         let otherChunks = alongside.map { engine.chunks(of: document, tree: $0.strategy) }
         document.parts.removeAll()
-        let result = try await tree.summarize(documentID: document.id, title: document.title, language: language, chunks: chunks,
-                                              summarizer: engine.summarizer, executor: executor)
+        let result = try await tree.summarize(
+            documentID: document.id, title: document.title, language: language, chunks: chunks,
+            summarizer: engine.summarizer, executor: executor)
         if let alongside, let otherChunks {
             // The other strategy is only priced: where its tree would fail, the file still has the pipeline's own.
             do {
-                _ = try await alongside.strategy.summarize(documentID: document.id, title: document.title, language: language,
-                                                           chunks: otherChunks, summarizer: engine.summarizer, executor: alongside.executor)
+                _ = try await alongside.strategy.summarize(
+                    documentID: document.id, title: document.title, language: language,
+                    chunks: otherChunks, summarizer: engine.summarizer, executor: alongside.executor)
             } catch {}
         }
         return Grown(result: result, chunks: chunks.count, language: language)
@@ -84,7 +88,9 @@ struct DocumentPath: Sendable {
     /// Grows the tree of a text file too large to hold, a segment at a time: each is chunked and
     /// mapped, then only its summaries are kept. The document returned holds no text. Such a file
     /// always takes map-reduce: an extract would need all its sentences at once.
-    func grow(_ file: InputFile, segments: TextSegments, hash: String, order: Int, executor: any CallExecutor) async throws -> (Document, Grown) {
+    func grow(_ file: InputFile, segments: TextSegments, hash: String, order: Int, executor: any CallExecutor)
+        async throws -> (Document, Grown)
+    {
         let reader = self.reader
         guard let first = try await reader.next(segments, order: order) else {
             throw IngestError(.noText, path: file.id, "the file holds no text")
@@ -95,16 +101,20 @@ struct DocumentPath: Sendable {
         let chunker = Chunker(budget: tree.chunkBudget(for: engine.summarizer), estimator: engine.estimator)
         var waiting: [Document.Part]? = first
         var chunks = 0
-        let result = try await tree.summarize(documentID: file.id, title: title, language: language, segments: {
-            var parts = waiting.take()
-            if parts == nil { parts = try await reader.next(segments, order: order) }
-            guard let parts else { return nil }
-            let cut = chunker.chunks(of: parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) })
-            chunks += cut.count
-            return cut
-        }, summarizer: engine.summarizer, executor: executor)
-        let document = Document(id: file.id, url: file.url, format: .text, contentHash: hash, byteCount: file.size, title: title,
-                                parts: [], encoding: "utf-8", warnings: segments.warning.map { [$0] } ?? [])
+        let result = try await tree.summarize(
+            documentID: file.id, title: title, language: language,
+            segments: {
+                var parts = waiting.take()
+                if parts == nil { parts = try await reader.next(segments, order: order) }
+                guard let parts else { return nil }
+                let cut = chunker.chunks(
+                    of: parts.map { Section(text: $0.text, page: $0.page, headingPath: $0.headingPath) })
+                chunks += cut.count
+                return cut
+            }, summarizer: engine.summarizer, executor: executor)
+        let document = Document(
+            id: file.id, url: file.url, format: .text, contentHash: hash, byteCount: file.size, title: title,
+            parts: [], encoding: "utf-8", warnings: segments.warning.map { [$0] } ?? [])
         return (document, Grown(result: result, chunks: chunks, language: language))
     }
 
@@ -128,7 +138,8 @@ struct DocumentPath: Sendable {
 
     /// Whether the last run left this file done with the same pipeline, its page still in place.
     func outputCurrent(_ previous: FileState) -> Bool {
-        guard previous.status == .ok, previous.pipelineFingerprint == fingerprint, let output = previous.outputPath else { return false }
+        guard previous.status == .ok, previous.pipelineFingerprint == fingerprint, let output = previous.outputPath
+        else { return false }
         return FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent(output).path)
     }
 
@@ -152,8 +163,9 @@ extension DocumentPath {
     /// The path a run or an estimate walks under `settings`, on `engine`: the one place both
     /// get their reader and the pipeline fingerprint files are stored with.
     init(settings: RunSettings, engine: Engine, remote: RemoteReader? = nil) {
-        self.init(reader: settings.reader(remote: remote), engine: engine, config: settings.config,
-                  fingerprint: settings.config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
-                  outputDirectory: settings.options.outputDirectory, rehash: settings.options.rehash)
+        self.init(
+            reader: settings.reader(remote: remote), engine: engine, config: settings.config,
+            fingerprint: settings.config.fingerprint(summarizer: engine.summarizer, budget: engine.budget),
+            outputDirectory: settings.options.outputDirectory, rehash: settings.options.rehash)
     }
 }

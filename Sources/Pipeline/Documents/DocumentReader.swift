@@ -33,17 +33,24 @@ struct DocumentReader: Sendable {
     func load(_ file: InputFile, data: Data, hash: String, order: Int) async throws -> Document {
         let loader = self.loader
         if let remote, file.format == .office {
-            return try loader.document(file, text: try await remote.text(of: file, data: data, hash: hash), hash: hash,
-                                       byteCount: data.count, format: .office)
+            return try loader.document(
+                file, text: try await remote.text(of: file, data: data, hash: hash), hash: hash,
+                byteCount: data.count, format: .office)
         }
         let local: Document
         do {
-            local = try await pool.run(order: order) { () throws(IngestError) in try loader.load(file, data: data, hash: hash) }
-        } catch let error as IngestError where error.code == .noText && file.format == .pdf && loader.ocr == .kimi && remote != nil {
+            local = try await pool.run(order: order) { () throws(IngestError) in
+                try loader.load(file, data: data, hash: hash)
+            }
+        } catch let error as IngestError
+            where error.code == .noText && file.format == .pdf && loader.ocr == .kimi && remote != nil
+        {
             return try await scanned(file, data: data, hash: hash)
         }
         // Under `ocr: kimi`, a PDF with scanned pages is read whole by Kimi, which OCRs them.
-        if file.format == .pdf, loader.ocr == .kimi, remote != nil, local.warnings.contains(where: { $0.hasSuffix("not read by OCR") }) {
+        if file.format == .pdf, loader.ocr == .kimi, remote != nil,
+            local.unreadPages > 0
+        {
             return try await scanned(file, data: data, hash: hash)
         }
         return local

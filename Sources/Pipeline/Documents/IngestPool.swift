@@ -39,11 +39,15 @@ final class IngestPool: Sendable {
 
     /// A continuation resumed once, by the work or by cancellation, whichever comes first.
     private final class Waiter<T: Sendable>: Sendable {
-        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, early: Result<T, any Error>?)>((nil, nil))
+        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, early: Result<T, any Error>?)>(
+            (nil, nil))
 
         func set(_ continuation: CheckedContinuation<T, any Error>) {
             let early = state.withLock { s -> Result<T, any Error>? in
-                if let early = s.early { s.early = nil; return early }
+                if let early = s.early {
+                    s.early = nil
+                    return early
+                }
                 s.continuation = continuation
                 return nil
             }

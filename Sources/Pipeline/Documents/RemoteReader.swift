@@ -21,13 +21,17 @@ struct RemoteReader: Sendable {
     func text(of file: InputFile, data: Data, hash: String) async throws -> String {
         if let cached = try await store?.extractedText(contentHash: hash) { return cached.text }
         guard let client else {
-            throw IngestError(.unsupported, path: file.id, "read by Kimi's file extraction when run; its text is not known before")
+            throw IngestError(
+                .unsupported, path: file.id, "read by Kimi's file extraction when run; its text is not known before")
         }
         guard data.count <= RemoteFile.maxBytes else {
-            throw IngestError(.tooLarge, path: file.id, "file is \(data.count) bytes, over the 100 MB Kimi's file extraction takes")
+            throw IngestError(
+                .tooLarge, path: file.id, "file is \(data.count) bytes, over the 100 MB Kimi's file extraction takes")
         }
         let uploaded: RemoteFile
-        do { uploaded = try await client.uploadFile(named: file.url.lastPathComponent, data: data, purpose: .fileExtract) } catch {
+        do {
+            uploaded = try await client.uploadFile(named: file.url.lastPathComponent, data: data, purpose: .fileExtract)
+        } catch {
             throw IngestError(.unreadable, path: file.id, "Kimi's file extraction refused it: \(error)")
         }
         let content: Data
@@ -55,8 +59,9 @@ struct RemoteReader: Sendable {
     /// since the file may be confidential and counts against the account's 1,000.
     private func discard(_ uploaded: RemoteFile, of file: InputFile, client: ChatClient) async {
         do { try await client.deleteFile(uploaded.id) } catch {
-            logger.warning("cannot delete the upload \(uploaded.id) of \(file.id) from Kimi's files; delete it there: \(error)",
-                           metadata: ["path": "\(file.id)"])
+            logger.warning(
+                "cannot delete the upload \(uploaded.id) of \(file.id) from Kimi's files; delete it there: \(error)",
+                metadata: ["path": "\(file.id)"])
         }
     }
 }

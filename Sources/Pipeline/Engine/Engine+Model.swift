@@ -6,11 +6,14 @@ extension Engine {
     /// mode cannot send. The error names the successor and `precis models`, and exits 2.
     static func checkModel(_ config: PipelineConfig, client: ChatClient?) async throws(PipelineError) {
         let model = config.llm.model
-        guard model != "auto" else { return }
+        guard config.llm.choice != .auto else { return }
         let family = ModelFamily.of(model)
         if let refusal = ModelFamily.refusal(of: model) { throw PipelineError(.config, refusal) }
         if config.mode == .batch, family.onPlatform, !family.batchable {
-            throw PipelineError(.config, "\(model) is not served by Moonshot's Batch API (it serves kimi-k2.6 and the K2.7 code models); use --pipeline kimi-batch, or run \(config.name) online without --batch (precis models lists what the server offers)")
+            throw PipelineError(
+                .config,
+                "\(model) is not served by Moonshot's Batch API (it serves kimi-k2.6 and the K2.7 code models); use --pipeline kimi-batch, or run \(config.name) online without --batch (precis models lists what the server offers)"
+            )
         }
         guard family.onPlatform, let client else { return }
         // A refused key or a server that cannot list: the first call meets the same trouble and
@@ -24,7 +27,8 @@ extension Engine {
     static func unlisted(_ model: String, listed: [String]) -> String {
         let successor = ModelFamily.of(model).lifecycle.successor
         let alike = listed.filter { $0.hasPrefix("kimi-") }.sorted()
-        var hint = successor.map { "use \($0)" } ?? (alike.isEmpty ? "" : "the server offers \(alike.joined(separator: ", "))")
+        var hint =
+            successor.map { "use \($0)" } ?? (alike.isEmpty ? "" : "the server offers \(alike.joined(separator: ", "))")
         if !hint.isEmpty { hint += "; " }
         return "the server does not serve \(model) to this key: \(hint)precis models lists what it offers"
     }

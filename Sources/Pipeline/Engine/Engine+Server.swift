@@ -19,7 +19,9 @@ extension Engine {
     /// one the store kept from the first run that measured this model on this server; else the
     /// server's count now, which the run then keeps.
     /// - Throws: a `.stopped` error when the server refuses the key while counting.
-    static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient, kept: ServerFacts? = nil) async throws(PipelineError) -> MeasuredTokenRatio? {
+    static func tokenRatio(_ llm: PipelineConfig.LLM, client: ChatClient, kept: ServerFacts? = nil)
+        async throws(PipelineError) -> MeasuredTokenRatio?
+    {
         let setting = llm.tokenRatio ?? .auto
         if let fixed = setting.fixed { return fixed }
         if let kept = keptRatio(kept) { return kept }
@@ -41,11 +43,15 @@ extension Engine {
     /// Nil without a key, for a fixed ratio, or when counting fails (the estimate then says so).
     static func countedTokenRatio(_ settings: RunSettings) async -> MeasuredTokenRatio? {
         let llm = settings.config.llm
-        guard settings.config.backend == .openAICompatible, llm.tokenRatio?.fixed == nil, llm.model != "auto", settings.apiKey != nil, let client = try? makeClient(settings) else { return nil }
+        guard settings.config.backend == .openAICompatible, llm.tokenRatio?.fixed == nil, llm.choice != .auto,
+            settings.apiKey != nil, let client = try? makeClient(settings)
+        else { return nil }
         let measured = try? await TokenRatioProbe.measure(client, model: llm.model, estimator: TokenEstimator())
         await client.shutdown()
         return measured.flatMap { $0 }.map {
-            MeasuredTokenRatio(ratio: $0.ratio, cjkPerCharacter: $0.cjkPerCharacter, source: "the server's count, asked now (\($0.source))", counted: true)
+            MeasuredTokenRatio(
+                ratio: $0.ratio, cjkPerCharacter: $0.cjkPerCharacter,
+                source: "the server's count, asked now (\($0.source))", counted: true)
         }
     }
 
@@ -53,21 +59,26 @@ extension Engine {
     static func plannedTokenRatio(_ llm: PipelineConfig.LLM, learned: ServerFacts?) -> MeasuredTokenRatio? {
         if let fixed = llm.tokenRatio?.fixed { return fixed }
         return keptRatio(learned)
-            ?? MeasuredTokenRatio(ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
+            ?? MeasuredTokenRatio(
+                ratio: 1, source: "not yet measured: a run asks the server, then estimates use its answer")
     }
 
     /// The ratio a store kept, as the run puts it in force.
     private static func keptRatio(_ facts: ServerFacts?) -> MeasuredTokenRatio? {
         guard let facts, let ratio = facts.tokenRatio else { return nil }
-        return MeasuredTokenRatio(ratio: ratio, cjkPerCharacter: facts.cjkPerCharacter,
-                                  source: "kept in the store (\(facts.ratioSource ?? "the server"))", counted: true)
+        return MeasuredTokenRatio(
+            ratio: ratio, cjkPerCharacter: facts.cjkPerCharacter,
+            source: "kept in the store (\(facts.ratioSource ?? "the server"))", counted: true)
     }
 
     /// What this run learned from its server, for the store; nil offline.
     var learned: ServerFacts? {
-        guard let endpoint, let summarizer = summarizer as? LLMSummarizer, !summarizer.options.isAuto else { return nil }
+        guard let endpoint, let summarizer = summarizer as? LLMSummarizer, !summarizer.options.isAuto else {
+            return nil
+        }
         let measured = tokenRatio.flatMap { $0.counted ? $0 : nil }
-        return ServerFacts(server: endpoint, model: summarizer.options.model, contextWindow: summarizer.options.contextWindow,
-                           tokenRatio: measured?.ratio, cjkPerCharacter: measured?.cjkPerCharacter, ratioSource: measured?.source)
+        return ServerFacts(
+            server: endpoint, model: summarizer.options.model, contextWindow: summarizer.options.contextWindow,
+            tokenRatio: measured?.ratio, cjkPerCharacter: measured?.cjkPerCharacter, ratioSource: measured?.source)
     }
 }

@@ -14,7 +14,9 @@ extension Engine {
     func strategy(_ config: PipelineConfig, as kind: PipelineConfig.Strategy? = nil) -> any DocumentStrategy {
         switch kind ?? config.strategy {
         case .mapReduce: tree(config)
-        case .extractAbstract: ExtractAbstract(extractTokens: config.extractTokens ?? PipelineConfig.defaultExtractTokens, mapReduce: tree(config))
+        case .extractAbstract:
+            ExtractAbstract(
+                extractTokens: config.extractTokens ?? PipelineConfig.defaultExtractTokens, mapReduce: tree(config))
         }
     }
 

@@ -37,7 +37,9 @@ struct Engine: Sendable {
     ///   - account: the account's limits shared with a fleet's other workers, asked after this worker's own.
     ///   - kept: what the store holds about this model on this server; a token ratio kept there is
     ///     the one every later run (and every worker of a fleet) cuts with.
-    static func make(_ settings: RunSettings, account: (any AccountGate)? = nil, kept: ServerFacts? = nil) async throws(PipelineError) -> Engine {
+    static func make(_ settings: RunSettings, account: (any AccountGate)? = nil, kept: ServerFacts? = nil)
+        async throws(PipelineError) -> Engine
+    {
         let config = settings.config
         switch config.backend {
         case .extractive:
@@ -50,11 +52,15 @@ struct Engine: Sendable {
                 throw error
             }
             let limiter = RateLimiter(limits: settings.rateLimits, spending: settings.options.limits.spending)
-            let limited = LimitedTransport(inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy, account: account), config: config)
+            let limited = LimitedTransport(
+                inner: client, scheduler: Scheduler(limiter: limiter, policy: config.retries.policy, account: account),
+                config: config)
             let ledger = config.mode == .batch ? BatchLedger(retries: config.batch.retries) : nil
-            let transport: any ChatTransport = ledger.map { BatchTransport(online: limited, ledger: $0, config: config, limiter: limiter) } ?? limited
+            let transport: any ChatTransport =
+                ledger.map { BatchTransport(online: limited, ledger: $0, config: config, limiter: limiter) } ?? limited
             do {
-                var engine = try await makeLLM(config, client: client, transport: transport, limiter: limiter, kept: kept)
+                var engine = try await makeLLM(
+                    config, client: client, transport: transport, limiter: limiter, kept: kept)
                 engine.ledger = ledger
                 return engine
             } catch {
@@ -69,53 +75,70 @@ struct Engine: Sendable {
         let llm = settings.config.llm
         let key = settings.apiKey
         if key == nil && llm.apiKeyRequired {
-            throw PipelineError(.config, "\(llm.apiKeyEnv) is not set: export your API key in it, or run offline with --pipeline default")
+            throw PipelineError(
+                .config,
+                "\(llm.apiKeyEnv) is not set: export your API key in it, or run offline with --pipeline default")
         }
         return try settings.client(baseURL: settings.baseURL, key: key)
     }
 
-    private static func makeLLM(_ config: PipelineConfig, client: ChatClient, transport: any ChatTransport,
-                                limiter: RateLimiter, kept: ServerFacts?) async throws(PipelineError) -> Engine {
+    private static func makeLLM(
+        _ config: PipelineConfig, client: ChatClient, transport: any ChatTransport,
+        limiter: RateLimiter, kept: ServerFacts?
+    ) async throws(PipelineError) -> Engine {
         let llm = config.llm
         var window: Int?
         var candidates: [ModelInfo] = []
-        if llm.model == "auto" {
+        if llm.choice == .auto {
             candidates = await autoCandidates(client)
             window = candidates.first?.contextLength
         } else {
             window = await contextWindow(llm, client: client)
         }
         guard let window else {
-            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
+            throw PipelineError(
+                .config, "the context window of model '\(llm.model)' is unknown: set context_window in the pipeline")
         }
         let ratio = try await tokenRatio(llm, client: client, kept: kept)
         let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
-        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
-        return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration, client: client,
-                       endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter, tokenRatio: ratio)
+        let summarizer = llmSummarizer(
+            llm, window: window, candidates: candidates, transport: transport, calibration: calibration)
+        return Engine(
+            summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
+            client: client,
+            endpoint: client.configuration.baseURL, concurrency: limiter.limits.concurrency, limiter: limiter,
+            tokenRatio: ratio)
     }
 
     /// The engine an estimate plans with: the same summarizer, fingerprint and budget a run gets,
     /// but no key, no network, and a transport that refuses every call.
     /// - Parameter learned: what an earlier run learned from the server, from the output folder's store.
     /// - Parameter counted: the ratio the server's counter gave just now, when a key let the estimate ask.
-    static func planning(_ settings: RunSettings, learned: ServerFacts? = nil, counted: MeasuredTokenRatio? = nil) throws(PipelineError) -> Engine {
+    static func planning(_ settings: RunSettings, learned: ServerFacts? = nil, counted: MeasuredTokenRatio? = nil)
+        throws(PipelineError) -> Engine
+    {
         let config = settings.config
         let concurrency = settings.concurrency
         guard config.backend == .openAICompatible else { return extractive(config, concurrency: concurrency) }
         let llm = config.llm
-        let candidates = llm.model == "auto"
+        let candidates =
+            llm.choice == .auto
             ? autoModels.map { ModelInfo(id: $0, contextLength: ModelInfo.knownWindow(of: $0)) }
             : []
         let known = candidates.first?.contextLength ?? llm.contextWindow ?? ModelInfo.knownWindow(of: llm.model)
         guard let window = known ?? learned?.contextWindow else {
-            throw PipelineError(.config, "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline, or run once")
+            throw PipelineError(
+                .config,
+                "the context window of model '\(llm.model)' is unknown without asking the server: set context_window in the pipeline, or run once"
+            )
         }
         let ratio = counted ?? plannedTokenRatio(llm, learned: learned)
         let calibration = TokenCalibration(ratio: ratio?.ratio ?? 1, cjkPerCharacter: ratio?.cjkPerCharacter)
-        let summarizer = llmSummarizer(llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: calibration)
-        return Engine(summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
-                       client: nil, endpoint: nil, concurrency: concurrency, limiter: nil, tokenRatio: ratio)
+        let summarizer = llmSummarizer(
+            llm, window: window, candidates: candidates, transport: RefusingTransport(), calibration: calibration)
+        return Engine(
+            summarizer: summarizer, budget: try budget(summarizer, config: config), calibration: calibration,
+            client: nil, endpoint: nil, concurrency: concurrency, limiter: nil, tokenRatio: ratio)
     }
 
     /// The models `model: auto` chooses among, as Moonshot publishes them.
@@ -124,19 +147,24 @@ struct Engine: Sendable {
     /// The offline engine; it needs nothing but the pipeline.
     private static func extractive(_ config: PipelineConfig, concurrency: Int) -> Engine {
         let e = config.extractive
-        let summarizer = ExtractiveSummarizer(options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
-        return Engine(summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
-                       calibration: TokenCalibration(), client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
+        let summarizer = ExtractiveSummarizer(
+            options: .init(mapTokens: e.mapTokens, reduceTokens: e.reduceTokens, finalTokens: e.finalTokens))
+        return Engine(
+            summarizer: summarizer, budget: config.chunking.chunkTokens ?? PipelineConfig.Chunking.extractiveDefault,
+            calibration: TokenCalibration(), client: nil, endpoint: nil, concurrency: concurrency, limiter: nil)
     }
 
     /// The model summarizer a pipeline describes, for a run or for a plan.
-    private static func llmSummarizer(_ llm: PipelineConfig.LLM, window: Int, candidates: [ModelInfo], transport: any ChatTransport,
-                                      calibration: TokenCalibration) -> LLMSummarizer {
+    private static func llmSummarizer(
+        _ llm: PipelineConfig.LLM, window: Int, candidates: [ModelInfo], transport: any ChatTransport,
+        calibration: TokenCalibration
+    ) -> LLMSummarizer {
         LLMSummarizer(
-            options: .init(model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
-                           maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts,
-                           thinking: llm.thinking.requested, reasoningTokens: llm.reasoningTokens,
-                           reasoningEffort: llm.reasoningEffort),
+            options: .init(
+                model: llm.model, contextWindow: window, candidates: candidates, temperature: llm.temperature,
+                maxTokens: llm.maxTokens.byStage, stream: llm.stream, prompts: llm.prompts,
+                thinking: llm.thinking.requested, reasoningTokens: llm.reasoningTokens,
+                reasoningEffort: llm.reasoningEffort),
             transport: transport, calibration: calibration
         )
     }
@@ -150,7 +178,10 @@ struct Engine: Sendable {
         let ceiling = largest - reserve - max(64, largest / 50)
         let budget = min(config.chunking.chunkTokens ?? derived, ceiling)
         guard budget >= 256 else {
-            throw PipelineError(.config, "the \(window)-token window of \(config.llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens")
+            throw PipelineError(
+                .config,
+                "the \(window)-token window of \(config.llm.model) leaves only \(budget) tokens of text per call after max_tokens and the prompt; lower max_tokens"
+            )
         }
         return budget
     }

@@ -33,6 +33,10 @@ actor InFlightCalls {
         defer { running[key] = nil }
         // The call runs in a task of its own so that followers can await it; cancelling the leader
         // (an abandoned run) cancels it.
-        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 }

@@ -18,12 +18,17 @@ struct LimitedTransport: ChatTransport {
         )
         let inner = self.inner
         let config = self.config
-        return try await scheduler.run(admission, classify: Self.classify, onRetry: { _ in scope?.spend.addRetry() }) {
+        let onRetry: @Sendable (any Error) -> Void = { _ in scope?.spend.addRetry() }
+        return try await scheduler.run(admission, classify: Self.classify, onRetry: onRetry) {
             let completion = try await inner.complete(request)
-            let usage = completion.usage ?? ChatCompletion.Usage(promptTokens: prompt, completionTokens: request.effectiveMaxTokens)
+            let usage =
+                completion.usage
+                ?? ChatCompletion.Usage(promptTokens: prompt, completionTokens: request.effectiveMaxTokens)
             let billing = Scheduler.Billing(
                 tokens: usage.promptTokens + usage.completionTokens,
-                cost: config.cost(model: completion.model, prompt: usage.promptTokens, cached: usage.cachedTokens, completion: usage.completionTokens),
+                cost: config.cost(
+                    model: completion.model, prompt: usage.promptTokens, cached: usage.cachedTokens,
+                    completion: usage.completionTokens),
                 chargedPrompt: completion.usage?.promptTokens,
                 serverBudget: completion.rateLimit.map { ServerBudget(remaining: $0.remaining) }
             )

@@ -48,9 +48,10 @@ struct StoreExecutor: CallExecutor {
             throw error
         }
         guard let stored = found else { return nil }
-        return Summary(text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
-                       reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model,
-                       truncated: stored.truncated, usageEstimated: stored.usageEstimated)
+        return Summary(
+            text: stored.output, promptTokens: stored.promptTokens, completionTokens: stored.completionTokens,
+            reasoningTokens: stored.reasoningTokens, cachedTokens: stored.cachedTokens, model: stored.model,
+            truncated: stored.truncated, usageEstimated: stored.usageEstimated)
     }
 
     /// Makes the call unless another worker of the fleet is making it: then waits for its answer in the store.
@@ -86,7 +87,9 @@ struct StoreExecutor: CallExecutor {
                 try gate.check()
                 await progress?.callStarted()
                 do {
-                    return try await CallScope.$current.withValue(CallScope(priority: priority, spend: spend, key: call.key, document: path)) {
+                    return try await CallScope.$current.withValue(
+                        CallScope(priority: priority, spend: spend, key: call.key, document: path)
+                    ) {
                         try await summarizer.summarize(call.inputs, stage: call.stage, context: call.context)
                     }
                 } catch {
@@ -103,21 +106,28 @@ struct StoreExecutor: CallExecutor {
             throw error
         }
         // A batch's answer costs the batch price; an online fallback in a batch run, the full price.
-        let cost = config.cost(model: summary.model, prompt: summary.promptTokens, cached: summary.cachedTokens, completion: summary.completionTokens)
+        let cost =
+            config.cost(
+                model: summary.model, prompt: summary.promptTokens, cached: summary.cachedTokens,
+                completion: summary.completionTokens)
             * (summary.batched ? 1 - config.batch.discount : 1)
         await progress?.callEnded(prompt: summary.promptTokens, completion: summary.completionTokens, cost: cost)
         // Paid the moment the server answered: counted before the save, which may fail.
         if summary.batched { spend.batched() }
-        spend.made(prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
-                   cached: summary.cachedTokens, cost: cost, saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
-                   truncated: summary.truncated, estimated: summary.usageEstimated, requests: summary.requests)
+        spend.made(
+            prompt: summary.promptTokens, completion: summary.completionTokens, reasoning: summary.reasoningTokens,
+            cached: summary.cachedTokens, cost: cost,
+            saved: config.cacheSavings(model: summary.model, cached: summary.cachedTokens),
+            truncated: summary.truncated, estimated: summary.usageEstimated, requests: summary.requests)
         do {
-            try await store.save(StoredCall(
-                key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
-                promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
-                reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model, truncated: summary.truncated,
-                usageEstimated: summary.usageEstimated, cost: cost, batch: summary.batched
-            ), for: path)
+            try await store.save(
+                StoredCall(
+                    key: call.key, stage: call.stage.rawValue, summarizer: summarizer.fingerprint, output: summary.text,
+                    promptTokens: summary.promptTokens, completionTokens: summary.completionTokens,
+                    reasoningTokens: summary.reasoningTokens, cachedTokens: summary.cachedTokens, model: summary.model,
+                    truncated: summary.truncated,
+                    usageEstimated: summary.usageEstimated, cost: cost, batch: summary.batched
+                ), for: path)
         } catch {
             gate.stopForStorage(error)
             throw error

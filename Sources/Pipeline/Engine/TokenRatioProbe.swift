@@ -27,7 +27,7 @@ enum TokenRatioProbe {
         运河边的小书店开了三十年，老板每天清晨六点开门，先把昨夜的报纸叠好，再给窗台上的茶花浇水。\
         一九九八年那场大水淹了半条街，书店的旧书泡坏了四百多册，他一本一本晾干，补好书脊，重新标价。\
         街坊们说，这家店卖的不只是书，还有一种慢下来的日子。
-        """,
+        """
     ]
 
     /// What the estimate is multiplied by beyond the highest ratio measured, for texts the
@@ -39,8 +39,11 @@ enum TokenRatioProbe {
     /// character apart, since vocabularies differ most there (Kimi packs 1.5–2 Chinese characters
     /// into a token where the estimate charges cl100k's 1–3 tokens; a small llama vocabulary spends
     /// 3 bytes' worth).
-    static func measure(_ client: ChatClient, model: String, estimator: TokenEstimator) async throws -> MeasuredTokenRatio? {
-        guard let counts = try await client.countTokens(samples, model: model), let source = counts.first?.endpoint else { return nil }
+    static func measure(_ client: ChatClient, model: String, estimator: TokenEstimator) async throws
+        -> MeasuredTokenRatio?
+    {
+        guard let counts = try await client.countTokens(samples, model: model), let source = counts.first?.endpoint
+        else { return nil }
         var highest = 1.0
         var cjk: Double?
         for (text, count) in zip(samples, counts) {
@@ -54,7 +57,8 @@ enum TokenRatioProbe {
                 highest = max(highest, Double(count.tokens) / Double(estimator.estimate(text) + framing))
             }
         }
-        return MeasuredTokenRatio(ratio: max(1, Self.rounded(highest * margin)), cjkPerCharacter: cjk, source: source, counted: true)
+        return MeasuredTokenRatio(
+            ratio: max(1, Self.rounded(highest * margin)), cjkPerCharacter: cjk, source: source, counted: true)
     }
 
     /// Rounded up to hundredths, so a ratio reads the same in the log, the store and the fingerprint.

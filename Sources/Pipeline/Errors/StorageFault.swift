@@ -1,7 +1,8 @@
 import Checkpoint
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whether an error says the disk under the output cannot take more: no space, a quota or a
@@ -25,7 +26,11 @@ enum StorageFault {
                 let ns = error as NSError
                 if ns.domain == NSPOSIXErrorDomain { return codes.contains(Int32(ns.code)) }
                 // FileManager reports a full disk as a Cocoa write error over the POSIX one.
-                if ns.domain == NSCocoaErrorDomain, ns.code == NSFileWriteOutOfSpaceError || ns.code == NSFileWriteVolumeReadOnlyError { return true }
+                if ns.domain == NSCocoaErrorDomain,
+                    ns.code == NSFileWriteOutOfSpaceError || ns.code == NSFileWriteVolumeReadOnlyError
+                {
+                    return true
+                }
                 next = ns.userInfo[NSUnderlyingErrorKey] as? any Error
             }
         }
@@ -35,6 +40,7 @@ enum StorageFault {
     /// Why the run stopped, and what to do, for the report and the log.
     static func advice(_ error: any Error) -> String {
         if let error = error as? CheckpointError, error.code == .damaged { return error.message }
-        return "the output cannot be written (\(error)); free space or fix the folder, then run again: finished calls are kept"
+        return
+            "the output cannot be written (\(error)); free space or fix the folder, then run again: finished calls are kept"
     }
 }

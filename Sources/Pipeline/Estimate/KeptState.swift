@@ -13,11 +13,14 @@ struct KeptState: Sendable {
     let previous: [String: FileState]
 
     static func read(_ url: URL, settings: RunSettings) async throws(PipelineError) -> KeptState {
-        guard FileManager.default.fileExists(atPath: url.path) else { return KeptState(store: nil, learned: nil, previous: [:]) }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            return KeptState(store: nil, learned: nil, previous: [:])
+        }
         let config = settings.config
         do {
             let store = try await CheckpointStore(url: url, create: false)
-            let learned = config.backend == .openAICompatible
+            let learned =
+                config.backend == .openAICompatible
                 ? try await store.serverFacts(server: settings.baseURL, model: config.llm.model) : nil
             let previous = Dictionary(try await store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
             return KeptState(store: store, learned: learned, previous: previous)
@@ -30,7 +33,10 @@ struct KeptState: Sendable {
     func lengths(summarizer: String) async throws(PipelineError) -> (answers: [String: Int], reasoning: [String: Int]) {
         guard let store else { return ([:], [:]) }
         do {
-            return (try await store.answerLengths(summarizer: summarizer), try await store.reasoningLengths(summarizer: summarizer))
+            return (
+                try await store.answerLengths(summarizer: summarizer),
+                try await store.reasoningLengths(summarizer: summarizer)
+            )
         } catch {
             throw PipelineError(.output, "cannot read the store \(store.url.path)", cause: error)
         }

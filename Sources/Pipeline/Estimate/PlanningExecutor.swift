@@ -39,8 +39,10 @@ final class PlanningExecutor: CallExecutor {
     /// The mean reasoning per stage of those calls; a thinking model's reasoning is not otherwise foreseeable.
     private let reasoningHistory: [Stage: Int]
 
-    init(store: CheckpointStore?, conservative: TokenEstimator, expected: TokenEstimator, history: [Stage: Int] = [:],
-         reasoningHistory: [Stage: Int] = [:]) {
+    init(
+        store: CheckpointStore?, conservative: TokenEstimator, expected: TokenEstimator, history: [Stage: Int] = [:],
+        reasoningHistory: [Stage: Int] = [:]
+    ) {
         self.store = store
         self.conservative = conservative
         self.expected = expected
@@ -54,15 +56,18 @@ final class PlanningExecutor: CallExecutor {
     func execute(_ call: SummaryCall, summarizer: any Summarizer) async throws -> CallOutcome {
         if let stored = try await store?.call(key: call.key) {
             state.withLock { $0.reused += 1 }
-            return CallOutcome(summary: Summary(text: stored.output, promptTokens: stored.promptTokens,
-                                                completionTokens: stored.completionTokens, model: stored.model), reused: true)
+            return CallOutcome(
+                summary: Summary(
+                    text: stored.output, promptTokens: stored.promptTokens,
+                    completionTokens: stored.completionTokens, model: stored.model), reused: true)
         }
         let inputTokens = conservative.estimate(call.inputs)
         let cap = summarizer.maxOutputTokens(for: call.stage)
         let expectedInput = expected.estimate(call.inputs)
         let output = expectedOutput(call.stage, input: expectedInput, summarizer: summarizer, cap: cap)
-        var plan = Planned(level: call.level, model: nil, promptTokens: expectedInput, promptTokensMax: inputTokens,
-                           completionTokens: output, maxTokens: cap)
+        var plan = Planned(
+            level: call.level, model: nil, promptTokens: expectedInput, promptTokensMax: inputTokens,
+            completionTokens: output, maxTokens: cap)
         if let llm = summarizer as? LLMSummarizer {
             let messages = llm.messages(for: call.inputs, stage: call.stage, context: call.context)
             plan.promptTokensMax = LLMSummarizer.promptTokens(messages, estimator: conservative)
@@ -79,7 +84,9 @@ final class PlanningExecutor: CallExecutor {
             }
         }
         state.withLock { $0.planned.append(plan) }
-        return CallOutcome(summary: Summary(text: Self.standIn(tokens: output, estimator: conservative), model: plan.model), reused: false)
+        return CallOutcome(
+            summary: Summary(text: Self.standIn(tokens: output, estimator: conservative), model: plan.model),
+            reused: false)
     }
 
     /// The tokens a call's answer is expected to hold.
@@ -94,11 +101,12 @@ final class PlanningExecutor: CallExecutor {
         guard let extractive = summarizer as? ExtractiveSummarizer else {
             return max(1, Int(min(input * 0.25, Double(cap) * 0.4).rounded()))
         }
-        let share = switch stage {
-        case .map: extractive.options.mapRatio
-        case .reduce: extractive.options.reduceRatio
-        case .final: extractive.options.finalRatio
-        }
+        let share =
+            switch stage {
+            case .map: extractive.options.mapRatio
+            case .reduce: extractive.options.reduceRatio
+            case .final: extractive.options.finalRatio
+            }
         return max(1, min(cap, Int((input * share).rounded())))
     }
 

@@ -60,18 +60,31 @@ public struct RunEstimate: Sendable, Codable {
         public var cost = 0.0
 
         enum CodingKeys: String, CodingKey {
-            case strategy, calls, cost, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case strategy, calls, cost
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
         }
     }
 
     enum CodingKeys: String, CodingKey {
         case pipeline, model, currency, files, unchanged, failing, chunks, calls, levels, cost, seconds, concurrency
-        case toSummarize = "to_summarize", callsStored = "calls_stored"
-        case promptTokens = "prompt_tokens", promptTokensMax = "prompt_tokens_max"
-        case completionTokens = "completion_tokens", completionTokensMax = "completion_tokens_max"
-        case costMax = "cost_max", boundBy = "bound_by", tokenRatio = "token_ratio", tokenRatioSource = "token_ratio_source"
-        case reasoningTokens = "reasoning_tokens", thinking, effort, cachedTokens = "cached_tokens", tokenRatioCJK = "token_ratio_cjk"
-        case batch, costOnline = "cost_online", strategy, alternative
+        case toSummarize = "to_summarize"
+        case callsStored = "calls_stored"
+        case promptTokens = "prompt_tokens"
+        case promptTokensMax = "prompt_tokens_max"
+        case completionTokens = "completion_tokens"
+        case completionTokensMax = "completion_tokens_max"
+        case costMax = "cost_max"
+        case boundBy = "bound_by"
+        case tokenRatio = "token_ratio"
+        case tokenRatioSource = "token_ratio_source"
+        case reasoningTokens = "reasoning_tokens"
+        case thinking, effort
+        case cachedTokens = "cached_tokens"
+        case tokenRatioCJK = "token_ratio_cjk"
+        case batch
+        case costOnline = "cost_online"
+        case strategy, alternative
     }
 
     /// The estimate as pretty, key-sorted JSON.
@@ -81,29 +94,43 @@ public struct RunEstimate: Sendable, Codable {
     public var text: String {
         func n(_ value: Int) -> String { value.formatted(.number.grouping(.automatic)) }
         func money(_ value: Double) -> String { String(format: "%.4f", value) + " " + currency }
-        var lines = ["\(n(files)) file(s): \(n(toSummarize)) to summarize, \(n(unchanged)) unchanged, \(n(failing.count)) would fail; \(n(chunks)) chunk(s)"]
-        lines.append("calls       \(n(calls)) to make, \(n(callsStored)) already stored; trees up to \(levels) level(s)")
+        var lines = [
+            "\(n(files)) file(s): \(n(toSummarize)) to summarize, \(n(unchanged)) unchanged, \(n(failing.count)) would fail; \(n(chunks)) chunk(s)"
+        ]
+        lines.append(
+            "calls       \(n(calls)) to make, \(n(callsStored)) already stored; trees up to \(levels) level(s)")
         if model == "extractive" {
             lines.append("tokens      \(n(promptTokensMax)) read by the offline summarizer; no cost")
         } else {
-            lines.append("tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))"
-                + (cachedTokens > 0 ? "; ~\(n(cachedTokens)) from the prefix cache (a repeated prompt start)" : ""))
-            lines.append("tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)")
+            lines.append(
+                "tokens in   ~\(n(promptTokens)) expected, at most \(n(promptTokensMax))"
+                    + (cachedTokens > 0 ? "; ~\(n(cachedTokens)) from the prefix cache (a repeated prompt start)" : ""))
+            lines.append(
+                "tokens out  ~\(n(completionTokens)) expected, at most \(n(completionTokensMax)) (every call writing its max_tokens)"
+            )
             if thinking {
-                lines.append(reasoningTokens > 0
-                    ? "reasoning   ~\(n(reasoningTokens)) of the tokens out, as this model reasoned before"
-                    : "reasoning   not learned yet for \(model)\(effort.map { " at reasoning_effort \($0)" } ?? ""): a run measures it; until then the upper bound gives each call its whole max_completion_tokens")
+                lines.append(
+                    reasoningTokens > 0
+                        ? "reasoning   ~\(n(reasoningTokens)) of the tokens out, as this model reasoned before"
+                        : "reasoning   not learned yet for \(model)\(effort.map { " at reasoning_effort \($0)" } ?? ""): a run measures it; until then the upper bound gives each call its whole max_completion_tokens"
+                )
             }
-            lines.append(costMax > 0 ? "cost        ~\(money(cost)) expected, at most \(money(costMax))" + (batch ? " at the batch price (~\(money(costOnline)) online)" : "")
-                                     : "cost        not priced: the pipeline has no prices for \(model)")
+            lines.append(
+                costMax > 0
+                    ? "cost        ~\(money(cost)) expected, at most \(money(costMax))"
+                        + (batch ? " at the batch price (~\(money(costOnline)) online)" : "")
+                    : "cost        not priced: the pipeline has no prices for \(model)")
         }
         if let alternative {
-            lines.append("strategy    \(strategy); \(alternative.strategy) would make \(n(alternative.calls)) call(s), ~\(n(alternative.promptTokens)) tokens in, "
-                + "~\(n(alternative.completionTokens)) out" + (costMax > 0 ? ", ~\(money(alternative.cost))" : ""))
+            lines.append(
+                "strategy    \(strategy); \(alternative.strategy) would make \(n(alternative.calls)) call(s), ~\(n(alternative.promptTokens)) tokens in, "
+                    + "~\(n(alternative.completionTokens)) out" + (costMax > 0 ? ", ~\(money(alternative.cost))" : ""))
         }
         if let tokenRatio {
             let cjk = tokenRatioCJK.map { String(format: ", %.2f per CJK character", $0) } ?? ""
-            lines.append("ratio       \(String(format: "%.2f", tokenRatio)) model tokens per estimated token\(cjk) (\(tokenRatioSource ?? "the pipeline"))")
+            lines.append(
+                "ratio       \(String(format: "%.2f", tokenRatio)) model tokens per estimated token\(cjk) (\(tokenRatioSource ?? "the pipeline"))"
+            )
         }
         lines.append("time        ~\(Self.duration(seconds)) (\(boundBy))")
         for (path, reason) in failing.sorted(by: { $0.key < $1.key }) { lines.append("would fail  \(path): \(reason)") }

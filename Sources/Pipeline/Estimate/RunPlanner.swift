@@ -35,10 +35,14 @@ public struct RunPlanner: Sendable {
         let files = try settings.files()
         let previous = kept.previous
         // Text Kimi extracted in an earlier run is known; the rest is not, and nothing is uploaded.
-        let path = DocumentPath(settings: settings, engine: engine, remote: config.readsThroughKimi ? RemoteReader(client: nil, store: store) : nil)
+        let path = DocumentPath(
+            settings: settings, engine: engine,
+            remote: config.readsThroughKimi ? RemoteReader(client: nil, store: store) : nil)
         let (lengths, reasoned) = try await kept.lengths(summarizer: engine.summarizer.fingerprint)
-        let history = Dictionary(uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
-        let reasoning = Dictionary(uniqueKeysWithValues: reasoned.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
+        let history = Dictionary(
+            uniqueKeysWithValues: lengths.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
+        let reasoning = Dictionary(
+            uniqueKeysWithValues: reasoned.compactMap { key, value in Stage(rawValue: key).map { ($0, value) } })
         var estimate = RunEstimate(pipeline: config.name, model: config.modelName, currency: config.currency)
         estimate.files = files.count
         estimate.concurrency = engine.concurrency
@@ -54,8 +58,12 @@ public struct RunPlanner: Sendable {
         let plans = await withTaskGroup(of: (Int, FilePlan).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {
-                    (index, await plan(file, order: index, previous: previous[file.id], path: path, store: store, history: history,
-                                       reasoning: reasoning, other: other))
+                    (
+                        index,
+                        await plan(
+                            file, order: index, previous: previous[file.id], path: path, store: store, history: history,
+                            reasoning: reasoning, other: other)
+                    )
                 }
             }
             var plans = [FilePlan?](repeating: nil, count: files.count)
@@ -86,15 +94,20 @@ public struct RunPlanner: Sendable {
         case unchanged
         case failing(String)
         /// `otherCalls`: the calls the other strategy would make, when priced; nil when they are the same.
-        case summarize(chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int, otherCalls: [PlanningExecutor.Planned]?)
+        case summarize(
+            chunks: Int, levels: Int, calls: [PlanningExecutor.Planned], reused: Int,
+            otherCalls: [PlanningExecutor.Planned]?)
     }
 
-    private func plan(_ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
-                      history: [Stage: Int], reasoning: [Stage: Int], other: (any DocumentStrategy)?) async -> FilePlan {
+    private func plan(
+        _ file: InputFile, order: Int, previous: FileState?, path: DocumentPath, store: CheckpointStore?,
+        history: [Stage: Int], reasoning: [Stage: Int], other: (any DocumentStrategy)?
+    ) async -> FilePlan {
         do {
             func planner() -> PlanningExecutor {
-                PlanningExecutor(store: store, conservative: path.engine.estimator, expected: Self.expected(path.engine.tokenRatio),
-                                 history: history, reasoningHistory: reasoning)
+                PlanningExecutor(
+                    store: store, conservative: path.engine.estimator, expected: Self.expected(path.engine.tokenRatio),
+                    history: history, reasoningHistory: reasoning)
             }
             let executor = planner()
             let alongside = other.map { (strategy: $0, executor: planner()) }
@@ -107,12 +120,14 @@ public struct RunPlanner: Sendable {
                 grown = try await path.grow(file, segments: segments, hash: hash, order: order, executor: executor).1
             case .changed(let data, let hash):
                 var document = try await path.load(file, data: data, hash: hash, order: order)
-                grown = try await path.grow(&document, executor: executor,
-                                            alongside: alongside.map { ($0.strategy, $0.executor as any CallExecutor) })
+                grown = try await path.grow(
+                    &document, executor: executor,
+                    alongside: alongside.map { ($0.strategy, $0.executor as any CallExecutor) })
                 otherCalls = alongside?.executor.planned
             }
-            return .summarize(chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused,
-                              otherCalls: otherCalls)
+            return .summarize(
+                chunks: grown.chunks, levels: grown.result.levels, calls: executor.planned, reused: executor.reused,
+                otherCalls: otherCalls)
         } catch {
             return .failing(FileJob.reason(error))
         }
@@ -130,10 +145,13 @@ public struct RunPlanner: Sendable {
             estimate.completionTokens += call.completionTokens
             estimate.reasoningTokens += call.reasoningTokens
             estimate.completionTokensMax += call.maxTokens
-            let online = config.cost(model: call.model, prompt: call.promptTokens, cached: cached, completion: call.completionTokens)
+            let online = config.cost(
+                model: call.model, prompt: call.promptTokens, cached: cached, completion: call.completionTokens)
             estimate.costOnline += online
             estimate.cost += online * config.priceFactor
-            estimate.costMax += config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens) * config.priceFactor
+            estimate.costMax +=
+                config.cost(model: call.model, prompt: call.promptTokensMax, completion: call.maxTokens)
+                * config.priceFactor
         }
         estimate.cost = RunReport.roundedCost(estimate.cost)
         estimate.costMax = RunReport.roundedCost(estimate.costMax)
@@ -142,13 +160,18 @@ public struct RunPlanner: Sendable {
     }
 
     /// Counts the other strategy's calls, expected figures only.
-    private func add(_ calls: [PlanningExecutor.Planned], to alternative: inout RunEstimate.Alternative?, strategy: PipelineConfig.Strategy) {
+    private func add(
+        _ calls: [PlanningExecutor.Planned], to alternative: inout RunEstimate.Alternative?,
+        strategy: PipelineConfig.Strategy
+    ) {
         var total = alternative ?? RunEstimate.Alternative(strategy: strategy.rawValue)
         for call in calls {
             total.calls += 1
             total.promptTokens += call.promptTokens
             total.completionTokens += call.completionTokens
-            total.cost += config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens) * config.priceFactor
+            total.cost +=
+                config.cost(model: call.model, prompt: call.promptTokens, completion: call.completionTokens)
+                * config.priceFactor
         }
         total.cost = RunReport.roundedCost(total.cost)
         alternative = total
@@ -158,7 +181,9 @@ public struct RunPlanner: Sendable {
     /// prompt tokens as the run will be billed them. Chinese stays at Moonshot's published rate,
     /// which the measured one (framing counted in, for safety) overstates.
     static func expected(_ ratio: MeasuredTokenRatio?) -> TokenEstimator {
-        guard let ratio, ratio.counted else { return TokenEstimator(cjkTokensPerCharacter: expectedCJKTokens, safety: 1) }
+        guard let ratio, ratio.counted else {
+            return TokenEstimator(cjkTokensPerCharacter: expectedCJKTokens, safety: 1)
+        }
         // The ratio is the highest the fixed texts gave; within the estimator's own 5% it is noise,
         // and prose counts below it.
         let raw = ratio.ratio / TokenRatioProbe.margin
@@ -176,7 +201,9 @@ public struct RunPlanner: Sendable {
         let byLevel = Dictionary(grouping: calls, by: \.level)
         return byLevel.values.reduce(0) { total, level in
             let longest = level.map(Self.seconds).max() ?? 0
-            return total + (config.context == .previous && config.backend == .openAICompatible ? level.map(Self.seconds).reduce(0, +) : longest)
+            return total
+                + (config.context == .previous && config.backend == .openAICompatible
+                    ? level.map(Self.seconds).reduce(0, +) : longest)
         }
     }
 
@@ -193,18 +220,29 @@ public struct RunPlanner: Sendable {
         let window = limits.window.seconds
         let work = Double(estimate.calls) * Self.callOverhead + Double(estimate.completionTokens) / Self.tokensPerSecond
         var bounds: [(Double, String)] = [
-            (work / Double(limits.concurrency), "\(limits.concurrency) call(s) at once, ~\(Int(Self.callOverhead)) s + \(Int(Self.tokensPerSecond)) tokens/s each"),
-            (critical, "the deepest document's levels, one after another"),
+            (
+                work / Double(limits.concurrency),
+                "\(limits.concurrency) call(s) at once, ~\(Int(Self.callOverhead)) s + \(Int(Self.tokensPerSecond)) tokens/s each"
+            ),
+            (critical, "the deepest document's levels, one after another")
         ]
-        if let rpm = limits.rpm { bounds.append((Double(estimate.calls) / Double(rpm) * window, "the account's \(rpm) requests per minute")) }
+        if let rpm = limits.rpm {
+            bounds.append((Double(estimate.calls) / Double(rpm) * window, "the account's \(rpm) requests per minute"))
+        }
         let charged = estimate.promptTokensMax + estimate.completionTokensMax
-        if let tpm = limits.tpm { bounds.append((Double(charged) / Double(tpm) * window, "the account's \(tpm) tokens per minute")) }
+        if let tpm = limits.tpm {
+            bounds.append((Double(charged) / Double(tpm) * window, "the account's \(tpm) tokens per minute"))
+        }
         if let tpd = limits.tpd, charged > tpd {
             bounds.append((Double(charged / tpd) * 86_400, "the account's \(tpd) tokens per day"))
         }
         if config.mode == .batch, let hours = Batch.hours(config.batch.completionWindow) {
             // One level a batch: each may take up to the whole window, and usually takes far less.
-            bounds.append((Double(estimate.levels * hours) * 3600, "\(estimate.levels) level(s) of batches, each within its \(config.batch.completionWindow) window; usually much less"))
+            bounds.append(
+                (
+                    Double(estimate.levels * hours) * 3600,
+                    "\(estimate.levels) level(s) of batches, each within its \(config.batch.completionWindow) window; usually much less"
+                ))
         }
         let (seconds, reason) = bounds.max { $0.0 < $1.0 }!
         estimate.seconds = seconds

@@ -18,7 +18,10 @@ struct FleetWorker: Sendable {
     static func start(_ options: FleetOptions, settings: RunSettings) async throws(PipelineError) -> FleetWorker {
         let config = settings.config
         if config.mode == .batch {
-            throw PipelineError(.usage, "batch mode keeps its jobs in the output folder's SQLite store and does not run with --store; run it on one machine, or use mode: online")
+            throw PipelineError(
+                .usage,
+                "batch mode keeps its jobs in the output folder's SQLite store and does not run with --store; run it on one machine, or use mode: online"
+            )
         }
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
@@ -36,11 +39,15 @@ struct FleetWorker: Sendable {
             let name = ContentHash.sha256(Data((settings.baseURL + "\n" + (settings.apiKey ?? "")).utf8)).prefix(24)
             account = SharedAccount(database: Database(address), name: String(name), worker: id)
         }
-        return FleetWorker(id: id, store: store, queue: queue, account: account, calls: SharedCalls(database: Database(address), worker: id))
+        return FleetWorker(
+            id: id, store: store, queue: queue, account: account,
+            calls: SharedCalls(database: Database(address), worker: id))
     }
 
     /// The job's store and queue; without a `worker`, for `merge` and `status`, which take no part in the work.
-    static func connect(_ options: FleetOptions, settings: RunSettings, worker: String = "") async throws(PipelineError) -> (store: PostgresStore, queue: WorkQueue) {
+    static func connect(_ options: FleetOptions, settings: RunSettings, worker: String = "") async throws(PipelineError)
+        -> (store: PostgresStore, queue: WorkQueue)
+    {
         let scope = options.scope(for: settings.options.outputDirectory)
         do {
             let address = try StoreAddress(options.store, fromCommandLine: options.fromCommandLine)
@@ -53,7 +60,8 @@ struct FleetWorker: Sendable {
 
     /// A store address that cannot be used is the user's to fix (2); a database that fails, the output's (3).
     private static func failure(_ error: FleetError) -> PipelineError {
-        error.code == .address ? PipelineError(.usage, error.message) : PipelineError(.output, "cannot use the shared store", cause: error)
+        error.code == .address
+            ? PipelineError(.usage, error.message) : PipelineError(.output, "cannot use the shared store", cause: error)
     }
 
     /// Renews the worker's leases until cancelled.

@@ -10,7 +10,10 @@ public struct Extraction: Sendable {
             public var page: Int?
             public var headingPath: [String]
             public var text: String
-            enum CodingKeys: String, CodingKey { case page, text, headingPath = "heading_path" }
+            enum CodingKeys: String, CodingKey {
+                case page, text
+                case headingPath = "heading_path"
+            }
         }
 
         public struct Chapter: Sendable, Codable {
@@ -42,7 +45,10 @@ public struct Extraction: Sendable {
     /// Skip ``TextCleaner``: the text as the decoder or poppler gave it.
     public var raw: Bool
 
-    public init(inputs: [String], options: IngestOptions = IngestOptions(), jobs: Int = ProcessInfo.processInfo.activeProcessorCount, raw: Bool = false) {
+    public init(
+        inputs: [String], options: IngestOptions = IngestOptions(),
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount, raw: Bool = false
+    ) {
         self.inputs = inputs
         self.options = options
         self.jobs = jobs
@@ -57,13 +63,18 @@ public struct Extraction: Sendable {
         do { files = try options.walker(excluding: []).files(in: inputs) } catch {
             throw PipelineError(.usage, error.description)
         }
-        let loader = DocumentLoader(maxBytes: options.maxFileBytes, pdfPassword: options.pdfPassword, clean: !raw, ocr: options.ocr ?? .auto)
+        let loader = DocumentLoader(
+            maxBytes: options.maxFileBytes, pdfPassword: options.pdfPassword, clean: !raw, ocr: options.ocr ?? .auto)
         let reader = DocumentReader(loader: loader, pool: IngestPool(jobs: jobs))
         return await withTaskGroup(of: (Int, Item).self) { group in
-            var next = 0, emitted = 0, ok = 0, failed = 0
+            var next = 0
+            var emitted = 0
+            var ok = 0
+            var failed = 0
             var ready: [Int: Item] = [:]
             func start() {
-                let index = next, file = files[index]
+                let index = next
+                let file = files[index]
                 group.addTask { (index, await Self.extract(file, order: index, reader: reader)) }
                 next += 1
             }
@@ -86,8 +97,9 @@ public struct Extraction: Sendable {
         do {
             // Nothing is stored, so no content hash is needed.
             let document = try await reader.load(file, order: order, hashing: false)
-            var item = Item(path: file.id, status: "ok", format: document.format.rawValue, title: document.title,
-                            encoding: document.encoding, pages: document.pageCount, warnings: document.warnings)
+            var item = Item(
+                path: file.id, status: "ok", format: document.format.rawValue, title: document.title,
+                encoding: document.encoding, pages: document.pageCount, warnings: document.warnings)
             let estimator = TokenEstimator()
             var lastChapter: String?
             for part in document.parts {

@@ -17,8 +17,10 @@ public struct GarbageCollection: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case calls
-            case dryRun = "dry_run", tempFiles = "temp_files"
-            case storeBytesBefore = "store_bytes_before", storeBytesAfter = "store_bytes_after"
+            case dryRun = "dry_run"
+            case tempFiles = "temp_files"
+            case storeBytesBefore = "store_bytes_before"
+            case storeBytesAfter = "store_bytes_after"
         }
 
         /// One line for people.
@@ -26,10 +28,13 @@ public struct GarbageCollection: Sendable {
             let verb = dryRun ? "would remove" : "removed"
             var line = "\(verb) \(calls.calls) stored call(s) no file uses"
             if calls.calls > 0 {
-                line += " (\(OutputStatus.bytes(calls.outputBytes)) of summaries; \(calls.promptTokens) tokens in, \(calls.completionTokens) out)"
+                line +=
+                    " (\(OutputStatus.bytes(calls.outputBytes)) of summaries; \(calls.promptTokens) tokens in, \(calls.completionTokens) out)"
             }
             line += " and \(tempFiles.count) leftover temp file(s)"
-            if !dryRun { line += "; store \(OutputStatus.bytes(storeBytesBefore)) → \(OutputStatus.bytes(storeBytesAfter))" }
+            if !dryRun {
+                line += "; store \(OutputStatus.bytes(storeBytesBefore)) → \(OutputStatus.bytes(storeBytesAfter))"
+            }
             return line
         }
     }
@@ -49,7 +54,8 @@ public struct GarbageCollection: Sendable {
         let out = outputDirectory
         let storeURL = RunOptions(inputs: [], outputDirectory: out).storeURL
         guard FileManager.default.fileExists(atPath: storeURL.path) else {
-            throw PipelineError(.usage, "\(out.path) holds no precis output (no .precis/state.sqlite); nothing to collect")
+            throw PipelineError(
+                .usage, "\(out.path) holds no precis output (no .precis/state.sqlite); nothing to collect")
         }
         let lock = try await OutputLock.acquire(in: out, wait: waitForLock, control: control)
         defer { lock.release() }
@@ -58,16 +64,21 @@ public struct GarbageCollection: Sendable {
             let before = store.diskBytes
             let temps = Self.tempFiles(in: out)
             if dryRun {
-                return Result(dryRun: true, calls: try await store.garbageTotals(), tempFiles: temps, storeBytesBefore: before, storeBytesAfter: before)
+                return Result(
+                    dryRun: true, calls: try await store.garbageTotals(), tempFiles: temps, storeBytesBefore: before,
+                    storeBytesAfter: before)
             }
             for temp in temps {
                 guard let url = OutputPath.existing(temp, in: out) else { continue }
                 do { try FileManager.default.removeItem(at: url) } catch {
-                    throw PipelineError(.output, "cannot remove the unfinished write \(temp) in \(out.path)", cause: error)
+                    throw PipelineError(
+                        .output, "cannot remove the unfinished write \(temp) in \(out.path)", cause: error)
                 }
             }
             let freed = try await store.collectGarbage()
-            return Result(dryRun: false, calls: freed, tempFiles: temps, storeBytesBefore: before, storeBytesAfter: store.diskBytes)
+            return Result(
+                dryRun: false, calls: freed, tempFiles: temps, storeBytesBefore: before,
+                storeBytesAfter: store.diskBytes)
         } catch {
             throw PipelineError(.output, "cannot collect garbage in \(out.path)", cause: error)
         }
@@ -79,7 +90,10 @@ public struct GarbageCollection: Sendable {
         guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            if relative == OutputLayout.state { walker.skipDescendants(); continue }
+            if relative == OutputLayout.state {
+                walker.skipDescendants()
+                continue
+            }
             let name = (relative as NSString).lastPathComponent
             if AtomicFile.isTempName(name) { found.append(relative) }
         }

@@ -8,7 +8,9 @@ extension OutputStatus {
         if files.pending > 0 { counts += " (\(files.new) new, \(files.changed) changed)" }
         counts += ", \(files.failed) failed"
         if files.inputsGone > 0 { counts += ", \(files.inputsGone) with inputs gone (outputs kept)" }
-        if !inputsChecked { counts += "; inputs not checked" + (lastRun == nil ? "" : ": the last run's inputs cannot be read") }
+        if !inputsChecked {
+            counts += "; inputs not checked" + (lastRun == nil ? "" : ": the last run's inputs cannot be read")
+        }
         lines.append("  files     " + counts)
         var calls = "\(stored.calls) stored (\(Self.bytes(stored.outputBytes)) of summaries)"
         if unused.calls > 0 { calls += ", \(unused.calls) used by no file (`precis gc` drops them)" }
@@ -19,7 +21,9 @@ extension OutputStatus {
         if let run = lastRun {
             var line = "#\(run.id), pipeline \(run.pipeline), started \(Self.time(run.startedAt))"
             if let ended = run.endedAt {
-                line += ", ended \(Self.time(ended)) (" + String(format: "%.1f s", ended.timeIntervalSince(run.startedAt)) + ")"
+                line +=
+                    ", ended \(Self.time(ended)) (" + String(format: "%.1f s", ended.timeIntervalSince(run.startedAt))
+                    + ")"
                 line += ", exit \(run.exitCode.map(String.init) ?? "?")" + (run.outcome.map { " (\($0))" } ?? "")
                 line += "; \(run.callsMade) calls made, \(run.callsReused) reused"
             }
@@ -53,8 +57,11 @@ extension OutputStatus {
     }
 
     static func bytes(_ count: Int) -> String {
-        count < 1024 ? "\(count) B" : count < 1 << 20 ? String(format: "%.1f KB", Double(count) / 1024)
-            : String(format: "%.1f MB", Double(count) / Double(1 << 20))
+        count < 1024
+            ? "\(count) B"
+            : count < 1 << 20
+                ? String(format: "%.1f KB", Double(count) / 1024)
+                : String(format: "%.1f MB", Double(count) / Double(1 << 20))
     }
 
     private static func time(_ date: Date) -> String {

@@ -67,8 +67,12 @@ public struct OutputStatus: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case id, pipeline, pid, outcome, inputs
-            case startedAt = "started_at", endedAt = "ended_at", exitCode = "exit_code"
-            case callsMade = "calls_made", callsReused = "calls_reused", filesPending = "files_pending"
+            case startedAt = "started_at"
+            case endedAt = "ended_at"
+            case exitCode = "exit_code"
+            case callsMade = "calls_made"
+            case callsReused = "calls_reused"
+            case filesPending = "files_pending"
         }
     }
 
@@ -92,7 +96,10 @@ public struct OutputStatus: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case output, files, attention, stored, unused, currency, batches
-        case runningPID = "running_pid", inputsChecked = "inputs_checked", storeBytes = "store_bytes", lastRun = "last_run"
+        case runningPID = "running_pid"
+        case inputsChecked = "inputs_checked"
+        case storeBytes = "store_bytes"
+        case lastRun = "last_run"
     }
 }
 
@@ -103,7 +110,10 @@ extension OutputStatus {
         let storeURL = RunOptions(inputs: [], outputDirectory: out).storeURL
         let store: CheckpointStore
         guard FileManager.default.fileExists(atPath: storeURL.path) else {
-            throw PipelineError(.usage, "\(out.path) holds no precis output (no .precis/state.sqlite): run `precis run INPUT --out \(out.path)` first")
+            throw PipelineError(
+                .usage,
+                "\(out.path) holds no precis output (no .precis/state.sqlite): run `precis run INPUT --out \(out.path)` first"
+            )
         }
         // A store that is there but cannot be opened (damaged, emptied, on a read-only disk) is not
         // "no output": saying so would invite a run that starts over and pays for everything again.
@@ -127,7 +137,9 @@ extension OutputStatus {
             )
             let (batches, waiting) = try await batches(in: store)
             status.batches = batches
-            status.count(states, inputs: record?.inputList ?? [], walker: IngestOptions(json: record?.walk).walker(excluding: [out]), waiting: waiting)
+            status.count(
+                states, inputs: record?.inputList ?? [],
+                walker: IngestOptions(json: record?.walk).walker(excluding: [out]), waiting: waiting)
             return status
         } catch {
             throw PipelineError(.output, "cannot read the store in \(out.path)", cause: error)
@@ -139,11 +151,13 @@ extension OutputStatus {
     private static func readOnlyCopy(of storeURL: URL) async -> CheckpointStore? {
         let folder = storeURL.deletingLastPathComponent()
         guard !FileManager.default.isWritableFile(atPath: folder.path) else { return nil }
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("precis-status-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "precis-status-\(getpid())-\(UUID().uuidString.prefix(8))")
         do {
             try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: storeURL.path + suffix) {
-                try FileManager.default.copyItem(atPath: storeURL.path + suffix, toPath: copy.appendingPathComponent("state.sqlite" + suffix).path)
+                try FileManager.default.copyItem(
+                    atPath: storeURL.path + suffix, toPath: copy.appendingPathComponent("state.sqlite" + suffix).path)
             }
             return try await CheckpointStore(url: copy.appendingPathComponent("state.sqlite"), create: false)
         } catch {
@@ -165,7 +179,8 @@ extension OutputStatus {
         for file in found {
             guard let state = byPath[file.id] else {
                 files.new += 1
-                attention.append(Entry(path: file.id, reason: waiting.contains(file.id) ? "waiting for a batch in flight" : "new"))
+                attention.append(
+                    Entry(path: file.id, reason: waiting.contains(file.id) ? "waiting for a batch in flight" : "new"))
                 continue
             }
             if state.status == .failed {
@@ -189,8 +204,11 @@ extension OutputStatus {
 
 extension OutputStatus.LastRun {
     init(_ record: RunRecord) {
-        self.init(id: record.id ?? 0, pipeline: record.pipeline, pid: record.pid, startedAt: record.startedAt, endedAt: record.endedAt,
-                  exitCode: record.exitCode, outcome: record.outcome, callsMade: record.callsMade, callsReused: record.callsReused,
-                  filesPending: record.filesPending, inputs: record.inputList)
+        self.init(
+            id: record.id ?? 0, pipeline: record.pipeline, pid: record.pid, startedAt: record.startedAt,
+            endedAt: record.endedAt,
+            exitCode: record.exitCode, outcome: record.outcome, callsMade: record.callsMade,
+            callsReused: record.callsReused,
+            filesPending: record.filesPending, inputs: record.inputList)
     }
 }

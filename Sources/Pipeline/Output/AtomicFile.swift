@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes files so that a reader sees the old content or the new, never half of either.
@@ -37,7 +38,10 @@ enum AtomicFile {
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 offset += n
             }
             return true
@@ -71,7 +75,8 @@ enum AtomicFile {
     private static func failure(_ what: String, _ url: URL) -> PipelineError {
         let code = errno
         // The errno travels as the cause, so a full or read-only disk is told from a bad path.
-        return PipelineError(.output, "\(what) \(url.path): \(String(cString: strerror(code)))",
-                             cause: POSIXErrorCode(rawValue: code).map { POSIXError($0) })
+        return PipelineError(
+            .output, "\(what) \(url.path): \(String(cString: strerror(code)))",
+            cause: POSIXErrorCode(rawValue: code).map { POSIXError($0) })
     }
 }

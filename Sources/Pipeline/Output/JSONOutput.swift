@@ -6,7 +6,8 @@ public enum JSONOutput {
     /// - Throws: ``PipelineError`` `.output` when a value cannot be written, such as a cost that is not a number.
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws(PipelineError) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         do { return try encoder.encode(value) } catch {
             throw PipelineError(.output, "cannot write the \(T.self) as JSON", cause: error)

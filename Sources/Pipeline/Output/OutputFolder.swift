@@ -18,7 +18,10 @@ enum OutputFolder {
         }
         guard entries.isEmpty else {
             let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
-            throw PipelineError(.usage, "--out \(out.path) holds \(entries.count) file(s) (\(shown)) and is not a precis output folder (no .precis/ in it): precis would overwrite its index.md, report.json and pages there; name a new or empty folder, or pass --force to write into this one")
+            throw PipelineError(
+                .usage,
+                "--out \(out.path) holds \(entries.count) file(s) (\(shown)) and is not a precis output folder (no .precis/ in it): precis would overwrite its index.md, report.json and pages there; name a new or empty folder, or pass --force to write into this one"
+            )
         }
     }
 }

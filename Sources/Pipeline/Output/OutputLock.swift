@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One run per output directory: a POSIX record lock on `OUT/.precis/lock`, and a `flock` on the
@@ -32,18 +33,22 @@ final class OutputLock: Sendable {
 
     /// The lock file of an output directory.
     static func url(in directory: URL, shard: Shard? = nil) -> URL {
-        directory.appendingPathComponent(shard.map { OutputLayout.shardLock($0.index, of: $0.count) } ?? OutputLayout.lock)
+        directory.appendingPathComponent(
+            shard.map { OutputLayout.shardLock($0.index, of: $0.count) } ?? OutputLayout.lock)
     }
 
     /// Takes the lock, or waits for it when `wait` is set; otherwise a held lock is a `.locked` error.
     /// - Parameters:
     ///   - control: a signal while waiting ends the wait with `.interrupted` or `.terminated`.
     ///   - waiting: told once, with the holder, when the lock is busy and `wait` is set.
-    static func acquire(in directory: URL, shard: Shard? = nil, wait: Bool, control: RunControl? = nil,
-                        waiting: (Holder?) -> Void = { _ in }) async throws(PipelineError) -> OutputLock {
+    static func acquire(
+        in directory: URL, shard: Shard? = nil, wait: Bool, control: RunControl? = nil,
+        waiting: (Holder?) -> Void = { _ in }
+    ) async throws(PipelineError) -> OutputLock {
         let url = url(in: directory, shard: shard)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw PipelineError(.output, "cannot use the output directory \(directory.path)", cause: error)
         }
@@ -70,9 +75,13 @@ final class OutputLock: Sendable {
             guard wait else {
                 closeBoth()
                 let who = holder.map { "precis \($0)" } ?? "another precis run"
-                throw PipelineError(.locked, "\(directory.path) is in use by \(who); try again later, or pass --wait to wait for it")
+                throw PipelineError(
+                    .locked, "\(directory.path) is in use by \(who); try again later, or pass --wait to wait for it")
             }
-            if !told { waiting(holder); told = true }
+            if !told {
+                waiting(holder)
+                told = true
+            }
             if let signal = control?.signal {
                 closeBoth()
                 throw PipelineError(signal.errorCode, "interrupted by \(signal) while waiting for \(directory.path)")

@@ -1,8 +1,8 @@
 import Checkpoint
 import Chunking
-import Summarization
 import Foundation
 import Ingest
+import Summarization
 
 /// Renders the Markdown a run writes: one page per document, the folder's summary and the index.
 enum OutputPages {
@@ -23,14 +23,19 @@ enum OutputPages {
 
     /// A document's summary page: YAML front matter, the summary, then (with `output.sections`) the
     /// chapter or section summaries with their pages.
-    static func document(title: String, summary: String, facts: Facts, sections: [MapReduce.ChapterSummary] = [],
-                         sectionsHeading: String = "Chapters") -> String {
+    static func document(
+        title: String, summary: String, facts: Facts, sections: [MapReduce.ChapterSummary] = [],
+        sectionsHeading: String = "Chapters"
+    ) -> String {
         var page = frontMatter(title: title, facts) + "\n# \(title)\n\n\(summary)\n"
         if sections.count >= 2 {
             page += "\n## \(sectionsHeading)\n"
             for (index, section) in sections.enumerated() {
                 let heading = section.title.isEmpty ? (index == 0 ? "Opening" : "Part \(index + 1)") : section.title
-                let pages = section.pages.map { $0.count == 1 ? " (page \($0.lowerBound))" : " (pages \($0.lowerBound)–\($0.upperBound))" } ?? ""
+                let pages =
+                    section.pages.map {
+                        $0.count == 1 ? " (page \($0.lowerBound))" : " (pages \($0.lowerBound)–\($0.upperBound))"
+                    } ?? ""
                 page += "\n### \(heading)\(pages)\n\n\(section.text)\n"
             }
         }
@@ -60,23 +65,27 @@ enum OutputPages {
 
     /// The index of every file in the run: the folder's summary when there is one, a link per file
     /// with its status and gist or error, then the summaries kept from earlier runs whose inputs are gone.
-    static func index(_ files: [RunReport.File], kept: [FileState] = [], corpus: (path: String, gist: String)? = nil) -> String {
+    static func index(_ files: [RunReport.File], kept: [FileState] = [], corpus: (path: String, gist: String)? = nil)
+        -> String
+    {
         var out = "# Summaries\n\n"
         if let corpus { out += "**[The whole folder](\(target(corpus.path)))**: \(corpus.gist)\n\n" }
         out += "| File | Status | Summary |\n|---|---|---|\n"
         for file in files {
             let name = label(file.path)
             let link = file.output.map { "[\(name)](\(target($0)))" } ?? name
-            let status = switch file.status {
-            case .ok, .skipped: "ok"
-            case .failed: "failed"
-            case .pending: "pending"
-            }
+            let status =
+                switch file.status {
+                case .ok, .skipped: "ok"
+                case .failed: "failed"
+                case .pending: "pending"
+                }
             let text = file.status == .ok || file.status == .skipped ? (file.gist ?? "") : (file.error ?? "")
             out += "| \(link) | \(status) | \(cell(text)) |\n"
         }
         guard !kept.isEmpty else { return out }
-        out += "\n## Kept from earlier runs\n\nTheir inputs are gone; `precis run --prune` removes them.\n\n| File | Summary |\n|---|---|\n"
+        out +=
+            "\n## Kept from earlier runs\n\nTheir inputs are gone; `precis run --prune` removes them.\n\n| File | Summary |\n|---|---|\n"
         for state in kept {
             let name = label(state.path)
             let link = state.outputPath.map { "[\(name)](\(target($0)))" } ?? name
@@ -95,7 +104,9 @@ enum OutputPages {
     static func pagePath(for input: String) -> String {
         let page = input + ".md"
         let mine = page == OutputLayout.index || page == OutputLayout.corpusPage ? input + ".summary.md" : page
-        guard mine.utf8.count > longPage || mine.split(separator: "/").contains(where: { $0.utf8.count > 255 }) else { return mine }
+        guard mine.utf8.count > longPage || mine.split(separator: "/").contains(where: { $0.utf8.count > 255 }) else {
+            return mine
+        }
         let digest = ContentHash.sha256(Data(input.utf8)).prefix(16)
         var leaf = String(input.split(separator: "/").last ?? "")
         while leaf.utf8.count > 120 { leaf.removeLast() }
@@ -120,7 +131,8 @@ enum OutputPages {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+            case _
+            where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
                 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF:
                 out += String(format: "\\u%04X", scalar.value)
             default: out.unicodeScalars.append(scalar)
@@ -134,7 +146,9 @@ enum OutputPages {
     static func label(_ text: String) -> String {
         var out = ""
         for character in text.replacingOccurrences(of: "\n", with: " ") {
-            if character.isASCII, character.isPunctuation || character.isSymbol, !"/.-,:;'\"".contains(character) { out.append("\\") }
+            if character.isASCII, character.isPunctuation || character.isSymbol, !"/.-,:;'\"".contains(character) {
+                out.append("\\")
+            }
             out.append(character)
         }
         return out
@@ -146,7 +160,9 @@ enum OutputPages {
     static func target(_ path: String) -> String {
         var bytes: [UInt8] = []
         for byte in path.utf8 {
-            let plain = byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            let plain =
+                byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte)
+                || (0x61...0x7A).contains(byte)
                 || "/._-~".utf8.contains(byte)
             bytes += plain ? [byte] : Array(String(format: "%%%02X", byte).utf8)
         }

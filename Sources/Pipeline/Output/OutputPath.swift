@@ -27,7 +27,9 @@ enum OutputPath {
                 }
             }
             guard let inside = real(folder), contains(root, inside) else {
-                throw PipelineError(.output, "\(relative): its folder leads outside \(out.path) through a symlink; refusing to write there")
+                throw PipelineError(
+                    .output,
+                    "\(relative): its folder leads outside \(out.path) through a symlink; refusing to write there")
             }
         }
         return out.appendingPathComponent(relative)
@@ -51,7 +53,8 @@ enum OutputPath {
     private static func checkShape(_ relative: String, in out: URL) throws(PipelineError) {
         let components = relative.split(separator: "/", omittingEmptySubsequences: false)
         guard !relative.isEmpty, !relative.hasPrefix("/"),
-              !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        else {
             throw PipelineError(.output, "\(relative): refusing an output path outside \(out.path)")
         }
     }

@@ -41,21 +41,33 @@ public struct RunReport: Sendable, Codable {
         public var seconds: Double
         /// The summary's first sentence, for the index; not in the JSON.
         public var gist: String?
+        /// Pending because its next calls wait in a remote batch, not because the run stopped; not in the JSON.
+        public var waitsForBatch = false
 
         enum CodingKeys: String, CodingKey {
             case path, status, error, title, output, encoding, warnings, chunks, levels, seconds, cost, language
-            case callsMade = "calls_made", callsReused = "calls_reused"
-            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated", retries
-            case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
-            case batchCalls = "batch_calls", requests
+            case callsMade = "calls_made"
+            case callsReused = "calls_reused"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls"
+            case tokensEstimated = "tokens_estimated"
+            case retries
+            case reasoningTokens = "reasoning_tokens"
+            case cachedTokens = "cached_tokens"
+            case cacheSaved = "cache_saved"
+            case batchCalls = "batch_calls"
+            case requests
         }
 
-        public init(path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
-                    encoding: String? = nil, warnings: [String] = [], chunks: Int = 0, levels: Int = 0,
-                    callsMade: Int = 0, callsReused: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
-                    cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, retries: Int = 0, language: String? = nil,
-                    seconds: Double = 0, gist: String? = nil) {
+        public init(
+            path: String, status: Status, error: String? = nil, title: String? = nil, output: String? = nil,
+            encoding: String? = nil, warnings: [String] = [], chunks: Int = 0, levels: Int = 0,
+            callsMade: Int = 0, callsReused: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
+            cost: Double = 0, truncatedCalls: Int = 0, tokensEstimated: Bool = false, retries: Int = 0,
+            language: String? = nil,
+            seconds: Double = 0, gist: String? = nil
+        ) {
             self.path = path
             self.status = status
             self.error = error
@@ -93,11 +105,17 @@ public struct RunReport: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case files, ok, failed, skipped, pending, cost, retries
-            case callsMade = "calls_made", callsReused = "calls_reused"
-            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case truncatedCalls = "truncated_calls", tokensEstimated = "tokens_estimated"
-            case reasoningTokens = "reasoning_tokens", cachedTokens = "cached_tokens", cacheSaved = "cache_saved"
-            case batchCalls = "batch_calls", requests
+            case callsMade = "calls_made"
+            case callsReused = "calls_reused"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case truncatedCalls = "truncated_calls"
+            case tokensEstimated = "tokens_estimated"
+            case reasoningTokens = "reasoning_tokens"
+            case cachedTokens = "cached_tokens"
+            case cacheSaved = "cache_saved"
+            case batchCalls = "batch_calls"
+            case requests
         }
     }
 
@@ -133,8 +151,12 @@ public struct RunReport: Sendable, Codable {
     public var peakMemoryBytes: Int?
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, model, currency, seconds, stopped, stop, interrupted, files, totals, pruned, corpus, batch, worker, shard
-        case startedAt = "started_at", abandonedCalls = "abandoned_calls", inputsGone = "inputs_gone", peakMemoryBytes = "peak_memory_bytes"
+        case pipeline, model, currency, seconds, stopped, stop, interrupted, files, totals, pruned, corpus, batch,
+            worker, shard
+        case startedAt = "started_at"
+        case abandonedCalls = "abandoned_calls"
+        case inputsGone = "inputs_gone"
+        case peakMemoryBytes = "peak_memory_bytes"
     }
 
     /// This process's peak resident set so far, in bytes.
@@ -145,8 +167,10 @@ public struct RunReport: Sendable, Codable {
         return usage.ru_maxrss * 1024
     }
 
-    public init(pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,
-                stopped: String? = nil, files: [File]) {
+    public init(
+        pipeline: String, model: String = "extractive", currency: String = "CNY", startedAt: Date, seconds: Double,
+        stopped: String? = nil, files: [File]
+    ) {
         self.pipeline = pipeline
         self.model = model
         self.currency = currency
@@ -211,9 +235,13 @@ public struct RunReport: Sendable, Codable {
         let pending = t.pending > 0 ? ", \(t.pending) pending" : ""
         let cached = t.cachedTokens > 0 ? " (\(t.cachedTokens) cached)" : ""
         let reasoning = t.reasoningTokens > 0 ? " (\(t.reasoningTokens) reasoning)" : ""
-        var line = "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in\(cached), \(approx)\(t.completionTokens) out\(reasoning)"
+        var line =
+            "\(t.files) files: \(t.ok) ok, \(t.failed) failed, \(t.skipped) skipped as unchanged\(pending); calls \(t.callsMade) made, \(t.callsReused) reused; tokens \(approx)\(t.promptTokens) in\(cached), \(approx)\(t.completionTokens) out\(reasoning)"
         line += "; cost " + (t.cost > 0 ? String(format: "%.4f", t.cost) : "0") + " " + currency
-        if t.cacheSaved > 0 { line += t.cacheSaved < 0.0001 ? " (cache saved <0.0001)" : String(format: " (cache saved %.4f)", t.cacheSaved) }
+        if t.cacheSaved > 0 {
+            line +=
+                t.cacheSaved < 0.0001 ? " (cache saved <0.0001)" : String(format: " (cache saved %.4f)", t.cacheSaved)
+        }
         if t.truncatedCalls > 0 { line += "; \(t.truncatedCalls) truncated" }
         if t.retries > 0 { line += "; \(t.retries) retried" }
         if let batch { line += "; " + batch.line }

@@ -44,8 +44,10 @@ final class DocumentSpend: Sendable {
         tally.withLock { $0.callsReused += 1 }
     }
 
-    func made(prompt: Int, completion: Int, reasoning: Int = 0, cached: Int = 0, cost: Double, saved: Double = 0,
-              truncated: Bool, estimated: Bool, requests: Int = 1) {
+    func made(
+        prompt: Int, completion: Int, reasoning: Int = 0, cached: Int = 0, cost: Double, saved: Double = 0,
+        truncated: Bool, estimated: Bool, requests: Int = 1
+    ) {
         tally.withLock {
             $0.callsMade += 1
             $0.requests += requests

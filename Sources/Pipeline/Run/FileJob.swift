@@ -49,10 +49,11 @@ struct FileJob: Sendable {
         } catch let error as PipelineError where error.code == .waiting {
             // Not a failure: its next level is in a remote batch, and a later run goes on from there.
             report = RunReport.File(path: file.id, status: .pending, error: Self.waitingReason)
+            report.waitsForBatch = true
         } catch let error as IngestError {
             // The report already names the file; the reason is what the user needs.
             report = RunReport.File(path: file.id, status: .failed, error: Self.reason(error))
-        } catch where context.gate.reason != nil {
+        } catch  where context.gate.reason != nil {
             // Whatever cut it short (the gate, a cancelled call), the run's stop is why it is not done.
             report = RunReport.File(path: file.id, status: .pending, error: Self.pendingReason(context.gate))
         } catch {
@@ -70,7 +71,8 @@ struct FileJob: Sendable {
 
     private func summarize(spend: DocumentSpend) async throws -> RunReport.File {
         let previous = context.previous[file.id]
-        var data: Data?, hash: String
+        var data: Data?
+        var hash: String
         var segments: TextSegments?
         switch try await context.path.open(file, order: ordinal, previous: previous) {
         case .unchanged(let state, let touched):
@@ -88,8 +90,9 @@ struct FileJob: Sendable {
         }
         do {
             if let segments {
-                let (document, grown) = try await context.path.grow(file, segments: segments, hash: hash, order: ordinal,
-                                                                     executor: executor(for: file.id, spend: spend))
+                let (document, grown) = try await context.path.grow(
+                    file, segments: segments, hash: hash, order: ordinal,
+                    executor: executor(for: file.id, spend: spend))
                 return try await finish(document, grown: grown, spend: spend)
             }
             // The bytes go once decoded and the text once chunked: a file is not held three times over.
@@ -101,11 +104,12 @@ struct FileJob: Sendable {
             if context.gate.reason != nil || (error as? PipelineError)?.code == .waiting { throw error }
             // Keep the last good output and its path: a file that went bad loses nothing already done.
             try await keep {
-                try await context.store.save(FileState(
-                    path: file.id, contentHash: hash, size: file.size, modified: file.modified,
-                    pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
-                    outputPath: previous?.outputPath, title: previous?.title
-                ))
+                try await context.store.save(
+                    FileState(
+                        path: file.id, contentHash: hash, size: file.size, modified: file.modified,
+                        pipelineFingerprint: context.fingerprint, status: .failed, error: Self.reason(error),
+                        outputPath: previous?.outputPath, title: previous?.title
+                    ))
             }
             throw error
         }
@@ -121,49 +125,64 @@ struct FileJob: Sendable {
 
     /// Where the document's calls go: the store, then the run's shared pool.
     private func executor(for path: String, spend: DocumentSpend) -> StoreExecutor {
-        StoreExecutor(store: context.store, pool: context.pool, path: path, documentOrdinal: ordinal, gate: context.gate, spend: spend,
-                      config: context.config, inFlight: context.inFlight, progress: context.progress, claims: context.claims)
+        StoreExecutor(
+            store: context.store, pool: context.pool, path: path, documentOrdinal: ordinal, gate: context.gate,
+            spend: spend,
+            config: context.config, inFlight: context.inFlight, progress: context.progress, claims: context.claims)
     }
 
     /// Writes the page of a grown document, records it as done, and reports it.
-    private func finish(_ document: Document, grown: DocumentPath.Grown, spend: DocumentSpend) async throws -> RunReport.File {
+    private func finish(_ document: Document, grown: DocumentPath.Grown, spend: DocumentSpend) async throws
+        -> RunReport.File
+    {
         let config = context.config
         let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         let spent = spend.value
         let all = try await context.store.callTotals(keys: spent.keys)
         let facts = OutputPages.Facts(
-            source: document.id, contentHash: document.contentHash, pipeline: config.name, models: result.models.isEmpty ? [config.modelName] : result.models,
-            totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks, levels: result.levels
+            source: document.id, contentHash: document.contentHash, pipeline: config.name,
+            models: result.models.isEmpty ? [config.modelName] : result.models,
+            totals: all, currency: config.currency, tokensEstimated: all.usageEstimated, chunks: chunks,
+            levels: result.levels
         )
         let parts = config.output.sections ? (result.chapters.isEmpty ? result.sections : result.chapters) : []
-        let page = OutputPages.document(title: document.title, summary: result.summary.text, facts: facts, sections: parts,
-                                        sectionsHeading: result.chapters.isEmpty ? "Sections" : "Chapters")
+        let page = OutputPages.document(
+            title: document.title, summary: result.summary.text, facts: facts, sections: parts,
+            sectionsHeading: result.chapters.isEmpty ? "Sections" : "Chapters")
         do {
-            try await AtomicFile.write(Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
+            try await AtomicFile.write(
+                Data(page.utf8), to: try OutputPath.resolve(outputPath, in: context.outputDirectory))
         } catch {
             if StorageFault.holds(error) { context.gate.stopForStorage(error) }
             throw error
         }
         let gist = OutputPages.gist(of: result.summary.text)
         try await keep {
-            try await context.store.save(FileState(
-            path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
-            pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath, title: document.title,
-            gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
-            promptTokens: result.promptTokens, completionTokens: result.completionTokens
-            ), calls: spent.keys)
+            try await context.store.save(
+                FileState(
+                    path: document.id, contentHash: document.contentHash, size: file.size, modified: file.modified,
+                    pipelineFingerprint: context.fingerprint, status: .ok, outputPath: outputPath,
+                    title: document.title,
+                    gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
+                    promptTokens: result.promptTokens, completionTokens: result.completionTokens
+                ), calls: spent.keys)
         }
         var warnings = document.warnings
-        if spent.truncatedCalls > 0 { warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short") }
+        if spent.truncatedCalls > 0 {
+            warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short")
+        }
         var report = RunReport.File(
             path: document.id, status: .ok, title: document.title, output: outputPath, encoding: document.encoding,
             warnings: warnings, chunks: chunks, levels: result.levels,
             callsMade: result.callsMade, callsReused: result.callsReused,
             promptTokens: result.promptTokens, completionTokens: result.completionTokens,
-            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated, retries: spent.retries,
+            cost: spent.cost, truncatedCalls: spent.truncatedCalls, tokensEstimated: spent.usageEstimated,
+            retries: spent.retries,
             language: language.rawValue, gist: gist
         )
-        (report.reasoningTokens, report.cachedTokens, report.cacheSaved) = (spent.reasoningTokens, spent.cachedTokens, RunReport.roundedCost(spent.cacheSaved))
+        (report.reasoningTokens, report.cachedTokens, report.cacheSaved) = (
+            spent.reasoningTokens, spent.cachedTokens, RunReport.roundedCost(spent.cacheSaved)
+        )
         report.batchCalls = spent.batchCalls
         report.requests = spent.requests
         return report
@@ -179,16 +198,24 @@ struct FileJob: Sendable {
 
     private func log(_ report: RunReport.File) {
         let seconds = String(format: "%.2f s", report.seconds)
+        // The message reads as a line; the metadata carries the same facts for a log collector.
+        let facts: Logger.Metadata = [
+            "path": "\(report.path)", "stage": "file", "status": "\(report.status.rawValue)",
+            "calls": "\(report.callsMade)", "reused": "\(report.callsReused)"
+        ]
+        let logger = context.logger
         switch report.status {
         case .ok:
-            context.logger.info("ok      \(report.path): \(report.chunks) chunks, \(report.levels) levels, \(report.callsMade) calls made, \(report.callsReused) reused, \(seconds)")
-            for warning in report.warnings { context.logger.warning("warning \(report.path): \(warning)") }
+            logger.info(
+                "ok      \(report.path): \(report.chunks) chunks, \(report.levels) levels, \(report.callsMade) calls made, \(report.callsReused) reused, \(seconds)",
+                metadata: facts)
+            for warning in report.warnings { logger.warning("warning \(report.path): \(warning)", metadata: facts) }
         case .skipped:
-            context.logger.info("same    \(report.path): unchanged, output kept")
+            logger.info("same    \(report.path): unchanged, output kept", metadata: facts)
         case .failed:
-            context.logger.error("failed  \(report.path): \(report.error ?? "unknown error")")
+            logger.error("failed  \(report.path): \(report.error ?? "unknown error")", metadata: facts)
         case .pending:
-            context.logger.info("pending \(report.path): \(report.error ?? "not finished")")
+            logger.info("pending \(report.path): \(report.error ?? "not finished")", metadata: facts)
         }
     }
 

@@ -61,7 +61,9 @@ struct FleetClaims: WorkSource {
         let open = max(4, context.engine.concurrency * 4)
         return await withTaskGroup(of: RunReport.File.self) { group in
             var mine: [RunReport.File] = []
-            var running = 0, ordinal = 0, drained = false
+            var running = 0
+            var ordinal = 0
+            var drained = false
             while true {
                 claiming: while !drained, running < open, context.gate.reason == nil {
                     switch await next(round: round, gate: context.gate) {
@@ -109,7 +111,8 @@ struct FleetClaims: WorkSource {
 
     /// Fails a claim this worker cannot take: not among its inputs, or one that stopped workers before.
     private func refuse(_ claim: WorkQueue.Claim, byID: [String: InputFile], round: Int64) async -> RunReport.File {
-        let why = byID[claim.path] == nil
+        let why =
+            byID[claim.path] == nil
             ? "another worker listed it, and it is not among this worker's inputs; give every worker the same inputs"
             : "\(Self.maxClaims) workers stopped while summarizing it; it is left out so it cannot stop the fleet"
         logger.error("failed  \(claim.path): \(why)", metadata: ["path": "\(claim.path)"])
@@ -139,8 +142,9 @@ struct FleetClaims: WorkSource {
             try await queue.done(round: round, path: report.path, report: data, gist: report.gist)
         } catch {
             // Its outputs and calls are kept; back in the queue, a worker finds it done and skips it.
-            logger.warning("cannot mark \(report.path) done in the shared queue, so it goes back for another pass: \(error)",
-                           metadata: ["path": "\(report.path)"])
+            logger.warning(
+                "cannot mark \(report.path) done in the shared queue, so it goes back for another pass: \(error)",
+                metadata: ["path": "\(report.path)"])
             await queue.release(round: round, path: report.path)
         }
         return report

@@ -33,14 +33,16 @@ public struct FolderMerge: Sendable {
     public func run() async throws(PipelineError) -> RunReport {
         let parts: Parts
         if let fleet = options.fleet { parts = try await fromFleet(fleet) } else { parts = try await fromShards() }
-        var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
-                               startedAt: parts.startedAt, seconds: parts.seconds, files: parts.files)
+        var report = RunReport(
+            pipeline: config.name, model: config.modelName, currency: config.currency,
+            startedAt: parts.startedAt, seconds: parts.seconds, files: parts.files)
         let folder = FolderRun(options: try await givenOptions(parts.store), config: config, logger: logger)
         if options.corpusSummary {
             let engine = try await Engine.make(settings)
-            let context = FileJob.Context(store: parts.store, pool: WorkPool(concurrency: engine.concurrency),
-                                          path: DocumentPath(settings: settings, engine: engine, remote: nil), gate: RunGate(),
-                                          logger: logger, previous: [:], inFlight: InFlightCalls())
+            let context = FileJob.Context(
+                store: parts.store, pool: WorkPool(concurrency: engine.concurrency),
+                path: DocumentPath(settings: settings, engine: engine, remote: nil), gate: RunGate(),
+                logger: logger, previous: [:], inFlight: InFlightCalls())
             report.add(corpus: await folder.summarizeCorpus(parts.files, context: context))
             await engine.shutdown()
         }
@@ -68,16 +70,20 @@ public struct FolderMerge: Sendable {
             throw PipelineError(.output, "cannot read the shared store", cause: error)
         }
         guard let round else {
-            throw PipelineError(.usage, "no worker has run the job \(fleet.queue.scope) in \(fleet.store.database.address) yet")
+            throw PipelineError(
+                .usage, "no worker has run the job \(fleet.queue.scope) in \(fleet.store.database.address) yet")
         }
         let files = try await FleetClaims.reports(of: round, queue: fleet.queue)
         do {
             let startedAt = try await fleet.queue.opened(round: round) ?? Date()
             let status = try await FleetStatus.read(fleet.queue)
             if status.queued + status.claimed > 0 {
-                logger.warning("the job's round \(round) is still open: \(status.claimed) file(s) claimed and \(status.queued) queued are not in the merge")
+                logger.warning(
+                    "the job's round \(round) is still open: \(status.claimed) file(s) claimed and \(status.queued) queued are not in the merge"
+                )
             }
-            return Parts(store: fleet.store, files: files, startedAt: startedAt, seconds: Date().timeIntervalSince(startedAt))
+            return Parts(
+                store: fleet.store, files: files, startedAt: startedAt, seconds: Date().timeIntervalSince(startedAt))
         } catch {
             throw PipelineError(.output, "cannot read the shared store", cause: error)
         }
@@ -88,7 +94,10 @@ public struct FolderMerge: Sendable {
         let out = options.outputDirectory
         let shards = OutputLayout.shardReports(in: out)
         guard !shards.isEmpty else {
-            throw PipelineError(.usage, "\(out.path) holds no shard reports (\(OutputLayout.shardReport(1, of: 2).replacingOccurrences(of: "1-of-2", with: "I-of-N"))): run the shards with --shard first, or give --store")
+            throw PipelineError(
+                .usage,
+                "\(out.path) holds no shard reports (\(OutputLayout.shardReport(1, of: 2).replacingOccurrences(of: "1-of-2", with: "I-of-N"))): run the shards with --shard first, or give --store"
+            )
         }
         do {
             let folder = try await CheckpointStore(url: out.appendingPathComponent(OutputLayout.store))
@@ -102,7 +111,9 @@ public struct FolderMerge: Sendable {
             }
             // Gists are not in the reports' JSON; the joined store has them.
             let gists = Dictionary(try await folder.fileStates().map { ($0.path, $0.gist) }, uniquingKeysWith: { $1 })
-            for i in parts.files.indices where parts.files[i].gist == nil { parts.files[i].gist = gists[parts.files[i].path] ?? nil }
+            for i in parts.files.indices where parts.files[i].gist == nil {
+                parts.files[i].gist = gists[parts.files[i].path] ?? nil
+            }
             parts.files.sort { $0.path < $1.path }
             return parts
         } catch {

@@ -15,7 +15,8 @@ extension FolderRun {
         for state in gone {
             if let output = state.outputPath, let url = OutputPath.existing(output, in: out) {
                 do { try FileManager.default.removeItem(at: url) } catch {
-                    logger.warning("cannot prune \(output), so it is kept: \(error)", metadata: ["path": "\(state.path)"])
+                    logger.warning(
+                        "cannot prune \(output), so it is kept: \(error)", metadata: ["path": "\(state.path)"])
                     continue
                 }
                 removeEmptyFolders(above: url, in: out)
@@ -32,7 +33,9 @@ extension FolderRun {
     /// Removes the folders a pruned page leaves empty, up to the output directory.
     private func removeEmptyFolders(above url: URL, in out: URL) {
         var folder = url.deletingLastPathComponent().standardizedFileURL
-        while folder.path.hasPrefix(out.path + "/"), OutputPath.isInside(folder: folder, of: out), Self.isEmptyFolder(folder) {
+        while folder.path.hasPrefix(out.path + "/"), OutputPath.isInside(folder: folder, of: out),
+            Self.isEmptyFolder(folder)
+        {
             // A folder that stays is only untidy; the pages are gone.
             do { try FileManager.default.removeItem(at: folder) } catch { return }
             folder = folder.deletingLastPathComponent().standardizedFileURL

@@ -20,7 +20,8 @@ extension FolderRun {
             previous = Dictionary(try await store.fileStates().map { ($0.path, $0) }, uniquingKeysWith: { $1 })
             if let learned = engine.learned { try await store.save(learned) }
         } catch {
-            throw PipelineError(.output, "cannot use the output directory \(options.outputDirectory.path)", cause: error)
+            throw PipelineError(
+                .output, "cannot use the output directory \(options.outputDirectory.path)", cause: error)
         }
         let present = Set(files.map(\.id))
         let gone = previous.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
@@ -34,8 +35,10 @@ extension FolderRun {
     func record(started: Date, in store: any RunStore) async throws(PipelineError) -> RunRecord {
         let inputs = options.inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         do {
-            return try await store.begin(RunRecord(startedAt: started, pipeline: config.name, pid: Int(getpid()), inputs: inputs,
-                                                   currency: config.currency, walk: options.ingest.json))
+            return try await store.begin(
+                RunRecord(
+                    startedAt: started, pipeline: config.name, pid: Int(getpid()), inputs: inputs,
+                    currency: config.currency, walk: options.ingest.json))
         } catch {
             throw PipelineError(.output, "cannot record the run", cause: error)
         }
@@ -45,19 +48,24 @@ extension FolderRun {
     func logStart(files: Int, engine: Engine, kept: [FileState]) throws(PipelineError) {
         var limits = ""
         if let l = engine.limiter?.limits {
-            limits = [l.rpm.map { "rpm \($0)" }, l.tpm.map { "tpm \($0)" }, l.tpd.map { "tpd \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            limits = [l.rpm.map { "rpm \($0)" }, l.tpm.map { "tpm \($0)" }, l.tpd.map { "tpd \($0)" }].compactMap { $0 }
+                .joined(separator: ", ")
             limits = limits.isEmpty ? "" : " (\(limits))"
         }
         let at = engine.endpoint.map { " at \($0)" } ?? ""
-        let ratio = engine.tokenRatio.map { measured in
-            let cjk = measured.cjkPerCharacter.map { String(format: ", %.2f per CJK character", $0) } ?? ""
-            return ", token ratio \(String(format: "%.2f", measured.ratio))\(cjk) (\(measured.source))"
-        } ?? ""
-        logger.info("\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(engine.budget)-token chunks\(ratio), concurrency \(engine.concurrency)\(limits), output \(options.outputDirectory.path)",
-                    metadata: ["stage": "start", "files": "\(files)"])
+        let ratio =
+            engine.tokenRatio.map { measured in
+                let cjk = measured.cjkPerCharacter.map { String(format: ", %.2f per CJK character", $0) } ?? ""
+                return ", token ratio \(String(format: "%.2f", measured.ratio))\(cjk) (\(measured.source))"
+            } ?? ""
+        logger.info(
+            "\(files) file(s), pipeline \(config.name), model \(config.modelName)\(at), \(engine.budget)-token chunks\(ratio), concurrency \(engine.concurrency)\(limits), output \(options.outputDirectory.path)",
+            metadata: ["stage": "start", "files": "\(files)"])
         let unread = try settings.officeFilesWithoutKey()
         if !unread.isEmpty {
-            logger.warning("skipped \(unread.count) office, EPUB or HTML file(s) (\(unread.prefix(3).map(\.id).joined(separator: ", "))\(unread.count > 3 ? ", …" : "")): formats: kimi reads them through Kimi's file extraction, and MOONSHOT_API_KEY is not set")
+            logger.warning(
+                "skipped \(unread.count) office, EPUB or HTML file(s) (\(unread.prefix(3).map(\.id).joined(separator: ", "))\(unread.count > 3 ? ", …" : "")): formats: kimi reads them through Kimi's file extraction, and MOONSHOT_API_KEY is not set"
+            )
         }
         if !kept.isEmpty {
             logger.info("kept \(kept.count) output(s) whose inputs are gone; --prune removes them")
@@ -67,6 +75,8 @@ extension FolderRun {
     /// Warns when the key would cross the network unencrypted.
     func warnIfInsecure(_ engine: Engine) {
         guard let server = engine.client?.configuration, server.sendsKeyInTheClear else { return }
-        logger.warning("allow_insecure_http: the API key goes over plain http:// to \(URL(string: server.baseURL)?.host ?? server.baseURL), readable by anyone on the network between")
+        logger.warning(
+            "allow_insecure_http: the API key goes over plain http:// to \(URL(string: server.baseURL)?.host ?? server.baseURL), readable by anyone on the network between"
+        )
     }
 }

@@ -18,8 +18,10 @@ public struct FolderRun: Sendable {
     /// Where signals reach the run.
     public var control: RunControl
 
-    public init(options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis"),
-                control: RunControl = RunControl()) {
+    public init(
+        options: RunOptions, config: PipelineConfig, logger: Logger = Logger(label: "precis"),
+        control: RunControl = RunControl()
+    ) {
         self.settings = RunSettings(options: options, config: config)
         self.logger = logger
         self.control = control
@@ -76,23 +78,29 @@ public struct FolderRun: Sendable {
     }
 
     /// One pass over the inputs: summarizes what is not done yet and writes the pages this run writes.
-    private func step(engine: Engine, started: Date, source: any WorkSource,
-                      finish: any FolderFinish) async throws(PipelineError) -> RunReport {
+    private func step(
+        engine: Engine, started: Date, source: any WorkSource,
+        finish: any FolderFinish
+    ) async throws(PipelineError) -> RunReport {
         let files = try settings.files()
         let store = try await source.open()
         let start = try await open(store.store, files: files, engine: engine)
         let courier = store.folder.flatMap { BatchCourier(engine: engine, store: $0, config: config, logger: logger) }
         var batchStep = BatchStep()
         if let courier, let ledger = engine.ledger { try await courier.prepare(ledger: ledger, step: &batchStep) }
-        await options.progress?.begin(files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
+        await options.progress?.begin(
+            files: files.count, bytes: files.reduce(0) { $0 + $1.size }, currency: config.currency)
         var record = try await record(started: started, in: store.store)
         try logStart(files: files.count, engine: engine, kept: start.kept)
         // Nothing between the client's making and its shutdown throws: a client must be shut down.
         let extractor = try settings.extractionClient()
         let context = FileJob.Context(
             store: store.store, pool: WorkPool(concurrency: engine.concurrency),
-            path: DocumentPath(settings: settings, engine: engine, remote: extractor.map { RemoteReader(client: $0, store: store.store) }),
-            gate: RunGate(), logger: logger, previous: start.previous, inFlight: InFlightCalls(), progress: options.progress,
+            path: DocumentPath(
+                settings: settings, engine: engine,
+                remote: extractor.map { RemoteReader(client: $0, store: store.store) }),
+            gate: RunGate(), logger: logger, previous: start.previous, inFlight: InFlightCalls(),
+            progress: options.progress,
             claims: source.claims)
         let (done, corpus) = await work(files, context: context, source: source, finish: finish)
         await extractor?.shutdown()
@@ -112,8 +120,10 @@ public struct FolderRun: Sendable {
     }
 
     /// Summarizes the files, and the folder when this run makes its summary, with signals attached.
-    private func work(_ files: [InputFile], context: FileJob.Context, source: any WorkSource,
-                      finish: any FolderFinish) async -> (WorkDone, RunReport.File?) {
+    private func work(
+        _ files: [InputFile], context: FileJob.Context, source: any WorkSource,
+        finish: any FolderFinish
+    ) async -> (WorkDone, RunReport.File?) {
         let gate = context.gate
         let limiter = context.engine.limiter
         gate.whenStopped { why, kind in
@@ -125,19 +135,23 @@ public struct FolderRun: Sendable {
             guard finish.summarizesFolder(done, run: self), gate.reason == nil else { return (done, nil) }
             return (done, await summarizeCorpus(done.folderFiles, context: context))
         }
-        control.attach(onInterrupt: { signal in
-            gate.interrupt(signal)
-            if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
-        }, onAbandon: { work.cancel() })
+        control.attach(
+            onInterrupt: { signal in
+                gate.interrupt(signal)
+                if let limiter { Task { await limiter.stop("interrupted by \(signal)") } }
+            }, onAbandon: { work.cancel() })
         let value = await work.value
         control.detach()
         return value
     }
 
     /// The step's report, before its batches and its pages.
-    private func report(of done: WorkDone, corpus: RunReport.File?, gate: RunGate, start: Start, started: Date) -> RunReport {
-        var report = RunReport(pipeline: config.name, model: config.modelName, currency: config.currency,
-                               startedAt: started, seconds: 0, stopped: gate.stopReason, files: done.files)
+    private func report(of done: WorkDone, corpus: RunReport.File?, gate: RunGate, start: Start, started: Date)
+        -> RunReport
+    {
+        var report = RunReport(
+            pipeline: config.name, model: config.modelName, currency: config.currency,
+            startedAt: started, seconds: 0, stopped: gate.stopReason, files: done.files)
         report.stop = gate.stopKind
         report.interrupted = gate.interruption
         report.abandonedCalls = gate.abandonedCalls
@@ -152,19 +166,25 @@ public struct FolderRun: Sendable {
     }
 
     /// Holds the folder's lock (a shard's own) through the steps, then writes the report to `reportURL`.
-    func holdingLock(reportURL: URL, steps: @Sendable () async throws(PipelineError) -> RunReport) async throws(PipelineError) -> RunReport {
+    func holdingLock(reportURL: URL, steps: @Sendable () async throws(PipelineError) -> RunReport)
+        async throws(PipelineError) -> RunReport
+    {
         let out = options.outputDirectory
-        let lock = try await OutputLock.acquire(in: out, shard: options.shard, wait: options.waitForLock, control: control) { holder in
+        let lock = try await OutputLock.acquire(
+            in: out, shard: options.shard, wait: options.waitForLock, control: control
+        ) { holder in
             logger.notice("waiting for \(holder.map { "precis \($0)" } ?? "another run") to finish with \(out.path)")
         }
         defer { lock.release() }
         if let stale = lock.staleHolder {
-            logger.warning("taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
+            logger.warning(
+                "taking over \(out.path) from a run that did not finish (\(stale)); its finished calls are kept")
         }
         var report = try await steps()
         if options.waitForLock {
-            report = try await BatchCourier.untilAnswered(report, settings: config.batch, control: control, logger: logger,
-                                                         reportURL: reportURL, steps: steps)
+            report = try await BatchCourier.untilAnswered(
+                report, settings: config.batch, control: control, logger: logger,
+                reportURL: reportURL, steps: steps)
         }
         report.peakMemoryBytes = RunReport.peakMemory()
         try await AtomicFile.write(try report.json(), to: reportURL)
@@ -174,10 +194,14 @@ public struct FolderRun: Sendable {
     /// Writes `index.md`, and `report.json` unless the caller writes it itself.
     func writeFolderPages(_ report: RunReport, kept: [FileState], reportJSON: Bool = true) async throws(PipelineError) {
         let out = options.outputDirectory
-        let link = report.corpus.flatMap { $0.status == .ok ? (path: OutputLayout.corpusPage, gist: $0.gist ?? "") : nil }
+        let link = report.corpus.flatMap {
+            $0.status == .ok ? (path: OutputLayout.corpusPage, gist: $0.gist ?? "") : nil
+        }
         let index = OutputPages.index(report.files, kept: kept, corpus: link)
         try await AtomicFile.write(Data(index.utf8), to: out.appendingPathComponent(OutputLayout.index))
-        if reportJSON { try await AtomicFile.write(try report.json(), to: out.appendingPathComponent(OutputLayout.report)) }
+        if reportJSON {
+            try await AtomicFile.write(try report.json(), to: out.appendingPathComponent(OutputLayout.report))
+        }
     }
 }
 

@@ -11,7 +11,8 @@ struct LocalFiles: WorkSource {
             let store = try await CheckpointStore(url: options.storeURL)
             return OpenedStore(store: store, folder: store)
         } catch {
-            throw PipelineError(.output, "cannot use the output directory \(options.outputDirectory.path)", cause: error)
+            throw PipelineError(
+                .output, "cannot use the output directory \(options.outputDirectory.path)", cause: error)
         }
     }
 
@@ -21,7 +22,9 @@ struct LocalFiles: WorkSource {
     /// early keeps the tail of the run short (longest-processing-time-first).
     func summarize(_ files: [InputFile], context: FileJob.Context) async -> WorkDone {
         let open = max(4, context.engine.concurrency * 4)
-        let order = files.indices.sorted { files[$0].size != files[$1].size ? files[$0].size > files[$1].size : $0 < $1 }
+        let order = files.indices.sorted {
+            files[$0].size != files[$1].size ? files[$0].size > files[$1].size : $0 < $1
+        }
         let reports = await withTaskGroup(of: (Int, RunReport.File).self) { group in
             var reports = [RunReport.File?](repeating: nil, count: files.count)
             var next = 0

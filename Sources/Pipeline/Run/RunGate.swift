@@ -81,7 +81,8 @@ final class RunGate: Sendable {
         switch reason {
         case nil: return
         case .stopped(let why)?: throw PipelineError(.stopped, "not summarized: the run stopped: \(why)")
-        case .interrupted(let signal)?: throw PipelineError(signal.errorCode, "not summarized: the run was interrupted by \(signal)")
+        case .interrupted(let signal)?:
+            throw PipelineError(signal.errorCode, "not summarized: the run was interrupted by \(signal)")
         }
     }
 }

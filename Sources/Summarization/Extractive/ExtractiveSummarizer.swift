@@ -20,8 +20,10 @@ public struct ExtractiveSummarizer: Summarizer {
         /// The least tokens a summary aims for, when the input has that many.
         public var minimumTokens: Int
 
-        public init(mapTokens: Int = 180, reduceTokens: Int = 300, finalTokens: Int = 400,
-                    mapRatio: Double = 0.25, reduceRatio: Double = 0.5, finalRatio: Double = 0.6, minimumTokens: Int = 60) {
+        public init(
+            mapTokens: Int = 180, reduceTokens: Int = 300, finalTokens: Int = 400,
+            mapRatio: Double = 0.25, reduceRatio: Double = 0.5, finalRatio: Double = 0.6, minimumTokens: Int = 60
+        ) {
             self.mapTokens = mapTokens
             self.reduceTokens = reduceTokens
             self.finalTokens = finalTokens
@@ -45,7 +47,8 @@ public struct ExtractiveSummarizer: Summarizer {
 
     public var fingerprint: String {
         let o = options
-        return "extractive/centrality-v2 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens) \(Self.ranker.fingerprint)"
+        return
+            "extractive/centrality-v2 map=\(o.mapTokens)@\(o.mapRatio) reduce=\(o.reduceTokens)@\(o.reduceRatio) final=\(o.finalTokens)@\(o.finalRatio) min=\(o.minimumTokens) \(Self.ranker.fingerprint)"
     }
 
     public func maxOutputTokens(for stage: Stage) -> Int {
@@ -58,11 +61,12 @@ public struct ExtractiveSummarizer: Summarizer {
 
     /// The token target for an input of `inputTokens` at `stage`: the stage's ratio, within its floor and cap.
     public func target(for stage: Stage, inputTokens: Int) -> Int {
-        let ratio = switch stage {
-        case .map: options.mapRatio
-        case .reduce: options.reduceRatio
-        case .final: options.finalRatio
-        }
+        let ratio =
+            switch stage {
+            case .map: options.mapRatio
+            case .reduce: options.reduceRatio
+            case .final: options.finalRatio
+            }
         let wanted = max(options.minimumTokens, Int((Double(inputTokens) * ratio).rounded()))
         return max(1, min(maxOutputTokens(for: stage), wanted))
     }
@@ -100,7 +104,9 @@ public struct ExtractiveSummarizer: Summarizer {
         return sentences.map { sentence in
             let terms = extractor.terms(of: sentence)
             // Headings and scraps make poor summaries: only full sentences are picked while there are any.
-            return .init(terms: terms, tokens: estimator.estimate(sentence), eligible: SentenceSplitter.isComplete(sentence) && terms.count >= 4)
+            return .init(
+                terms: terms, tokens: estimator.estimate(sentence),
+                eligible: SentenceSplitter.isComplete(sentence) && terms.count >= 4)
         }
     }
 
@@ -110,7 +116,9 @@ public struct ExtractiveSummarizer: Summarizer {
     static func join(_ sentences: [String]) -> String {
         var out = ""
         for sentence in sentences {
-            if let last = out.unicodeScalars.last, let first = sentence.unicodeScalars.first, !(last.isCJK && first.isCJK) {
+            if let last = out.unicodeScalars.last, let first = sentence.unicodeScalars.first,
+                !(last.isCJK && first.isCJK)
+            {
                 out += " "
             }
             out += sentence

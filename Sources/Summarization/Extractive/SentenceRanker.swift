@@ -58,7 +58,9 @@ struct SentenceRanker {
     }
 
     /// Each sentence's score, and the part of it that is about the text's topic (no position).
-    private func rate(_ sentences: [Sentence], _ vectors: [Vector], sections: [Int]?) -> (total: [Double], topical: [Double]) {
+    private func rate(_ sentences: [Sentence], _ vectors: [Vector], sections: [Int]?) -> (
+        total: [Double], topical: [Double]
+    ) {
         let n = sentences.count
         guard n > 1 else { return (Array(repeating: 1, count: n), Array(repeating: 1, count: n)) }
         let centrality = Self.normalized(lexRank(vectors))
@@ -74,7 +76,11 @@ struct SentenceRanker {
         let n = sections.count
         var starts: [Int: (first: Int, count: Int)] = [:]
         for (i, section) in sections.enumerated() {
-            if let start = starts[section] { starts[section] = (start.first, start.count + 1) } else { starts[section] = (i, 1) }
+            if let start = starts[section] {
+                starts[section] = (start.first, start.count + 1)
+            } else {
+                starts[section] = (i, 1)
+            }
         }
         return (0..<n).map { i in
             let section = starts[sections[i]]!
@@ -173,7 +179,8 @@ struct SentenceRanker {
         }
         // A term used in one sentence alone is no topic of the text.
         if seen.values.contains(where: { $0 >= 2 }) { sum = sum.filter { seen[$0.key]! >= 2 } }
-        let top = sum.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(centroidTerms).sorted { $0.key < $1.key }
+        let top = sum.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(centroidTerms)
+            .sorted { $0.key < $1.key }
         let norm = sqrt(top.reduce(0) { $0 + $1.value * $1.value })
         guard norm > 0 else { return Array(repeating: 0, count: vectors.count) }
         let centroid = Vector(terms: top.map(\.key), weights: top.map { $0.value / norm })
@@ -189,14 +196,19 @@ struct SentenceRanker {
     }
 
     static func cosine(_ a: Vector, _ b: Vector) -> Double {
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         var dot = 0.0
         while i < a.terms.count && j < b.terms.count {
             if a.terms[i] == b.terms[j] {
                 dot += a.weights[i] * b.weights[j]
                 i += 1
                 j += 1
-            } else if a.terms[i] < b.terms[j] { i += 1 } else { j += 1 }
+            } else if a.terms[i] < b.terms[j] {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         return dot
     }

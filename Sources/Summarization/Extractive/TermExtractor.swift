@@ -57,7 +57,8 @@ struct TermExtractor {
 
     static func isIdeographic(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x3FFFF: true
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
+            true
         default: false
         }
     }
@@ -68,6 +69,6 @@ struct TermExtractor {
         "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was",
         "we", "were", "what", "when", "which", "who", "will", "with", "would", "you", "your", "not", "no", "can",
         "could", "do", "did", "does", "all", "any", "more", "most", "also", "only", "such", "about", "out", "up",
-        "one", "two", "may", "should", "how", "each", "other", "some", "over", "after", "before", "him", "my", "me",
+        "one", "two", "may", "should", "how", "each", "other", "some", "over", "after", "before", "him", "my", "me"
     ]
 }

@@ -12,7 +12,8 @@ enum CutAnswer {
             let scalar = scalars[index]
             let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             // A Latin full stop ends a sentence only before a space or a closing mark ("3.5" does not).
-            let latinEnd = SentenceSplitter.isLatinTerminator(scalar)
+            let latinEnd =
+                SentenceSplitter.isLatinTerminator(scalar)
                 && (next.map { $0.isWhitespaceFast || SentenceSplitter.isCloser($0) } ?? true)
             if SentenceSplitter.isCJKTerminator(scalar) || latinEnd {
                 var end = index + 1

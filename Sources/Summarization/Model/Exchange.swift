@@ -22,8 +22,11 @@ struct Exchange {
         let estimate = request.estimatedPromptTokens ?? 0
         // A server that reports no usage (llama.cpp's streams) gets our estimate, marked as such.
         let reasoning = completion.reasoning.isEmpty ? 0 : estimator.estimate(completion.reasoning)
-        let usage = completion.usage ?? ChatCompletion.Usage(
-            promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning, reasoningTokens: reasoning)
+        let usage =
+            completion.usage
+            ?? ChatCompletion.Usage(
+                promptTokens: estimate, completionTokens: estimator.estimate(completion.text) + reasoning,
+                reasoningTokens: reasoning)
         spent.promptTokens += usage.promptTokens
         spent.completionTokens += usage.completionTokens
         spent.cachedTokens += usage.cachedTokens

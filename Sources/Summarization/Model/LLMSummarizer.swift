@@ -29,10 +29,12 @@ public struct LLMSummarizer: Summarizer {
         /// K3's `reasoning_effort`; nil sends none.
         public var reasoningEffort: ReasoningEffort?
 
-        public init(model: String, contextWindow: Int, candidates: [ModelInfo] = [], temperature: Double = 0.3,
-                    maxTokens: [Stage: Int] = [.map: 512, .reduce: 768, .final: 1024], stream: Bool = false,
-                    prompts: PromptOverrides = PromptOverrides(), thinking: Bool? = nil, reasoningTokens: Int = 8192,
-                    reasoningEffort: ReasoningEffort? = nil) {
+        public init(
+            model: String, contextWindow: Int, candidates: [ModelInfo] = [], temperature: Double = 0.3,
+            maxTokens: [Stage: Int] = [.map: 512, .reduce: 768, .final: 1024], stream: Bool = false,
+            prompts: PromptOverrides = PromptOverrides(), thinking: Bool? = nil, reasoningTokens: Int = 8192,
+            reasoningEffort: ReasoningEffort? = nil
+        ) {
             self.model = model
             self.contextWindow = contextWindow
             self.candidates = candidates.sorted { ($0.contextLength ?? 0) < ($1.contextLength ?? 0) }
@@ -60,8 +62,10 @@ public struct LLMSummarizer: Summarizer {
     /// Whether the server continues a cut answer; learned once for the run.
     public let partialMode: PartialMode
 
-    public init(options: Options, transport: any ChatTransport, calibration: TokenCalibration = TokenCalibration(),
-                partialMode: PartialMode = PartialMode()) {
+    public init(
+        options: Options, transport: any ChatTransport, calibration: TokenCalibration = TokenCalibration(),
+        partialMode: PartialMode = PartialMode()
+    ) {
         self.options = options
         self.transport = transport
         self.calibration = calibration
@@ -74,10 +78,13 @@ public struct LLMSummarizer: Summarizer {
         text += "|max=" + Stage.allCases.map { "\($0.rawValue):\(maxOutputTokens(for: $0))" }.joined(separator: ",")
         if o.isAuto { text += "|candidates=" + o.candidates.map(\.id).joined(separator: ",") }
         // Only where thinking applies, so the keys of models that never think stay as they were.
-        if o.thinking != nil || o.thinks { text += "|thinking=\(o.thinks ? "on" : "off"),reasoning=\(o.reasoningTokens)" }
+        if o.thinking != nil || o.thinks {
+            text += "|thinking=\(o.thinks ? "on" : "off"),reasoning=\(o.reasoningTokens)"
+        }
         if let effort = ModelFamily.of(o.model).effort(o.reasoningEffort) { text += "|effort=\(effort.rawValue)" }
         let prompts = [o.prompts.resolved(for: .english), o.prompts.resolved(for: .chinese)]
-        let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(separator: "\u{1E}")
+        let promptText = prompts.map { [$0.system, $0.map, $0.reduce, $0.final].joined(separator: "\u{1F}") }.joined(
+            separator: "\u{1E}")
         text += "|prompts=" + SHA256.hash(data: Data(promptText.utf8)).hex.prefix(24)
         return text
     }
@@ -94,7 +101,8 @@ public struct LLMSummarizer: Summarizer {
         return sets.flatMap { set in
             Stage.allCases.map { stage in
                 estimator.estimate(PromptSet.render(set.system, text: "", context: context))
-                    + estimator.estimate(PromptSet.render(set.template(for: stage), text: "", context: context, length: 99_999))
+                    + estimator.estimate(
+                        PromptSet.render(set.template(for: stage), text: "", context: context, length: 99_999))
                     + 2 * Self.messageOverhead
             }
         }.max() ?? 0
@@ -109,9 +117,12 @@ public struct LLMSummarizer: Summarizer {
         let family = ModelFamily.of(model)
         let thinks = family.thinks(options.thinking)
         if thinks { maxTokens = min(maxTokens + options.reasoningTokens, max(maxTokens, window - estimate)) }
-        let request = ChatRequest(model: model, messages: messages, temperature: family.temperature(options.temperature), maxTokens: maxTokens,
-                                  stream: options.stream, thinking: family.thinkingField(options.thinking),
-                                  reasoningEffort: family.effort(options.reasoningEffort), contextWindow: window, estimatedPromptTokens: estimate)
+        let request = ChatRequest(
+            model: model, messages: messages, temperature: family.temperature(options.temperature),
+            maxTokens: maxTokens,
+            stream: options.stream, thinking: family.thinkingField(options.thinking),
+            reasoningEffort: family.effort(options.reasoningEffort), contextWindow: window,
+            estimatedPromptTokens: estimate)
         var call = Exchange(transport: transport, estimator: estimator)
         var completion = try await call.send(request)
         // A thinking call can spend all its room reasoning and write nothing: ask again with more
@@ -123,19 +134,24 @@ public struct LLMSummarizer: Summarizer {
         }
         let summary = RepeatedSentences.removed(from: text).trimmingWhitespace()
         guard !summary.isEmpty else {
-            throw SummarizationError(.summarizerFailed, "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
+            throw SummarizationError(
+                .summarizerFailed,
+                "\(completion.model) returned an empty answer (finish_reason \(completion.finishReason))")
         }
         let spent = call.spent
-        var result = Summary(text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
-                             reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
-                             model: completion.model, truncated: completion.isTruncated, usageEstimated: call.estimated)
+        var result = Summary(
+            text: summary, promptTokens: spent.promptTokens, completionTokens: spent.completionTokens,
+            reasoningTokens: spent.reasoningTokens, cachedTokens: spent.cachedTokens,
+            model: completion.model, truncated: completion.isTruncated, usageEstimated: call.estimated)
         result.batched = completion.batched
         result.requests = call.requests
         return result
     }
 
     /// A thinking answer cut inside its reasoning, asked again with twice the room while the window has it.
-    private func reasonAgain(_ first: ChatCompletion, request: ChatRequest, exchange: inout Exchange, thinks: Bool) async throws -> ChatCompletion {
+    private func reasonAgain(_ first: ChatCompletion, request: ChatRequest, exchange: inout Exchange, thinks: Bool)
+        async throws -> ChatCompletion
+    {
         var completion = first
         var request = request
         var attempts = 1
@@ -146,7 +162,10 @@ public struct LLMSummarizer: Summarizer {
             let current = request.maxTokens ?? 0
             let larger = min(current * 2, window - estimate)
             guard larger > current, attempts < 3 else {
-                throw SummarizationError(.summarizerFailed, "\(completion.model) spent all \(current) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off")
+                throw SummarizationError(
+                    .summarizerFailed,
+                    "\(completion.model) spent all \(current) output tokens reasoning and wrote no summary; raise reasoning_tokens, or turn thinking off"
+                )
             }
             request.maxTokens = larger
             completion = try await exchange.send(request)
@@ -159,7 +178,9 @@ public struct LLMSummarizer: Summarizer {
     /// as the prefix, the answer's room again as the limit, so the prompt is not answered twice);
     /// elsewhere kept to its last complete sentence and marked truncated. Asking again with more
     /// room would pay the whole prompt a second time, and a small model rambles to any limit.
-    private func finishCut(_ cut: ChatCompletion, request: ChatRequest, exchange: inout Exchange) async throws -> (ChatCompletion, String) {
+    private func finishCut(_ cut: ChatCompletion, request: ChatRequest, exchange: inout Exchange) async throws -> (
+        ChatCompletion, String
+    ) {
         var completion = cut
         var text = cut.text
         if ModelFamily.of(request.model).partialMode, partialMode.usable, !text.trimmingWhitespace().isEmpty {
@@ -167,7 +188,9 @@ public struct LLMSummarizer: Summarizer {
             while completion.isTruncated, continuations < Self.maxContinuations {
                 guard let next = continuation(of: request, prefix: text, estimator: exchange.estimator) else { break }
                 let more: ChatCompletion
-                do { more = try await exchange.send(next) } catch let error as ChatAPIError where error.code == .badRequest || error.code == .invalidRequest {
+                do { more = try await exchange.send(next) } catch let error as ChatAPIError
+                    where error.code == .badRequest || error.code == .invalidRequest
+                {
                     // The server refuses partial mode: cut answers are kept as cut from now on.
                     partialMode.refuse()
                     break
@@ -206,8 +229,10 @@ public struct LLMSummarizer: Summarizer {
         let prompts = options.prompts.resolved(for: context.language)
         return [
             .system(PromptSet.render(prompts.system, text: "", context: context)),
-            .user(PromptSet.render(prompts.template(for: stage), text: inputs.joined(separator: "\n\n---\n\n"), context: context,
-                                   length: maxOutputTokens(for: stage))),
+            .user(
+                PromptSet.render(
+                    prompts.template(for: stage), text: inputs.joined(separator: "\n\n---\n\n"), context: context,
+                    length: maxOutputTokens(for: stage)))
         ]
     }
 
@@ -231,12 +256,18 @@ public struct LLMSummarizer: Summarizer {
         let needed = promptTokens + maxTokens
         if !options.isAuto {
             guard needed <= options.contextWindow else {
-                throw SummarizationError(.tooLong, "a \(promptTokens)-token prompt and \(maxTokens) output tokens do not fit the \(options.contextWindow)-token window of \(options.model)")
+                throw SummarizationError(
+                    .tooLong,
+                    "a \(promptTokens)-token prompt and \(maxTokens) output tokens do not fit the \(options.contextWindow)-token window of \(options.model)"
+                )
             }
             return (options.model, options.contextWindow)
         }
-        guard let pick = options.candidates.first(where: { ($0.contextLength ?? 0) >= needed }), let window = pick.contextLength else {
-            throw SummarizationError(.summarizerFailed, "no model among \(options.candidates.map(\.id)) has a window of \(needed) tokens")
+        guard let pick = options.candidates.first(where: { ($0.contextLength ?? 0) >= needed }),
+            let window = pick.contextLength
+        else {
+            throw SummarizationError(
+                .summarizerFailed, "no model among \(options.candidates.map(\.id)) has a window of \(needed) tokens")
         }
         return (pick.id, window)
     }

@@ -7,7 +7,8 @@ public enum Language: String, Sendable, Hashable, Codable {
 
     /// Chinese when at least a fifth of the letters in (a sample of) `text` are CJK ideographs.
     public static func detect(_ text: some StringProtocol) -> Language {
-        var cjk = 0, letters = 0
+        var cjk = 0
+        var letters = 0
         for scalar in text.unicodeScalars.prefix(20_000) {
             if TermExtractor.isIdeographic(scalar) {
                 cjk += 1

@@ -8,7 +8,10 @@ public struct PromptOverrides: Sendable, Hashable, Codable {
     /// set (a small model answers an English instruction in English, whatever the text). Nil: all.
     public var language: Language?
 
-    public init(system: String? = nil, map: String? = nil, reduce: String? = nil, final: String? = nil, language: Language? = nil) {
+    public init(
+        system: String? = nil, map: String? = nil, reduce: String? = nil, final: String? = nil,
+        language: Language? = nil
+    ) {
         self.system = system
         self.map = map
         self.reduce = reduce
@@ -20,6 +23,8 @@ public struct PromptOverrides: Sendable, Hashable, Codable {
     public func resolved(for language: Language) -> PromptSet {
         let base = PromptSet.builtIn(language)
         if let own = self.language, own != language { return base }
-        return PromptSet(system: system ?? base.system, map: map ?? base.map, reduce: reduce ?? base.reduce, final: final ?? base.final)
+        return PromptSet(
+            system: system ?? base.system, map: map ?? base.map, reduce: reduce ?? base.reduce,
+            final: final ?? base.final)
     }
 }

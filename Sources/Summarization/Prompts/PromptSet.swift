@@ -35,10 +35,14 @@ public struct PromptSet: Sendable, Hashable, Codable {
     }
 
     public static let english = PromptSet(
-        system: "You are a careful summarizer. You write faithful, concise summaries in {language}: only the summary, with no preamble, no comment on the text and nothing the text does not say.",
-        map: "Summarize this part of the document \"{title}\"{heading}{length}. Keep the key facts, names, numbers, decisions and conclusions, in order. Write plain prose.\n\n{text}",
-        reduce: "These are summaries of consecutive parts of the document \"{title}\". Merge them into one coherent summary{length} that keeps the key facts, names, numbers and conclusions, in order.\n\n{text}",
-        final: "Write the summary of the document \"{title}\" from the text below{length}. Open with one sentence that gives the gist, then the key points in order.\n\n{text}"
+        system:
+            "You are a careful summarizer. You write faithful, concise summaries in {language}: only the summary, with no preamble, no comment on the text and nothing the text does not say.",
+        map:
+            "Summarize this part of the document \"{title}\"{heading}{length}. Keep the key facts, names, numbers, decisions and conclusions, in order. Write plain prose.\n\n{text}",
+        reduce:
+            "These are summaries of consecutive parts of the document \"{title}\". Merge them into one coherent summary{length} that keeps the key facts, names, numbers and conclusions, in order.\n\n{text}",
+        final:
+            "Write the summary of the document \"{title}\" from the text below{length}. Open with one sentence that gives the gist, then the key points in order.\n\n{text}"
     )
 
     public static let chinese = PromptSet(
@@ -62,7 +66,7 @@ public struct PromptSet: Sendable, Hashable, Codable {
         let values = [
             "title": context.title, "heading": heading, "language": context.language.displayName, "context": carried,
             "text": template.contains("{context}") || carried.isEmpty ? text : carried + "\n\n" + text,
-            "length": length.map { lengthPhrase(tokens: $0, language: context.language) } ?? "",
+            "length": length.map { lengthPhrase(tokens: $0, language: context.language) } ?? ""
         ]
         // One pass over the template: no filled value is ever scanned for placeholders.
         var out = ""
@@ -94,8 +98,10 @@ public struct PromptSet: Sendable, Hashable, Codable {
     /// The carried text, framed so the model reads it for continuity and does not summarize it.
     static func carriedBlock(_ carried: SummaryContext.Carried, language: Language) -> String {
         switch (carried.kind, language) {
-        case (.tail, .english): "[Context: the end of the preceding part, for continuity only; do not summarize it]\n\(carried.text)\n[End of context]"
-        case (.summary, .english): "[Context: a summary of the preceding part; do not repeat it]\n\(carried.text)\n[End of context]"
+        case (.tail, .english):
+            "[Context: the end of the preceding part, for continuity only; do not summarize it]\n\(carried.text)\n[End of context]"
+        case (.summary, .english):
+            "[Context: a summary of the preceding part; do not repeat it]\n\(carried.text)\n[End of context]"
         case (.tail, .chinese): "【上下文：前一部分的结尾，仅供衔接，请勿总结】\n\(carried.text)\n【上下文结束】"
         case (.summary, .chinese): "【上下文：前一部分的摘要，请勿重复】\n\(carried.text)\n【上下文结束】"
         }

@@ -12,8 +12,10 @@ public protocol DocumentStrategy: Sendable {
     /// Summarizes one document's chunks through `executor`.
     /// - Throws: ``SummarizationError`` for no text or a tree that does not converge; errors of the
     ///   executor pass through.
-    func summarize(documentID: String, title: String, language: Language, chunks: [Chunk],
-                   summarizer: any Summarizer, executor: any CallExecutor) async throws -> MapReduce.Result
+    func summarize(
+        documentID: String, title: String, language: Language, chunks: [Chunk],
+        summarizer: any Summarizer, executor: any CallExecutor
+    ) async throws -> MapReduce.Result
 }
 
 extension MapReduce: DocumentStrategy {}

@@ -42,15 +42,21 @@ public struct ExtractAbstract: DocumentStrategy {
         min(Self.pieceTokens, mapReduce.chunkBudget(for: summarizer))
     }
 
-    public func summarize(documentID: String, title: String, language: Language, chunks: [Chunk],
-                          summarizer: any Summarizer, executor: any CallExecutor) async throws -> MapReduce.Result {
+    public func summarize(
+        documentID: String, title: String, language: Language, chunks: [Chunk],
+        summarizer: any Summarizer, executor: any CallExecutor
+    ) async throws -> MapReduce.Result {
         guard !chunks.isEmpty else { throw SummarizationError(.noText, "the document has no text to summarize") }
-        var tally = MapReduce.Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
-        let tree = MapReduce.Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
-                                  summarizer: summarizer, executor: executor)
+        var tally = MapReduce.Result(
+            summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
+        let tree = MapReduce.Tree(
+            fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
+            summarizer: summarizer, executor: executor)
         if mapReduce.estimator.estimate(chunks.map(\.text)) + chunks.count <= mapReduce.chunkBudget(for: summarizer) {
             // One call holds the whole document: it reads all of it, as under map-reduce.
-            let whole = MapReduce.Spec(stage: .final, inputs: [chunks.map(\.text).joined(separator: "\n\n")], headingPath: [], level: 0, chain: 0)
+            let whole = MapReduce.Spec(
+                stage: .final, inputs: [chunks.map(\.text).joined(separator: "\n\n")], headingPath: [], level: 0,
+                chain: 0)
             tally.summary = try await mapReduce.run([whole], tree: tree, tally: &tally)[0].summary
             return tally
         }
@@ -59,8 +65,9 @@ public struct ExtractAbstract: DocumentStrategy {
         let specs = try parts.map { part in
             let extract = self.extract(of: part.chunks)
             guard !extract.isEmpty else { throw SummarizationError(.noText, "the document has no text to summarize") }
-            return MapReduce.Spec(stage: stage, inputs: [extract], headingPath: mapReduce.headings(part.title.map { [$0] } ?? []),
-                                  level: 0, chain: 0)
+            return MapReduce.Spec(
+                stage: stage, inputs: [extract], headingPath: mapReduce.headings(part.title.map { [$0] } ?? []),
+                level: 0, chain: 0)
         }
         let outcomes = try await mapReduce.run(specs, tree: tree, tally: &tally)
         if stage == .final {
@@ -68,7 +75,9 @@ public struct ExtractAbstract: DocumentStrategy {
             return tally
         }
         tally.chapters = zip(parts, outcomes).compactMap { part, outcome in
-            part.title.map { MapReduce.ChapterSummary(title: $0, text: outcome.summary.text, pages: MapReduce.pages(of: part.chunks)) }
+            part.title.map {
+                MapReduce.ChapterSummary(title: $0, text: outcome.summary.text, pages: MapReduce.pages(of: part.chunks))
+            }
         }
         return try await mapReduce.climb(outcomes.map(\.summary.text), tree: tree, tally: tally)
     }
@@ -116,7 +125,8 @@ public struct ExtractAbstract: DocumentStrategy {
         var budget = room
         var text = ""
         for _ in 0..<4 {
-            text = render(picker.pick(sentences, target: budget, sections: numbers), sentences: sentences, sections: sections)
+            text = render(
+                picker.pick(sentences, target: budget, sections: numbers), sentences: sentences, sections: sections)
             let over = mapReduce.estimator.estimate(text) - room
             guard over > 0, budget > over else { break }
             budget -= over

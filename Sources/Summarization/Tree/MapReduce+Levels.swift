@@ -33,13 +33,17 @@ extension MapReduce {
     /// stored, so a rerun never pays for it again. The first failure is thrown once all are done.
     /// - Parameter previous: the summary a chain's first call carries under `previous`, for a
     ///   level run in parts (a large document's map level, a segment at a time).
-    func run(_ specs: [Spec], tree: Tree, tally: inout Result, after previous: String? = nil) async throws -> [CallOutcome] {
+    func run(_ specs: [Spec], tree: Tree, tally: inout Result, after previous: String? = nil) async throws
+        -> [CallOutcome]
+    {
         let chained = context == .previous && tree.carries
         var chains: [[Int]] = []
         if chained {
             var byChain: [Int: Int] = [:]
             for (index, spec) in specs.enumerated() {
-                if let at = byChain[spec.chain] { chains[at].append(index) } else {
+                if let at = byChain[spec.chain] {
+                    chains[at].append(index)
+                } else {
                     byChain[spec.chain] = chains.count
                     chains.append([index])
                 }
@@ -55,7 +59,8 @@ extension MapReduce {
                     for index in chain {
                         let outcome = try await self.execute(specs[index], previous: previous, tree: tree)
                         guard outcome.summary.text.contains(where: { !$0.isWhitespace }) else {
-                            throw SummarizationError(.summarizerFailed, "the \(specs[index].stage.rawValue) call returned an empty summary")
+                            throw SummarizationError(
+                                .summarizerFailed, "the \(specs[index].stage.rawValue) call returned an empty summary")
                         }
                         done.append((index, outcome))
                         previous = outcome.summary.text
@@ -101,16 +106,23 @@ extension MapReduce {
             switch context {
             case .none: break
             case .headings:
-                if let tail = spec.tail { carried = .init(kind: .tail, text: ContextMode.tail(of: tail, tokens: room, estimator: estimator)) }
+                if let tail = spec.tail {
+                    carried = .init(kind: .tail, text: ContextMode.tail(of: tail, tokens: room, estimator: estimator))
+                }
             case .previous:
-                if let previous { carried = .init(kind: .summary, text: ContextMode.tail(of: previous, tokens: room, estimator: estimator)) }
+                if let previous {
+                    carried = .init(
+                        kind: .summary, text: ContextMode.tail(of: previous, tokens: room, estimator: estimator))
+                }
             }
         }
         if carried?.text.isEmpty == true { carried = nil }
-        let context = SummaryContext(title: tree.title, headingPath: spec.headingPath, language: tree.language, preceding: carried)
-        return SummaryCall(fingerprint: tree.fingerprint, stage: spec.stage, inputs: spec.inputs, context: context,
-                           documentID: tree.documentID, level: spec.level,
-                           estimatedTokens: estimator.estimate(spec.inputs) + (carried.map { estimator.estimate($0.text) } ?? 0))
+        let context = SummaryContext(
+            title: tree.title, headingPath: spec.headingPath, language: tree.language, preceding: carried)
+        return SummaryCall(
+            fingerprint: tree.fingerprint, stage: spec.stage, inputs: spec.inputs, context: context,
+            documentID: tree.documentID, level: spec.level,
+            estimatedTokens: estimator.estimate(spec.inputs) + (carried.map { estimator.estimate($0.text) } ?? 0))
     }
 
     /// Packs summaries, in order, into groups that fit the budget (less the room a carried summary

@@ -10,19 +10,24 @@ extension MapReduce {
     /// segment's first chunk carries the end of the chunk before it, under `previous` the chain
     /// carries the last summary of the segment before.
     /// - Parameter next: the next segment's chunks, nil after the last.
-    public func summarize(documentID: String, title: String, language: Language = .english,
-                          segments next: () async throws -> [Chunk]?,
-                          summarizer: any Summarizer, executor: any CallExecutor) async throws -> Result {
-        var tally = Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
-        let tree = Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
-                        summarizer: summarizer, executor: executor)
+    public func summarize(
+        documentID: String, title: String, language: Language = .english,
+        segments next: () async throws -> [Chunk]?,
+        summarizer: any Summarizer, executor: any CallExecutor
+    ) async throws -> Result {
+        var tally = Result(
+            summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
+        let tree = Tree(
+            fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
+            summarizer: summarizer, executor: executor)
         var kept: [Chunk] = []
         var mapped: [String] = []
         var tail: String?
         while let segment = try await next(), !segment.isEmpty {
             let maps = segment.enumerated().map { index, chunk in
-                Spec(stage: .map, inputs: [chunk.text], headingPath: headings(chunk.headingPath), level: 0, chain: 0,
-                     tail: index > 0 ? segment[index - 1].text : tail)
+                Spec(
+                    stage: .map, inputs: [chunk.text], headingPath: headings(chunk.headingPath), level: 0, chain: 0,
+                    tail: index > 0 ? segment[index - 1].text : tail)
             }
             let outcomes = try await run(maps, tree: tree, tally: &tally, after: mapped.last)
             // One map level, however many segments it took.

@@ -11,7 +11,7 @@ extension MapReduce {
         let call = self.call(spec, previous: previous, tree: tree)
         do {
             return try await tree.executor.execute(call, summarizer: tree.summarizer)
-        } catch where Self.isTooLong(error) {
+        } catch  where Self.isTooLong(error) {
             guard depth < 12, let halves = split(spec) else { throw error }
             var parts: [CallOutcome] = []
             if context == .previous && tree.carries {
@@ -26,8 +26,9 @@ extension MapReduce {
                 async let second = execute(halves[1], previous: previous, tree: tree, depth: depth + 1)
                 parts = try await [first, second]
             }
-            let merged = Spec(stage: spec.stage == .map ? .reduce : spec.stage, inputs: parts.map(\.summary.text),
-                              headingPath: spec.headingPath, level: spec.level, chain: spec.chain)
+            let merged = Spec(
+                stage: spec.stage == .map ? .reduce : spec.stage, inputs: parts.map(\.summary.text),
+                headingPath: spec.headingPath, level: spec.level, chain: spec.chain)
             let top = try await execute(merged, previous: previous, tree: tree, depth: depth + 1)
             return Self.combine(parts + [top])
         }
@@ -45,7 +46,9 @@ extension MapReduce {
     func split(_ spec: Spec) -> [Spec]? {
         let halfStage: Stage = spec.stage == .final ? (spec.inputs.count > 1 ? .reduce : .map) : spec.stage
         func half(_ inputs: [String], tail: String?) -> Spec {
-            Spec(stage: halfStage, inputs: inputs, headingPath: spec.headingPath, level: spec.level, chain: spec.chain, tail: tail)
+            Spec(
+                stage: halfStage, inputs: inputs, headingPath: spec.headingPath, level: spec.level, chain: spec.chain,
+                tail: tail)
         }
         if spec.inputs.count > 1 {
             let middle = spec.inputs.count / 2
@@ -57,10 +60,16 @@ extension MapReduce {
         let pieces = Chunker(budget: max(32, tokens / 2 + 1), estimator: estimator).chunks(of: text).map(\.text)
         guard pieces.count >= 2 else { return nil }
         // As even halves as the pieces allow: a piece goes first while most of it lies in the first half.
-        var first: [String] = [], second: [String] = [], seen = 0
+        var first: [String] = []
+        var second: [String] = []
+        var seen = 0
         for piece in pieces {
             let size = estimator.estimate(piece)
-            if second.isEmpty && (first.isEmpty || seen + size / 2 <= tokens / 2) { first.append(piece) } else { second.append(piece) }
+            if second.isEmpty && (first.isEmpty || seen + size / 2 <= tokens / 2) {
+                first.append(piece)
+            } else {
+                second.append(piece)
+            }
             seen += size
         }
         if second.isEmpty { second.append(first.removeLast()) }
@@ -71,7 +80,8 @@ extension MapReduce {
     /// One outcome for a split call: the top call's summary, with every part's calls and tokens.
     static func combine(_ outcomes: [CallOutcome]) -> CallOutcome {
         var summary = outcomes.last!.summary
-        var made = 0, reused = 0
+        var made = 0
+        var reused = 0
         (summary.promptTokens, summary.completionTokens, summary.reasoningTokens, summary.cachedTokens) = (0, 0, 0, 0)
         for outcome in outcomes {
             let counts = outcome.parts ?? (outcome.reused ? (0, 1) : (1, 0))

@@ -14,7 +14,9 @@ public struct MapReduce: Sendable {
     /// What each call is told about the text around its inputs.
     public var context: ContextMode
 
-    public init(budget: Int, estimator: TokenEstimator = TokenEstimator(), maxLevels: Int = 8, context: ContextMode = .headings) {
+    public init(
+        budget: Int, estimator: TokenEstimator = TokenEstimator(), maxLevels: Int = 8, context: ContextMode = .headings
+    ) {
         self.budget = budget
         self.estimator = estimator
         self.maxLevels = maxLevels
@@ -60,17 +62,23 @@ public struct MapReduce: Sendable {
     /// summaries: the recipe "summarize each chapter, then the summaries".
     /// - Throws: ``SummarizationError`` for no text, a level that does not shrink or a tree too deep;
     ///   errors of the executor pass through.
-    public func summarize(documentID: String, title: String, language: Language = .english, chunks: [Chunk],
-                          summarizer: any Summarizer, executor: any CallExecutor) async throws -> Result {
+    public func summarize(
+        documentID: String, title: String, language: Language = .english, chunks: [Chunk],
+        summarizer: any Summarizer, executor: any CallExecutor
+    ) async throws -> Result {
         guard !chunks.isEmpty else { throw SummarizationError(.noText, "the document has no text to summarize") }
-        var tally = Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
-        let tree = Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
-                        summarizer: summarizer, executor: executor)
+        var tally = Result(
+            summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
+        let tree = Tree(
+            fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
+            summarizer: summarizer, executor: executor)
         let runs = Self.chapters(of: chunks)
         // Level 0 maps every chunk at once (or in one chain, under `previous`).
         let maps = chunks.enumerated().map { index, chunk in
-            Spec(stage: chunks.count == 1 ? .final : .map, inputs: [chunk.text], headingPath: headings(chunk.headingPath),
-                 level: 0, chain: 0, tail: index > 0 ? chunks[index - 1].text : nil)
+            Spec(
+                stage: chunks.count == 1 ? .final : .map, inputs: [chunk.text],
+                headingPath: headings(chunk.headingPath),
+                level: 0, chain: 0, tail: index > 0 ? chunks[index - 1].text : nil)
         }
         let mapped = try await run(maps, tree: tree, tally: &tally).map(\.summary)
         if chunks.count == 1 {
@@ -82,33 +90,43 @@ public struct MapReduce: Sendable {
 
     /// The tree above a document's map level: chapter by chapter when its chunks name chapters,
     /// then summaries of summaries. Only the chunks' headings, pages and sizes are read.
-    func grow(above chunks: [Chunk], mapped: [String], runs: [(title: String, chunks: [Chunk])], tree: Tree,
-              tally initial: Result) async throws -> Result {
+    func grow(
+        above chunks: [Chunk], mapped: [String], runs: [(title: String, chunks: [Chunk])], tree: Tree,
+        tally initial: Result
+    ) async throws -> Result {
         var tally = initial
         var summaries = mapped
         if runs.count >= 2 {
             tally.chapters = try await reduceChapters(runs, mapped: summaries, tree: tree, tally: &tally)
             summaries = tally.chapters.map(\.text)
         } else {
-            tally.sections = zip(chunks, summaries).map { ChapterSummary(title: $0.headingPath.joined(separator: " › "), text: $1, pages: $0.pages) }
+            tally.sections = zip(chunks, summaries).map {
+                ChapterSummary(title: $0.headingPath.joined(separator: " › "), text: $1, pages: $0.pages)
+            }
             try converged(summaries, from: chunks.reduce(0) { $0 + $1.tokens }, at: 0)
         }
         return try await climb(summaries, tree: tree, tally: tally)
     }
 
     /// Summarizes summaries (a folder's document summaries) into one, with the same convergence rules.
-    public func summarize(summaries: [String], documentID: String, title: String, language: Language = .english,
-                          summarizer: any Summarizer, executor: any CallExecutor) async throws -> Result {
+    public func summarize(
+        summaries: [String], documentID: String, title: String, language: Language = .english,
+        summarizer: any Summarizer, executor: any CallExecutor
+    ) async throws -> Result {
         guard !summaries.isEmpty else { throw SummarizationError(.noText, "there are no summaries to combine") }
-        let tally = Result(summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
-        let tree = Tree(fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
-                        summarizer: summarizer, executor: executor)
+        let tally = Result(
+            summary: Summary(text: ""), levels: 0, callsMade: 0, callsReused: 0, promptTokens: 0, completionTokens: 0)
+        let tree = Tree(
+            fingerprint: summarizer.fingerprint, documentID: documentID, title: title, language: language,
+            summarizer: summarizer, executor: executor)
         return try await climb(summaries, tree: tree, tally: tally)
     }
 
     /// Reduces each chapter's map summaries on its own, in lockstep, until each has one.
-    private func reduceChapters(_ runs: [(title: String, chunks: [Chunk])], mapped: [String], tree: Tree,
-                                tally: inout Result) async throws -> [ChapterSummary] {
+    private func reduceChapters(
+        _ runs: [(title: String, chunks: [Chunk])], mapped: [String], tree: Tree,
+        tally: inout Result
+    ) async throws -> [ChapterSummary] {
         var texts: [[String]] = []
         var offset = 0
         for run in runs {
@@ -122,7 +140,10 @@ public struct MapReduce: Sendable {
             var owners: [Int] = []
             for (index, chapter) in texts.enumerated() where chapter.count > 1 {
                 for group in pack(chapter, tree: tree) {
-                    specs.append(Spec(stage: .reduce, inputs: group, headingPath: headings([runs[index].title]), level: tally.levels, chain: index))
+                    specs.append(
+                        Spec(
+                            stage: .reduce, inputs: group, headingPath: headings([runs[index].title]),
+                            level: tally.levels, chain: index))
                     owners.append(index)
                 }
             }
@@ -132,13 +153,18 @@ public struct MapReduce: Sendable {
             for index in texts.indices where texts[index].count > 1 {
                 let output = estimator.estimate(next[index])
                 guard output < inputTokens[index] else {
-                    throw SummarizationError(.doesNotConverge, "chapter '\(runs[index].title)' did not shrink at level \(tally.levels) (\(inputTokens[index]) → \(output) tokens)")
+                    throw SummarizationError(
+                        .doesNotConverge,
+                        "chapter '\(runs[index].title)' did not shrink at level \(tally.levels) (\(inputTokens[index]) → \(output) tokens)"
+                    )
                 }
                 inputTokens[index] = output
             }
             texts = next
         }
-        return zip(runs, texts).map { run, texts in ChapterSummary(title: run.title, text: texts[0], pages: Self.pages(of: run.chunks)) }
+        return zip(runs, texts).map { run, texts in
+            ChapterSummary(title: run.title, text: texts[0], pages: Self.pages(of: run.chunks))
+        }
     }
 
     /// The pages `chunks` span, first to last; nil when none has a page.
@@ -173,7 +199,9 @@ public struct MapReduce: Sendable {
     private func converged(_ output: [String], from inputTokens: Int, at level: Int) throws {
         let outputTokens = estimator.estimate(output)
         guard outputTokens < inputTokens else {
-            throw SummarizationError(.doesNotConverge, "level \(level + 1) did not shrink the text (\(inputTokens) → \(outputTokens) tokens)")
+            throw SummarizationError(
+                .doesNotConverge, "level \(level + 1) did not shrink the text (\(inputTokens) → \(outputTokens) tokens)"
+            )
         }
     }
 
@@ -187,12 +215,17 @@ public struct MapReduce: Sendable {
         guard chunks.allSatisfy({ $0.chapter != nil }) else { return [] }
         var runs: [(title: String, chunks: [Chunk])] = []
         for chunk in chunks {
-            if runs.last?.title == chunk.chapter { runs[runs.count - 1].chunks.append(chunk) } else { runs.append((chunk.chapter!, [chunk])) }
+            if runs.last?.title == chunk.chapter {
+                runs[runs.count - 1].chunks.append(chunk)
+            } else {
+                runs.append((chunk.chapter!, [chunk]))
+            }
         }
         return runs
     }
 
     var tooDeep: SummarizationError {
-        SummarizationError(.tooDeep, "the summary tree passed \(maxLevels) levels; raise max_levels or the chunk budget")
+        SummarizationError(
+            .tooDeep, "the summary tree passed \(maxLevels) levels; raise max_levels or the chunk budget")
     }
 }

@@ -15,8 +15,10 @@ public struct SummaryCall: Sendable, Hashable {
     /// Estimated input tokens, for scheduling and rate accounting.
     public var estimatedTokens: Int
 
-    public init(fingerprint: String, stage: Stage, inputs: [String], context: SummaryContext,
-                documentID: String, level: Int, estimatedTokens: Int) {
+    public init(
+        fingerprint: String, stage: Stage, inputs: [String], context: SummaryContext,
+        documentID: String, level: Int, estimatedTokens: Int
+    ) {
         self.key = SummaryCall.key(fingerprint: fingerprint, stage: stage, inputs: inputs, context: context)
         self.stage = stage
         self.inputs = inputs

@@ -20,23 +20,31 @@ extension OutputStatus {
 
         enum CodingKeys: String, CodingKey {
             case name, id, status, model, lines, completed, failed
-            case ageSeconds = "age_seconds", windowLeftSeconds = "window_left_seconds"
+            case ageSeconds = "age_seconds"
+            case windowLeftSeconds = "window_left_seconds"
         }
     }
 
     /// The folder's batches in flight, and the documents waiting on them.
-    static func batches(in store: CheckpointStore, now: Date = Date()) async throws(CheckpointError) -> (batches: [BatchInFlight], waiting: Set<String>) {
+    static func batches(in store: CheckpointStore, now: Date = Date()) async throws(CheckpointError) -> (
+        batches: [BatchInFlight], waiting: Set<String>
+    ) {
         let open = try await store.openBatchJobs().filter(\.inFlight)
         var waiting: Set<String> = []
         for job in open {
-            for line in try await store.batchLines(job: job.name) where line.state == .queued { waiting.insert(line.document) }
+            for line in try await store.batchLines(job: job.name) where line.state == .queued {
+                waiting.insert(line.document)
+            }
         }
         let batches = open.map { job in
             let start = job.submittedAt ?? job.createdAt
-            let left = Batch.hours(job.window).map { start.addingTimeInterval(Double($0) * 3600).timeIntervalSince(now) }
-            return BatchInFlight(name: job.name, id: job.batchID, status: job.remoteStatus ?? job.state.rawValue, model: job.model,
-                                 lines: job.lines, completed: job.completed, failed: job.failed,
-                                 ageSeconds: now.timeIntervalSince(start), windowLeftSeconds: left.map { max(0, $0) })
+            let left = Batch.hours(job.window).map {
+                start.addingTimeInterval(Double($0) * 3600).timeIntervalSince(now)
+            }
+            return BatchInFlight(
+                name: job.name, id: job.batchID, status: job.remoteStatus ?? job.state.rawValue, model: job.model,
+                lines: job.lines, completed: job.completed, failed: job.failed,
+                ageSeconds: now.timeIntervalSince(start), windowLeftSeconds: left.map { max(0, $0) })
         }
         return (batches, waiting)
     }
@@ -57,8 +65,9 @@ extension OutputStatus {
         var lines: [String] = []
         for batch in batches {
             let left = batch.windowLeftSeconds.map { ", \(RunEstimate.duration($0)) of its window left" } ?? ""
-            lines.append("  batch     \(batch.id ?? batch.name) \(batch.status), \(RunEstimate.duration(batch.ageSeconds)) old: "
-                + "\(batch.completed)/\(batch.lines) done, \(batch.failed) failed\(left)")
+            lines.append(
+                "  batch     \(batch.id ?? batch.name) \(batch.status), \(RunEstimate.duration(batch.ageSeconds)) old: "
+                    + "\(batch.completed)/\(batch.lines) done, \(batch.failed) failed\(left)")
         }
         if let plan = batchPlan { lines.append("  next run  " + plan) }
         return lines

@@ -33,8 +33,10 @@ extension PipelineConfig {
         public var pollSeconds: Double
         public var pollMaxSeconds: Double
 
-        public init(completionWindow: String = "24h", discount: Double = 0.4, retries: Int = 2, fallback: BatchFallback = .none,
-                    maxLines: Int = 10_000, pollSeconds: Double = 15, pollMaxSeconds: Double = 300) {
+        public init(
+            completionWindow: String = "24h", discount: Double = 0.4, retries: Int = 2, fallback: BatchFallback = .none,
+            maxLines: Int = 10_000, pollSeconds: Double = 15, pollMaxSeconds: Double = 300
+        ) {
             self.completionWindow = completionWindow
             self.discount = discount
             self.retries = retries
@@ -45,8 +47,11 @@ extension PipelineConfig {
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case completionWindow = "completion_window", discount, retries, fallback, maxLines = "max_lines"
-            case pollSeconds = "poll_seconds", pollMaxSeconds = "poll_max_seconds"
+            case completionWindow = "completion_window"
+            case discount, retries, fallback
+            case maxLines = "max_lines"
+            case pollSeconds = "poll_seconds"
+            case pollMaxSeconds = "poll_max_seconds"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -71,7 +76,9 @@ extension PipelineConfig {
             try check((0..<1).contains(discount), "discount", "must be at least 0 and below 1")
             try check(retries >= 0, "retries", "must be 0 or more")
             try check(maxLines >= 1, "max_lines", "must be at least 1")
-            try check(pollSeconds > 0 && pollMaxSeconds >= pollSeconds, "poll_seconds", "must be positive and at most poll_max_seconds")
+            try check(
+                pollSeconds > 0 && pollMaxSeconds >= pollSeconds, "poll_seconds",
+                "must be positive and at most poll_max_seconds")
         }
     }
 
@@ -79,7 +86,9 @@ extension PipelineConfig {
     /// - Throws: ``PipelineError`` `.config` for a pipeline that makes no model calls.
     public func batchMode() throws(PipelineError) -> PipelineConfig {
         guard backend == .openAICompatible else {
-            throw PipelineError(.config, "--batch needs a model pipeline (such as kimi); \(name) is extractive and makes no model calls")
+            throw PipelineError(
+                .config, "--batch needs a model pipeline (such as kimi); \(name) is extractive and makes no model calls"
+            )
         }
         var config = self
         config.mode = .batch

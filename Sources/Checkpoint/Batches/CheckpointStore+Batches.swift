@@ -9,7 +9,11 @@ extension CheckpointStore {
 
     /// The jobs that are not yet `done`, oldest first.
     public func openBatchJobs() async throws(CheckpointError) -> [BatchJob] {
-        try await read { try BatchJob.filter(Column("state") != BatchJob.State.done.rawValue).order(Column("createdAt"), Column("name")).fetchAll($0) }
+        try await read {
+            try BatchJob.filter(Column("state") != BatchJob.State.done.rawValue).order(
+                Column("createdAt"), Column("name")
+            ).fetchAll($0)
+        }
     }
 
     /// Records the intent to submit `job` with `lines`, all at once, before anything is uploaded.
@@ -35,7 +39,9 @@ extension CheckpointStore {
 
     /// Records a finished batch's lines and the job as `collected`, in one transaction.
     /// - Parameter results: what became of each line, by custom id; lines not named are `unfinished`.
-    public func collect(_ job: BatchJob, results: [String: (state: BatchLineRecord.State, answer: Data?, error: String?)]) async throws(CheckpointError) {
+    public func collect(
+        _ job: BatchJob, results: [String: (state: BatchLineRecord.State, answer: Data?, error: String?)]
+    ) async throws(CheckpointError) {
         try await write { db in
             let lines = try BatchLineRecord.filter(Column("job") == job.name).fetchAll(db)
             for var line in lines {
@@ -62,10 +68,11 @@ extension CheckpointStore {
     /// Drops the answer bodies of batch lines whose calls are stored: the call holds the answer now.
     public func releaseStoredAnswers() async throws(CheckpointError) {
         try await write { db in
-            try db.execute(sql: """
-                UPDATE batch_line SET answer = NULL
-                WHERE state = 'answered' AND answer IS NOT NULL AND key IN (SELECT key FROM call)
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE batch_line SET answer = NULL
+                    WHERE state = 'answered' AND answer IS NOT NULL AND key IN (SELECT key FROM call)
+                    """)
         }
     }
 
