@@ -136,7 +136,7 @@ struct FileJob: Sendable {
         -> RunReport.File
     {
         let config = context.config
-        let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
+        let (result, chunks) = (grown.result, grown.chunks)
         let spent = spend.value
         let all = try await context.store.callTotals(keys: spent.keys)
         let facts = OutputPages.Facts(
@@ -157,6 +157,14 @@ struct FileJob: Sendable {
             throw error
         }
         let gist = OutputPages.gist(of: result.summary.text)
+        try await record(document, grown: grown, gist: gist, calls: spent.keys)
+        return report(document, grown: grown, spent: spent, gist: gist)
+    }
+
+    /// Records the document as done, with exactly the calls its tree uses.
+    private func record(_ document: Document, grown: DocumentPath.Grown, gist: String, calls: Set<String>) async throws
+    {
+        let (result, chunks) = (grown.result, grown.chunks)
         try await keep {
             try await context.store.save(
                 FileState(
@@ -165,8 +173,15 @@ struct FileJob: Sendable {
                     title: document.title,
                     gist: gist, chunks: chunks, levels: result.levels, calls: result.callsMade + result.callsReused,
                     promptTokens: result.promptTokens, completionTokens: result.completionTokens
-                ), calls: spent.keys)
+                ), calls: calls)
         }
+    }
+
+    /// The report of a finished document.
+    private func report(_ document: Document, grown: DocumentPath.Grown, spent: DocumentSpend.Tally, gist: String)
+        -> RunReport.File
+    {
+        let (result, chunks, language) = (grown.result, grown.chunks, grown.language)
         var warnings = document.warnings
         if spent.truncatedCalls > 0 {
             warnings.append("\(spent.truncatedCalls) call(s) hit max_tokens; their summaries are cut short")
