@@ -155,12 +155,20 @@ struct FleetClaims: WorkSource {
         let queue = worker.queue
         do {
             round.last = try await queue.close(round: round.round)
-            if round.last {
-                round.all = try await Self.reports(of: round.round, queue: queue)
-                round.opened = try await queue.opened(round: round.round)
-            }
         } catch {
             logger.error("cannot close the job's round in the shared store", metadata: ["error": "\(error)"])
+            return
+        }
+        guard round.last else { return }
+        do {
+            round.all = try await Self.reports(of: round.round, queue: queue)
+            round.opened = try await queue.opened(round: round.round)
+        } catch {
+            // Pages over part of the round would be wrong; merge reads the round again later.
+            round.last = false
+            logger.error(
+                "closed the job's round, but cannot read its reports, so the folder's pages are not written; precis merge --store writes them",
+                metadata: ["error": "\(error)"])
         }
     }
 
