@@ -64,7 +64,7 @@ public actor RateLimiter {
     var pendingTokens = 0, pendingCost = 0.0
     private var waiters: [Waiter] = []
     private var sequence = 0
-    private var timer: (deadline: Duration, task: Task<Void, Never>)?
+    var timer: (deadline: Duration, task: Task<Void, Never>)?
     public private(set) var stats = Stats()
 
     struct Entry {
@@ -205,7 +205,7 @@ public actor RateLimiter {
     }
 
     /// Admits waiters from the head of the queue while they fit; arms a timer for the first that does not.
-    private func pump() {
+    func pump() {
         while let index = bestWaiter() {
             let waiter = waiters[index]
             switch verdict(waiter.request, at: clock.now()) {
@@ -276,23 +276,6 @@ public actor RateLimiter {
     private func stopNow(_ reason: String) -> Verdict {
         stopReason = reason
         return .fail(SchedulingError(.stopped, reason))
-    }
-
-    private func arm(_ deadline: Duration) {
-        if let timer, timer.deadline <= deadline { return }
-        timer?.task.cancel()
-        let clock = self.clock
-        // An absolute deadline: the timer task may first run after time has moved on.
-        let task = Task {
-            do { try await clock.sleep(until: deadline) } catch { return }
-            self.fire()
-        }
-        timer = (deadline, task)
-    }
-
-    private func fire() {
-        timer = nil
-        pump()
     }
 
     private func cancel(_ id: Int) {
