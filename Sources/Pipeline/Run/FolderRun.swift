@@ -114,7 +114,13 @@ public struct FolderRun: Sendable {
         try await finish.finish(report, done: done, kept: start.kept, run: self)
         record.finish(with: report)
         do { try await store.store.finish(record) } catch {
-            throw PipelineError(.output, "cannot record the end of the run; its pages and calls are kept", cause: error)
+            // The pages and calls are kept, and the report still says how the run went; only this
+            // run's line in `precis status` is lost. The exit code says the store failed.
+            logger.error("the store cannot be written, so the end of the run is not recorded in it: \(error)")
+            if report.stop == nil {
+                report.stop = .output
+                report.stopped = report.stopped ?? "the store cannot be written: \(error)"
+            }
         }
         return report
     }
