@@ -35,12 +35,14 @@ public final class CheckpointStore: Sendable {
     /// while `precis status` looks) can meet mid-way through setting up WAL, which SQLite answers
     /// with an error rather than a wait; the open is tried again for up to two seconds.
     private static func open(_ url: URL) async throws -> DatabasePool {
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        let configuration = config
+        let configuration: Configuration = {
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            return config
+        }()
         var attempts = 0
         while true {
             do {
